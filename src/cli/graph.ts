@@ -1,0 +1,39 @@
+import { Command, Option } from "commander";
+import { toDot } from "../graph/dot.js";
+import { toMermaid } from "../graph/mermaid.js";
+import { toSvg } from "../graph/svg.js";
+import { writeFileAtomic } from "../util/write-atomic.js";
+import { planOrFail } from "./plan-or-fail.js";
+import { type ProjectFlags, withProjectOptions } from "./project-options.js";
+import { selectPipelines } from "./select-pipelines.js";
+
+export function graphCommand(): Command {
+  return withProjectOptions(
+    new Command("graph")
+      .description("draw pipelines as Mermaid, Graphviz DOT or SVG (SVG needs no browser)")
+      .argument("<project>", "project folder (the one holding metadata/)")
+      .option("--pipeline <id...>", "only these pipelines (default: all)")
+      .addOption(
+        new Option("--format <format>", "output format")
+          .choices(["mermaid", "dot", "svg"])
+          .default("mermaid"),
+      )
+      .option("-o, --output <file>", "write to a file instead of standard output"),
+  ).action(
+    async (
+      project: string,
+      flags: ProjectFlags & { pipeline?: string[]; format: string; output?: string },
+    ) => {
+      const { pipelines } = await planOrFail(project, flags);
+      const chosen = selectPipelines(pipelines, flags.pipeline);
+      const text =
+        flags.format === "svg"
+          ? await toSvg(chosen)
+          : flags.format === "dot"
+            ? toDot(chosen)
+            : toMermaid(chosen);
+      if (flags.output) writeFileAtomic(flags.output, text);
+      else process.stdout.write(text);
+    },
+  );
+}

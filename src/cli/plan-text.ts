@@ -1,0 +1,54 @@
+import type { Pipeline } from "../pipeline/pipeline.js";
+import type { Schedule } from "../pipeline/schedule.js";
+
+/** Quotes an argument only when a shell would need it, for display. */
+function shown(arg: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+}
+
+export function scheduleText(s: Schedule): string {
+  if (s.kind === "cron")
+    return `cron ${s.cron}${s.name ? ` (${s.name}, ${s.timezone})` : ` (${s.timezone})`}`;
+  if (s.kind === "datasets") return `when ${s.strategy} of ${s.datasets.join(", ")}`;
+  return "manual";
+}
+
+function table(rows: readonly string[][], indent: string): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
+  return rows.map((r) =>
+    `${indent}${r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join("  ")}`.trimEnd(),
+  );
+}
+
+/** The readable form of `slo plan`: one block per pipeline, one row per task. */
+export function planText(pipelines: readonly Pipeline[]): string {
+  const out: string[] = [];
+  for (const p of pipelines) {
+    const from = p.source ? `  from ${p.source.file} (${p.source.config})` : "";
+    out.push(`${p.id}  [${p.kind}]  ${scheduleText(p.schedule)}${from}`);
+    if (p.description) out.push(`  ${p.description}`);
+    if (p.dataCron && (p.schedule.kind !== "cron" || p.schedule.cron !== p.dataCron))
+      out.push(`  data cron: ${p.dataCron}`);
+    const produced = p.tasks.flatMap((t) => (t.produces ? [t.produces] : []));
+    if (produced.length > 0) out.push(`  produces: ${produced.join(", ")}`);
+    const upstream = new Map<string, string[]>();
+    for (const e of p.edges) upstream.set(e.to, [...(upstream.get(e.to) ?? []), e.from]);
+    const rows = [["TASK", "KIND", "GROUP", "AFTER", "COMMAND"]];
+    for (const t of p.tasks) {
+      rows.push([
+        t.id,
+        t.kind,
+        t.group ?? "",
+        (upstream.get(t.id) ?? []).join(","),
+        (t.command ?? []).map(shown).join(" "),
+      ]);
+    }
+    out.push(...table(rows, "  "));
+    for (const n of p.notes ?? []) out.push(`  note: ${n}`);
+    out.push("");
+  }
+  out.push(
+    `${pipelines.length} pipeline(s), ${pipelines.reduce((n, p) => n + p.tasks.length, 0)} task(s)`,
+  );
+  return `${out.join("\n")}\n`;
+}

@@ -1,0 +1,25 @@
+import { Command } from "commander";
+import { planOrFail } from "./plan-or-fail.js";
+import { planText } from "./plan-text.js";
+import { type ProjectFlags, withProjectOptions } from "./project-options.js";
+import { selectPipelines } from "./select-pipelines.js";
+
+export function planCommand(): Command {
+  return withProjectOptions(
+    new Command("plan")
+      .description(
+        "show the pipelines, tasks, schedules, datasets and commands a project compiles to",
+      )
+      .argument("<project>", "project folder (the one holding metadata/)")
+      .option("--pipeline <id...>", "only these pipelines")
+      .option("--json", "print the pipelines as JSON (the pipeline model)"),
+  ).action(
+    async (project: string, flags: ProjectFlags & { json?: boolean; pipeline?: string[] }) => {
+      const { pipelines } = await planOrFail(project, flags);
+      const chosen = selectPipelines(pipelines, flags.pipeline);
+      process.stdout.write(
+        flags.json ? `${JSON.stringify({ pipelines: chosen }, null, 2)}\n` : planText(chosen),
+      );
+    },
+  );
+}

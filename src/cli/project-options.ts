@@ -1,0 +1,38 @@
+import { type Command, Option } from "commander";
+import { ConfigError } from "../errors.js";
+import type { ReadOptions } from "../project/read-project.js";
+
+/** Adds the options every verb that reads a project shares. */
+export function withProjectOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option("--sl-env <name>", "also read metadata/env.<name>.sl.yml (default: $SL_ENV)"),
+    )
+    .addOption(
+      new Option("--var <key=value...>", "set a project variable, over the env files (repeatable)"),
+    )
+    .addOption(new Option("--strict", "treat SQL references to unknown tables as errors"));
+}
+
+export interface ProjectFlags {
+  slEnv?: string;
+  var?: string[];
+  strict?: boolean;
+}
+
+/** Turns the shared flags into reader options; a malformed `--var` is bad input. */
+export function readOptions(flags: ProjectFlags): ReadOptions & { env: NodeJS.ProcessEnv } {
+  const vars: Record<string, string> = {};
+  for (const pair of flags.var ?? []) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new ConfigError(`--var ${JSON.stringify(pair)}: expected KEY=VALUE`);
+    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const slEnv = flags.slEnv ?? process.env.SL_ENV;
+  return {
+    ...(slEnv ? { slEnv } : {}),
+    vars,
+    ...(flags.strict ? { strict: true } : {}),
+    env: process.env,
+  };
+}

@@ -1,0 +1,221 @@
+import type { Diagnostic } from "../pipeline/diagnostic.js";
+import { diagnosticAt, sortDiagnostics } from "../pipeline/diagnostic.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
+import type { DagConfig, Located, Project } from "../project/project.js";
+import { closest } from "../util/suggest.js";
+import { type FileGroup, groupByFile, type Member } from "./file-groups.js";
+import { type LoadItem, loadPipelines } from "./load-pipelines.js";
+import { resolveSchedule, type ScheduleRef } from "./schedule-ref.js";
+import { type TemplateKind, templateKind } from "./template-kind.js";
+import { type TransformItem, transformPipeline } from "./transform-pipelines.js";
+import { DatasetCatalog } from "./upstream-datasets.js";
+
+export interface CompileOptions {
+  /** Consulted for options a dag config does not set (the CLI passes the process environment). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CompileResult {
+  /** Sorted by id. */
+  readonly pipelines: readonly Pipeline[];
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Compiles a project into pipelines: dag configs group tables and transforms into files (spec §7.2). */
+export function compileProject(project: Project, options: CompileOptions = {}): CompileResult {
+  const env = options.env ?? {};
+  const diagnostics: Diagnostic[] = [];
+  const configs = new Map(project.dagConfigs.map((c) => [c.name, c]));
+  const kinds = new Map<string, TemplateKind | undefined>(
+    project.dagConfigs.map((c) => [c.name, templateKind(c.template.value)]),
+  );
+  for (const c of project.dagConfigs) {
+    if (kinds.get(c.name) === undefined) {
+      diagnostics.push(
+        diagnosticAt(
+          c.template.at,
+          "error",
+          "unknown_template",
+          `template ${JSON.stringify(c.template.value)}: cannot tell load from transform; expected a name such as load/airflow__scheduled_table__shell.py.j2 or transform/dagster__scheduled_task__shell.py.j2`,
+        ),
+      );
+    }
+  }
+  const projectId = project.vars.sl_project_id ?? "-1";
+  const pick = (
+    ref: Located<string> | undefined,
+    what: string,
+    file: string,
+    expected: "load" | "transform",
+  ): DagConfig | undefined => {
+    if (ref === undefined) {
+      diagnostics.push({
+        code: "no_dag_ref",
+        severity: "warning",
+        message: `${what} has no dagRef (table, domain or application level); it is not orchestrated`,
+        file,
+      });
+      return undefined;
+    }
+    const config = configs.get(ref.value);
+    if (config === undefined) {
+      const meant = closest(ref.value, configs.keys());
+      const hint = meant
+        ? `; did you mean ${meant}?`
+        : configs.size > 0
+          ? `; expected one of ${[...configs.keys()].sort().join(", ")}`
+          : "; metadata/dags/ has no dag config";
+      diagnostics.push(
+        diagnosticAt(
+          ref.at,
+          "error",
+          "unknown_dag_ref",
+          `${what}: dagRef ${JSON.stringify(ref.value)} names no file metadata/dags/${ref.value}.sl.yml${hint}`,
+        ),
+      );
+      return undefined;
+    }
+    const kind = kinds.get(config.name);
+    if (kind !== undefined && kind.kind !== expected) {
+      diagnostics.push(
+        diagnosticAt(
+          ref.at,
+          "error",
+          "wrong_dag_kind",
+          `${what}: dagRef ${config.name} is a ${kind.kind} dag config (template ${config.template.value}); expected a ${expected} one`,
+        ),
+      );
+      return undefined;
+    }
+    return kind === undefined ? undefined : config;
+  };
+
+  const loadMembers: Member<LoadItem>[] = [];
+  const allLoads: LoadItem[] = [];
+  for (const domain of project.domains) {
+    for (const table of domain.tables) {
+      const schedule = resolveSchedule(
+        table.schedule,
+        project.application.schedulePresets,
+        diagnostics,
+      );
+      const item: LoadItem = { domain, table, ...(schedule ? { schedule } : {}) };
+      allLoads.push(item);
+      const config = pick(table.dagRef, `table ${domain.name}.${table.name}`, table.file, "load");
+      if (config === undefined) continue;
+      loadMembers.push({ item, config, vars: loadVars(item, projectId) });
+    }
+  }
+
+  const transformSchedules = new Map<string, ScheduleRef | undefined>();
+  const transformMembers: Member<TransformItem>[] = [];
+  for (const transform of project.transforms) {
+    const schedule = resolveSchedule(
+      transform.schedule,
+      project.application.schedulePresets,
+      diagnostics,
+    );
+    transformSchedules.set(transform.fullName, schedule);
+    const config = pick(
+      transform.dagRef,
+      `transform ${transform.fullName}`,
+      transform.file ?? transform.sqlFile ?? "",
+      "transform",
+    );
+    if (config === undefined) continue;
+    const vars = {
+      domain: transform.domain,
+      task: transform.name,
+      name: transform.name,
+      table: transform.table,
+      schedule: schedule?.name ?? "none",
+      sl_project_id: projectId,
+    };
+    transformMembers.push({ item: { transform, ...(schedule ? { schedule } : {}) }, config, vars });
+  }
+
+  const loadGroups = groupByFile(loadMembers, project.vars, diagnostics);
+  const transformGroups = groupByFile(transformMembers, project.vars, diagnostics);
+  diagnostics.push(...fileCollisions([...loadGroups, ...transformGroups]));
+  const catalog = new DatasetCatalog(allLoads, project.transforms, transformSchedules);
+  const pipelines: Pipeline[] = [];
+  for (const g of loadGroups)
+    pipelines.push(...loadPipelines(g, kinds.get(g.config.name) as TemplateKind, env, diagnostics));
+  for (const g of transformGroups) {
+    const p = transformPipeline(
+      g,
+      kinds.get(g.config.name) as TemplateKind,
+      catalog,
+      env,
+      diagnostics,
+    );
+    if (p) pipelines.push(p);
+  }
+  diagnostics.push(...duplicateIds(pipelines));
+  return {
+    pipelines: pipelines.sort((a, b) => a.id.localeCompare(b.id)),
+    diagnostics: dedupe(diagnostics),
+  };
+}
+
+function loadVars(item: LoadItem, projectId: string): Record<string, string> {
+  const { domain, table } = item;
+  return {
+    schedule: item.schedule?.name ?? "none",
+    domain: domain.name,
+    finalDomain: domain.finalName,
+    renamedDomain: domain.finalName,
+    rawDomain: domain.name,
+    table: table.name,
+    finalTable: table.finalName,
+    renamedTable: table.finalName,
+    sl_project_id: projectId,
+  };
+}
+
+/** Two dag configs writing the same file overwrite each other in Starlake: an error here. */
+function fileCollisions(groups: readonly FileGroup<unknown>[]): Diagnostic[] {
+  const owners = new Map<string, FileGroup<unknown>>();
+  const out: Diagnostic[] = [];
+  for (const g of groups) {
+    const other = owners.get(g.fileId);
+    if (other && other.config.name !== g.config.name) {
+      out.push(
+        diagnosticAt(
+          g.config.filename.at,
+          "error",
+          "filename_collision",
+          `dag configs ${other.config.name} and ${g.config.name} both write ${g.file}; expected distinct file names`,
+        ),
+      );
+    }
+    owners.set(g.fileId, g);
+  }
+  return out;
+}
+
+function duplicateIds(pipelines: readonly Pipeline[]): Diagnostic[] {
+  const seen = new Map<string, Pipeline>();
+  const out: Diagnostic[] = [];
+  for (const p of pipelines) {
+    const other = seen.get(p.id);
+    if (other)
+      out.push({
+        code: "duplicate_pipeline_id",
+        severity: "error",
+        message: `pipeline id ${p.id} is produced by ${other.source?.file} and ${p.source?.file}`,
+      });
+    seen.set(p.id, p);
+  }
+  return out;
+}
+
+function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return sortDiagnostics(ds).filter((d) => {
+    const k = `${d.file}:${d.line}:${d.col}:${d.code}:${d.message}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,106 @@
+import { environmentKind } from "../environments/registry.js";
+import type { Diagnostic } from "../pipeline/diagnostic.js";
+import { diagnosticAt } from "../pipeline/diagnostic.js";
+import type { ExecutionEnvironment, TaskDefaults } from "../pipeline/pipeline.js";
+import type { DagConfig } from "../project/project.js";
+import { renderVariables, type Variables } from "../project/variables.js";
+import type { OptionValue } from "../starlake/options.js";
+import { type RawOption, resolveOptions } from "../starlake/resolve-options.js";
+import type { TemplateKind } from "./template-kind.js";
+
+/** What every pipeline of a dag config derives from its options, rendered for one group of tables or tasks. */
+export interface PipelineSettings {
+  readonly options: Readonly<Record<string, OptionValue>>;
+  readonly environment: ExecutionEnvironment;
+  readonly defaults: TaskDefaults;
+  readonly timezone: string;
+  readonly tags: readonly string[];
+  readonly description: string;
+  readonly startDate?: string;
+  readonly endDate?: string;
+  readonly maxActiveRuns: number;
+  /** SL_DATASETS: `sl_env_var.SL_DATASETS`, else `<SL_ROOT>/datasets`. */
+  readonly datasetsRoot: string;
+  readonly preTask?: { id: string; command?: readonly string[] };
+  readonly postTask?: { id: string; command?: readonly string[] };
+}
+
+export interface SettingsInput {
+  readonly config: DagConfig;
+  readonly template: TemplateKind;
+  /** Project variables plus the grouping variables (`domain`, `table`, `schedule`…) shared by the group. */
+  readonly vars: Variables;
+  /** Environment variables consulted after the dag config's options (process.env for the CLI). */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly pipelineId: string;
+}
+
+export function pipelineSettings(
+  input: SettingsInput,
+  diagnostics: Diagnostic[],
+): PipelineSettings {
+  const { config, vars } = input;
+  const raw = new Map<string, RawOption>();
+  for (const [key, option] of config.options) {
+    const { text, missing } = renderVariables(option.value, vars);
+    for (const name of missing) {
+      diagnostics.push(
+        diagnosticAt(
+          option.at,
+          "warning",
+          "unknown_variable",
+          `option ${key}: unknown variable ${name} for pipeline ${input.pipelineId}`,
+        ),
+      );
+    }
+    raw.set(key, { value: text, at: option.at });
+  }
+  const resolved = resolveOptions(raw, input.env);
+  diagnostics.push(...resolved.diagnostics);
+  const options = resolved.values;
+  const slEnv = JSON.parse((options.sl_env_var as string | null) ?? "{}") as Record<
+    string,
+    unknown
+  >;
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(slEnv)) if (typeof v === "string") env[k] = v;
+  const slRoot = env.SL_ROOT ?? vars.SL_ROOT ?? ".";
+  const kind = environmentKind(input.template.environment);
+  const placeOf = (key: string) => raw.get(key)?.at;
+  let settings: Record<string, OptionValue> = {};
+  if (kind === undefined) {
+    diagnostics.push(
+      diagnosticAt(
+        input.config.template.at,
+        "error",
+        "unknown_environment",
+        `template ${input.config.template.value}: execution environment ${input.template.environment} is not registered`,
+      ),
+    );
+  } else {
+    const s = kind.settings(options, placeOf);
+    diagnostics.push(...s.diagnostics);
+    settings = s.settings;
+  }
+  const timezone =
+    (options.timezone as string | null) ?? (options.SL_TIMEZONE as string | null) ?? "UTC";
+  const description = renderVariables(config.comment ?? "", vars).text;
+  return {
+    options,
+    environment: { kind: input.template.environment, env, settings: { ...settings, slRoot } },
+    defaults: {
+      retries: options.retries as number,
+      retryDelay: options.retry_delay as number,
+      ...(typeof options.default_pool === "string" ? { pool: options.default_pool } : {}),
+    },
+    timezone,
+    tags: ((options.tags as string) || "").split(" ").filter(Boolean),
+    description,
+    ...(options.start_date ? { startDate: options.start_date as string } : {}),
+    ...(options.end_date ? { endDate: options.end_date as string } : {}),
+    maxActiveRuns: options.max_active_runs as number,
+    datasetsRoot: env.SL_DATASETS ?? `${slRoot}/datasets`,
+    ...(kind?.preTask ? { preTask: kind.preTask(input.pipelineId) } : {}),
+    ...(kind?.postTask ? { postTask: kind.postTask(input.pipelineId) } : {}),
+  };
+}
