@@ -1,0 +1,4 @@
+SELECT customer_id, name, lifetime_value
+FROM customer_value
+ORDER BY lifetime_value DESC
+LIMIT 10
