@@ -4,7 +4,6 @@ import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { findCycle, topologicalOrder } from "../pipeline/graph.js";
 import { joinId, sanitizeId } from "../pipeline/ids.js";
 import type {
-  Edge,
   ExecutionEnvironment,
   Group,
   GroupKind,
@@ -25,6 +24,7 @@ import {
   stageArgv,
   transformArgv,
 } from "../starlake/argv.js";
+import { expandGroupEdges } from "./group-edges.js";
 
 /** Something that can stand on either side of a dependency: a task or a group. */
 export interface Node {
@@ -253,7 +253,7 @@ export class PipelineBuilder {
   tryBuild(): { pipeline?: Pipeline; diagnostics: readonly Diagnostic[] } {
     const diagnostics = [...this.problems, ...this.checkIds()];
     if (diagnostics.length > 0) return { diagnostics };
-    const edges = this.taskEdges();
+    const edges = expandGroupEdges(this.links, this.members);
     const ids = this.tasks.map((t) => t.id);
     const order = topologicalOrder(ids, edges);
     if (order === undefined) {
@@ -349,54 +349,6 @@ export class PipelineBuilder {
           ),
         );
       seen.add(id);
-    }
-    return out;
-  }
-
-  /** Group ends stand for their tasks: edges leave a group's sinks and enter its sources. */
-  private taskEdges(): Edge[] {
-    const memo = new Map<string, string[]>();
-    const unique = new Map<string, Edge>();
-    for (const [a, b] of this.links) {
-      for (const e of this.expand(a, b, memo)) unique.set(`${e.from}\u0000${e.to}`, e);
-    }
-    return [...unique.values()].sort(
-      (x, y) => x.from.localeCompare(y.from) || x.to.localeCompare(y.to),
-    );
-  }
-
-  private expand(a: string, b: string, memo: Map<string, string[]>): Edge[] {
-    const out: Edge[] = [];
-    for (const from of this.ends(a, "sinks", memo))
-      for (const to of this.ends(b, "sources", memo)) out.push({ from, to });
-    return out;
-  }
-
-  /** A group's sinks (or sources): its tasks with no downstream (upstream) task inside the group. */
-  private ends(id: string, which: "sinks" | "sources", memo: Map<string, string[]>): string[] {
-    if (!this.members.has(id)) return [id];
-    const key = `${which}:${id}`;
-    const known = memo.get(key);
-    if (known) return known;
-    const inside = this.within(id);
-    const blocked = new Set<string>();
-    for (const [a, b] of this.links) {
-      if (!inside.has(a) || !inside.has(b)) continue;
-      for (const e of this.expand(a, b, memo)) blocked.add(which === "sinks" ? e.from : e.to);
-    }
-    const result = [...inside].filter((n) => !this.members.has(n) && !blocked.has(n));
-    memo.set(key, result);
-    return result;
-  }
-
-  /** Every task and group nested in a group, at any depth. */
-  private within(id: string): Set<string> {
-    const out = new Set<string>();
-    const todo = [...(this.members.get(id) ?? [])];
-    while (todo.length > 0) {
-      const n = todo.pop() as string;
-      out.add(n);
-      todo.push(...(this.members.get(n) ?? []));
     }
     return out;
   }

@@ -1,0 +1,40 @@
+import { expect, it } from "vitest";
+import * as api from "../src/index.js";
+
+it("exports exactly the reviewed public names", () => {
+  expect(Object.keys(api).sort()).toMatchInlineSnapshot(`
+    [
+      "ConfigError",
+      "InternalError",
+      "OPTION_SPECS",
+      "PipelineBuilder",
+      "RemoteError",
+      "RunError",
+      "SloError",
+      "compileProject",
+      "cronInterval",
+      "cronName",
+      "cronProblem",
+      "datasetUri",
+      "environmentKind",
+      "environmentNames",
+      "findCycle",
+      "formatDiagnostic",
+      "hasErrors",
+      "loadArgv",
+      "mostFrequentCron",
+      "planProject",
+      "preloadArgv",
+      "readProject",
+      "registerEnvironment",
+      "sanitizeId",
+      "scheduledRange",
+      "stageArgv",
+      "toDot",
+      "toMermaid",
+      "toSvg",
+      "topologicalOrder",
+      "transformArgv",
+    ]
+  `);
+});
