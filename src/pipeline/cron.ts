@@ -8,6 +8,22 @@ const REFERENCE = new Date("2024-01-01T00:00:00Z");
  * Returns the problem in words, or undefined when the expression is valid.
  */
 export function cronProblem(expr: string): string | undefined {
+  return memo(problems, expr, checkCron);
+}
+
+/** Cron parsing is the costliest step of compile, and projects reuse a handful of crons. */
+const problems = new Map<string, string | undefined>();
+const intervals = new Map<string, number>();
+const firstTicks = new Map<string, number>();
+
+function memo<T>(cache: Map<string, T>, key: string, compute: (key: string) => T): T {
+  if (cache.has(key)) return cache.get(key) as T;
+  const value = compute(key);
+  cache.set(key, value);
+  return value;
+}
+
+function checkCron(expr: string): string | undefined {
   const fields = expr.trim().split(/\s+/);
   if (expr.trim().startsWith("@"))
     return `nicknames such as "${expr.trim()}" are not accepted; write the five fields`;
@@ -27,6 +43,10 @@ function nextTicks(expr: string, count: number, from: Date = REFERENCE, timezone
 
 /** Seconds between the first two ticks after the reference instant (spec §2.2 `get_cron_frequency`). */
 export function cronInterval(expr: string): number {
+  return memo(intervals, expr, measureInterval);
+}
+
+function measureInterval(expr: string): number {
   const [a, b] = nextTicks(expr, 2);
   if (a === undefined || b === undefined) return Number.POSITIVE_INFINITY;
   return (b.getTime() - a.getTime()) / 1000;
@@ -40,7 +60,7 @@ export function mostFrequentCron(crons: readonly string[]): string | undefined {
   let best: { cron: string; interval: number; next: number } | undefined;
   for (const cron of [...new Set(crons)].sort()) {
     const interval = cronInterval(cron);
-    const next = nextTicks(cron, 1)[0]?.getTime() ?? 0;
+    const next = memo(firstTicks, cron, (c) => nextTicks(c, 1)[0]?.getTime() ?? 0);
     if (
       best === undefined ||
       interval < best.interval ||
