@@ -1,4 +1,6 @@
 // The public surface of the library. A test snapshots these names: additions are reviewed.
+export type { GeneratedFile, Orchestrator, RenderContext } from "./backends/orchestrator.js";
+export { orchestrator, orchestratorNames, registerOrchestrator } from "./backends/registry.js";
 export type { Node, PipelineSettings as BuilderSettings } from "./builder/pipeline-builder.js";
 export { PipelineBuilder } from "./builder/pipeline-builder.js";
 export type { CompileOptions, CompileResult } from "./compile/compile-project.js";

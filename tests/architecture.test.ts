@@ -12,6 +12,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   environments: ["pipeline", "starlake"],
   compile: ["project", "pipeline", "builder", "starlake", "environments", "util"],
   graph: ["pipeline"],
+  backends: ["pipeline", "starlake", "environments"],
   cli: ["*"],
   "errors.ts": ["pipeline"],
   "index.ts": ["*"],

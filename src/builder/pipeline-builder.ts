@@ -91,7 +91,8 @@ export class PipelineBuilder {
   /** The last task; it publishes a dataset named after the pipeline and runs when no upstream failed. */
   end(id = "end"): Node {
     const uri = datasetUri(this.settings.id);
-    this.addDataset({ name: this.settings.id, uri, kind: "pipeline", ...cronOf(this.settings) });
+    const cron = this.settings.dataCron ?? cronOf(this.settings).cron;
+    this.addDataset({ name: this.settings.id, uri, kind: "pipeline", ...(cron ? { cron } : {}) });
     return this.task({ id, kind: "end", trigger: "none_failed_min_one_success", produces: uri });
   }
 

@@ -14,7 +14,7 @@ function cloudKind(name: string, keys: Keys, extra?: Partial<EnvironmentKind>): 
       const diagnostics: Diagnostic[] = [];
       for (const [key, fallback] of Object.entries(keys)) {
         const value = options[key] ?? fallback;
-        if (value === null || value === "") {
+        if (value === null || (fallback === null && value === "")) {
           diagnostics.push(
             diagnosticAt(
               placeOf(key),

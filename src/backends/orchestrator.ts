@@ -1,0 +1,22 @@
+import type { Pipeline } from "../pipeline/pipeline.js";
+
+/** A file an orchestrator backend writes: a path relative to the output folder, and its text. */
+export interface GeneratedFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * An orchestrator the pipelines can be rendered to (Airflow, Dagster, your own). Backends are
+ * pure: pipelines in, files out; writing them is the caller's business.
+ */
+export interface Orchestrator {
+  readonly name: string;
+  readonly description: string;
+  render(pipelines: readonly Pipeline[], context: RenderContext): readonly GeneratedFile[];
+}
+
+export interface RenderContext {
+  /** Where the pipelines come from, for file headers. */
+  readonly source: string;
+}
