@@ -4,6 +4,7 @@ import { diagnosticAt } from "../pipeline/diagnostic.js";
 import type { ExecutionEnvironment, TaskDefaults } from "../pipeline/pipeline.js";
 import type { DagConfig } from "../project/project.js";
 import { renderVariables, type Variables } from "../project/variables.js";
+import { checkOptionSafety } from "../starlake/option-safety.js";
 import type { OptionValue } from "../starlake/options.js";
 import { type RawOption, resolveOptions } from "../starlake/resolve-options.js";
 import type { TemplateKind } from "./template-kind.js";
@@ -65,6 +66,7 @@ export function pipelineSettings(
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(slEnv)) if (typeof v === "string") env[k] = v;
   const slRoot = env.SL_ROOT ?? vars.SL_ROOT ?? ".";
+  diagnostics.push(...checkOptionSafety(raw, slRoot));
   const kind = environmentKind(input.template.environment);
   const placeOf = (key: string) => raw.get(key)?.at;
   let settings: Record<string, OptionValue> = {};

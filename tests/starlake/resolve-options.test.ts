@@ -86,3 +86,29 @@ describe("resolveOptions", () => {
     ]);
   });
 });
+
+describe("checkOptionSafety", () => {
+  it("applies Starlake's path rules after rendering, to every dag config", async () => {
+    const { checkOptionSafety } = await import("../../src/starlake/option-safety.js");
+    const found = checkOptionSafety(
+      raw({
+        global_ack_file_path: "/srv/p/datasets/../../etc/passwd",
+        pre_load_not_ready_sentinel_path: "/var/sentinels",
+        SL_STARLAKE_PATH: "/opt/starlake/starlake",
+        sl_env_var: '{"SL_ROOT": "/srv/p"}',
+        ok: "/srv/p/datasets/pending",
+      }),
+      "/srv/p",
+    );
+    expect(found.map((d) => [d.severity, d.message])).toEqual([
+      [
+        "error",
+        'option global_ack_file_path: "/srv/p/datasets/../../etc/passwd" climbs out of a folder with ..; expected a path without ..',
+      ],
+      [
+        "warning",
+        'option pre_load_not_ready_sentinel_path: "/var/sentinels" is outside SL_ROOT (/srv/p); Starlake refuses such paths in load dag configs',
+      ],
+    ]);
+  });
+});
