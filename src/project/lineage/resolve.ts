@@ -1,4 +1,4 @@
-import type { Diagnostic } from "../../pipeline/diagnostic.js";
+import type { Diagnostic, Place } from "../../pipeline/diagnostic.js";
 import { findCycle } from "../../pipeline/graph.js";
 import type { LoadDomain, LoadTable, Transform, Upstream } from "../project.js";
 import type { TransformSource } from "../read-transforms.js";
@@ -24,6 +24,7 @@ export function resolveLineage(
 ): { transforms: Transform[]; diagnostics: Diagnostic[] } {
   const index = buildIndex(sources, domains);
   const diagnostics: Diagnostic[] = [];
+  const places = new Map<string, Place>(); // "reader\0upstream" -> where the SQL reads it
   const transforms = sources.map((source): Transform => {
     const upstream = new Map<string, Upstream>();
     for (const ref of referencesOf(source)) {
@@ -49,6 +50,8 @@ export function resolveLineage(
       } else {
         const u = toUpstream(found[0] as Candidate);
         upstream.set(key(u), u);
+        if (u.kind === "transform" && !places.has(`${source.fullName}\u0000${u.name}`))
+          places.set(`${source.fullName}\u0000${u.name}`, at);
       }
     }
     const { sql: _sql, ...rest } = source;
@@ -57,7 +60,7 @@ export function resolveLineage(
       upstream: [...upstream.values()].sort((a, b) => key(a).localeCompare(key(b))),
     };
   });
-  diagnostics.push(...cycles(transforms));
+  diagnostics.push(...cycles(transforms, places));
   return { transforms, diagnostics };
 }
 
@@ -138,20 +141,24 @@ export function upstreamKey(u: Upstream): string {
 }
 const key = upstreamKey;
 
-function cycles(transforms: readonly Transform[]): Diagnostic[] {
+/** A cycle, reported where the second transform of the cycle reads the first. */
+function cycles(
+  transforms: readonly Transform[],
+  places: ReadonlyMap<string, Place>,
+): Diagnostic[] {
   const names = transforms.map((t) => t.fullName);
   const edges = transforms.flatMap((t) =>
     t.upstream.flatMap((u) => (u.kind === "transform" ? [{ from: u.name, to: t.fullName }] : [])),
   );
   const cycle = findCycle(names, edges);
   if (cycle === undefined) return [];
-  const first = transforms.find((t) => t.fullName === cycle[0]);
+  const at = places.get(`${cycle[1]}\u0000${cycle[0]}`);
   return [
     {
       code: "transform_cycle",
       severity: "error",
       message: `transforms read each other in a cycle: ${cycle.join(" -> ")}`,
-      file: first?.sqlFile ?? first?.file ?? "",
+      ...at,
     },
   ];
 }
