@@ -6,6 +6,7 @@ import { closest } from "../util/suggest.js";
 import { type FileGroup, groupByFile, type Member } from "./file-groups.js";
 import { type LoadItem, loadPipelines } from "./load-pipelines.js";
 import { resolveSchedule, type ScheduleRef } from "./schedule-ref.js";
+import { noteSharedWork } from "./shared-work.js";
 import { type TemplateKind, templateKind } from "./template-kind.js";
 import { type TransformItem, transformPipeline } from "./transform-pipelines.js";
 import { DatasetCatalog } from "./upstream-datasets.js";
@@ -152,10 +153,8 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     if (p) pipelines.push(p);
   }
   diagnostics.push(...duplicateIds(pipelines));
-  return {
-    pipelines: pipelines.sort((a, b) => a.id.localeCompare(b.id)),
-    diagnostics: dedupe(diagnostics),
-  };
+  const sorted = pipelines.sort((a, b) => a.id.localeCompare(b.id));
+  return { pipelines: noteSharedWork(sorted), diagnostics: dedupe(diagnostics) };
 }
 
 function loadVars(item: LoadItem, projectId: string): Record<string, string> {

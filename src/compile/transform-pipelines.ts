@@ -96,11 +96,6 @@ export function transformPipeline(
   });
   if (pipelineSchedule.kind === "datasets") for (const d of outside) b.consumes(d);
   frame(b, s, () => body(b, [...members].sort(), catalog, runDependenciesFirst, dataCron));
-  const extra = [...members].filter((m) => !own.has(m)).sort();
-  if (extra.length > 0)
-    b.note(
-      `run_dependencies_first: also runs upstream transforms ${extra.join(", ")}, which other pipelines may run too`,
-    );
   if (runDependenciesFirst && schedule === undefined)
     b.note(
       "run_dependencies_first without a schedule: the pipeline runs only when triggered by hand",
