@@ -1,4 +1,9 @@
 #!/usr/bin/env node
-import { main } from "./main.js";
-
+// Checked before anything else loads: older Node versions fail later with obscure errors.
+const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
+if (major < 22 || (major === 22 && minor < 13)) {
+  process.stderr.write(`slo needs Node 22.13 or newer; this is Node ${process.versions.node}\n`);
+  process.exit(2);
+}
+const { main } = await import("./main.js");
 process.exitCode = await main(process.argv.slice(2));

@@ -152,7 +152,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     );
     if (p) pipelines.push(p);
   }
-  diagnostics.push(...duplicateIds(pipelines));
+  diagnostics.push(...duplicateIds(pipelines, configs));
   const sorted = pipelines.sort((a, b) => a.id.localeCompare(b.id));
   return { pipelines: noteSharedWork(sorted), diagnostics: dedupe(diagnostics) };
 }
@@ -193,17 +193,27 @@ function fileCollisions(groups: readonly FileGroup<unknown>[]): Diagnostic[] {
   return out;
 }
 
-function duplicateIds(pipelines: readonly Pipeline[]): Diagnostic[] {
+function duplicateIds(
+  pipelines: readonly Pipeline[],
+  configs: ReadonlyMap<string, DagConfig>,
+): Diagnostic[] {
   const seen = new Map<string, Pipeline>();
   const out: Diagnostic[] = [];
   for (const p of pipelines) {
     const other = seen.get(p.id);
-    if (other)
-      out.push({
-        code: "duplicate_pipeline_id",
-        severity: "error",
-        message: `pipeline id ${p.id} is produced by ${other.source?.file} and ${p.source?.file}`,
-      });
+    const sameFile = (a?: string, b?: string) => a?.toLowerCase() === b?.toLowerCase();
+    // Two configs writing one file are already reported as a file name collision.
+    if (other && !sameFile(other.source?.file, p.source?.file)) {
+      const at = configs.get(p.source?.config ?? "")?.filename.at;
+      out.push(
+        diagnosticAt(
+          at,
+          "error",
+          "duplicate_pipeline_id",
+          `pipeline id ${p.id} comes from both ${other.source?.file} and ${p.source?.file}; expected file names that differ once lower-cased and sanitised`,
+        ),
+      );
+    }
     seen.set(p.id, p);
   }
   return out;

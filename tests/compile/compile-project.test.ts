@@ -245,3 +245,34 @@ describe("compile", () => {
     ]);
   });
 });
+
+describe("compile: pipeline ids", () => {
+  it("reports two files whose names differ only by case as one collision", async () => {
+    const files = baseProject({
+      "metadata/dags/load_all.sl.yml": dag(LOAD, "Load_{{domain}}.py"),
+      "metadata/dags/other.sl.yml": dag(LOAD, "load_{{domain}}.py"),
+      "metadata/load/shop/orders.sl.yml":
+        "version: 1\ntable:\n  name: orders\n  metadata:\n    dagRef: other\n",
+    });
+    expect((await plan(files)).diagnostics.map((d) => `${d.file}:${d.line}: ${d.code}`)).toEqual([
+      "metadata/dags/load_all.sl.yml:4: filename_collision",
+    ]);
+  });
+
+  it("reports a schedule suffix that collides with another file's pipeline, at the dag config", async () => {
+    const files = baseProject({
+      "metadata/application.sl.yml":
+        'version: 1\napplication:\n  dagRef:\n    load: load_all\n    transform: transform_each\n  schedulePresets:\n    daily: "0 2 * * *"\n    hourly: "0 * * * *"\n',
+      "metadata/dags/other.sl.yml": dag(LOAD, "load_shop_hourly.py"),
+      "metadata/load/shop/orders.sl.yml":
+        "version: 1\ntable:\n  name: orders\n  metadata:\n    schedule: hourly\n",
+      "metadata/load/crm/_config.sl.yml": "version: 1\nload:\n  metadata:\n    dagRef: other\n",
+      "metadata/load/crm/leads.sl.yml": "version: 1\ntable:\n  name: leads\n",
+    });
+    expect(
+      (await plan(files)).diagnostics.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`),
+    ).toEqual([
+      "metadata/dags/load_all.sl.yml:4: duplicate_pipeline_id: pipeline id load_shop_hourly comes from both load_shop_hourly.py and load_shop.py; expected file names that differ once lower-cased and sanitised",
+    ]);
+  });
+});
