@@ -1,3 +1,4 @@
+import { airflow } from "./airflow/airflow-orchestrator.js";
 import type { Orchestrator } from "./orchestrator.js";
 
 const orchestrators = new Map<string, Orchestrator>();
@@ -16,3 +17,5 @@ export function orchestrator(name: string): Orchestrator | undefined {
 export function orchestratorNames(): string[] {
   return [...orchestrators.keys()].sort();
 }
+
+registerOrchestrator(airflow);

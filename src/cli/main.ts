@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ConfigError, SloError } from "../errors.js";
+import { generateCommand } from "./generate.js";
 import { graphCommand } from "./graph.js";
 import { planCommand } from "./plan.js";
 import { validateCommand } from "./validate.js";
@@ -12,11 +13,13 @@ const { version } = JSON.parse(
 /** Builds the `slo` program; exported so tests can run verbs in-process. */
 export function program(): Command {
   const slo = new Command("slo")
-    .description("Orchestrate Starlake pipelines: read a project, plan it, draw it.")
+    .description(
+      "Orchestrate Starlake pipelines: read a project, plan it, draw it, generate Airflow DAGs.",
+    )
     .version(version, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const verb of [validateCommand(), planCommand(), graphCommand()]) {
+  for (const verb of [validateCommand(), planCommand(), graphCommand(), generateCommand()]) {
     slo.addCommand(verb.exitOverride().showHelpAfterError("(run with --help for usage)"));
   }
   return slo;

@@ -1,0 +1,38 @@
+/**
+ * Functions every generated DAG file defines (as definitions, nothing runs at import): the
+ * scheduled date and the data interval of a run, computed from the pipeline's data cron in its
+ * time zone, and the verdict of a pre-load check. Airflow calls them while rendering templates.
+ */
+export const RUNTIME_HELPERS = `
+def _sl_when(dag_run):
+    when = dag_run.logical_date or dag_run.run_after
+    return when.astimezone(TIMEZONE)
+
+
+def _sl_tick(when):
+    if DATA_CRON is None or croniter.match(DATA_CRON, when):
+        return when
+    return croniter(DATA_CRON, when).get_prev(datetime.datetime)
+
+
+def sl_scheduled_date(dag_run):
+    """The latest tick of the data cron at or before the run (the run's own date without one)."""
+    return _sl_tick(_sl_when(dag_run)).strftime(TIMESTAMP)
+
+
+def sl_data_interval(dag_run):
+    """The interval a transform covers, as Starlake options: previous tick to scheduled date."""
+    if DATA_CRON is None:
+        return ""
+    end = _sl_tick(_sl_when(dag_run))
+    start = croniter(DATA_CRON, end).get_prev(datetime.datetime)
+    return (
+        f",sl_data_interval_start='{start.strftime(TIMESTAMP)}'"
+        f",sl_data_interval_end='{end.strftime(TIMESTAMP)}'"
+    )
+
+
+def sl_ready(check, ti):
+    """Whether a pre-load check found something to load (else its domain's loads are skipped)."""
+    return ti.xcom_pull(task_ids=check) == "ready"
+`;

@@ -1,0 +1,45 @@
+import { basename } from "node:path";
+import { Command, Option } from "commander";
+import { orchestrator, orchestratorNames } from "../backends/registry.js";
+import { ConfigError } from "../errors.js";
+import { writeGenerated } from "../output/write-generated.js";
+import { planOrFail } from "./plan-or-fail.js";
+import { type ProjectFlags, withProjectOptions } from "./project-options.js";
+import { selectPipelines } from "./select-pipelines.js";
+
+export function generateCommand(): Command {
+  return withProjectOptions(
+    new Command("generate")
+      .description("write the pipelines as orchestrator files (Airflow 3 DAG files)")
+      .argument("<project>", "project folder (the one holding metadata/)")
+      .addOption(new Option("--orchestrator <name>", "target orchestrator").makeOptionMandatory())
+      .requiredOption("--out <dir>", "output folder (a manifest there lists the files slo wrote)")
+      .option("--pipeline <id...>", "only these pipelines")
+      .option("--clean", "remove files an earlier generate wrote that are no longer produced"),
+  ).action(
+    async (
+      project: string,
+      flags: ProjectFlags & {
+        orchestrator: string;
+        out: string;
+        pipeline?: string[];
+        clean?: boolean;
+      },
+    ) => {
+      const target = orchestrator(flags.orchestrator);
+      if (target === undefined) {
+        throw new ConfigError(
+          `--orchestrator ${flags.orchestrator}: unknown; expected one of ${orchestratorNames().join(", ")}`,
+        );
+      }
+      const { pipelines } = await planOrFail(project, flags);
+      const files = target.render(selectPipelines(pipelines, flags.pipeline), {
+        source: basename(project.replace(/\/+$/, "")) || project,
+      });
+      const r = writeGenerated(flags.out, target.name, files, flags.clean === true);
+      process.stdout.write(
+        `${flags.out}: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed\n`,
+      );
+    },
+  );
+}
