@@ -2,9 +2,7 @@ import { createRequire } from "node:module";
 
 type RuffWorkspace = {
   format(code: string): string;
-  check(
-    code: string,
-  ): Array<{
+  check(code: string): Array<{
     code: string | null;
     message: string;
     start_location: { row: number; column: number };

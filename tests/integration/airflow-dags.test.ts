@@ -1,0 +1,144 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { airflow } from "../../src/backends/airflow/airflow-orchestrator.js";
+import { planProject } from "../../src/compile/plan-project.js";
+import type { Pipeline } from "../../src/pipeline/pipeline.js";
+import { pythonEnv } from "../helpers/python-env.js";
+
+/** What real Airflow 3.3 sees when it loads our files (tests/integration/airflow/inspect_dags.py). */
+interface AirflowView {
+  import_errors: Record<string, string>;
+  dags: Record<
+    string,
+    {
+      schedule: unknown;
+      catchup: boolean;
+      max_active_runs: number;
+      tags: string[];
+      tasks: Record<string, AirflowTask>;
+    }
+  >;
+}
+interface AirflowTask {
+  type: string;
+  upstream: string[];
+  group: string | null;
+  outlets: string[];
+  retries: number;
+  retry_delay: number;
+  pool: string;
+  trigger_rule: string;
+}
+
+const examples = readdirSync("examples", { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+const work = mkdtempSync(join(tmpdir(), "slo-airflow-"));
+let venv = "";
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+beforeAll(() => {
+  venv = pythonEnv("airflow");
+}, 900_000);
+
+/** The IR, as Airflow should show it: each pre-load check followed by its skip step. */
+function expected(p: Pipeline) {
+  const skip = new Map(
+    p.tasks
+      .filter((t) => t.kind === "preload")
+      .map((t) => [t.id, `skip_or_start_loading_${(t.group ?? t.id).replace(/^pre_load_/, "")}`]),
+  );
+  const upstream = new Map<string, string[]>(p.tasks.map((t) => [t.id, []]));
+  for (const [check, s] of skip) upstream.set(s, [check]);
+  for (const e of p.edges) upstream.get(e.to)?.push(skip.get(e.from) ?? e.from);
+  return { skip, upstream };
+}
+
+describe.each(examples)("real Airflow 3.3 loads the %s example", (name) => {
+  let pipelines: readonly Pipeline[] = [];
+  let view: AirflowView;
+  const dags = join(work, name, "dags");
+
+  beforeAll(async () => {
+    ({ pipelines } = await planProject(join("examples", name), {
+      vars: { SL_ROOT: join(work, name, "root") },
+      env: {},
+    }));
+    for (const f of airflow.render(pipelines, { source: name })) {
+      execFileSync("mkdir", ["-p", dags]);
+      writeFileSync(join(dags, f.path), f.content);
+    }
+    const home = join(work, name, "airflow-home");
+    const out = join(work, name, "view.json");
+    execFileSync(
+      join(venv, "bin/python"),
+      ["tests/integration/airflow/inspect_dags.py", dags, out],
+      {
+        env: { ...process.env, AIRFLOW_HOME: home, AIRFLOW__CORE__LOAD_EXAMPLES: "False" },
+        stdio: "ignore",
+        timeout: 300_000,
+      },
+    );
+    view = JSON.parse(readFileSync(out, "utf8"));
+  }, 300_000);
+
+  it("imports every file with zero errors, one DAG per pipeline", () => {
+    expect(view.import_errors).toEqual({});
+    expect(Object.keys(view.dags).sort()).toEqual(pipelines.map((p) => p.id).sort());
+  });
+
+  it("has the IR's tasks, upstream sets, groups, outlets, retries, retry delays and pools", () => {
+    for (const p of pipelines) {
+      const dag = view.dags[p.id];
+      const { skip, upstream } = expected(p);
+      expect(Object.keys(dag?.tasks ?? {}).sort(), p.id).toEqual(
+        [...p.tasks.map((t) => t.id), ...skip.values()].sort(),
+      );
+      for (const t of p.tasks) {
+        const seen = dag?.tasks[t.id] as AirflowTask;
+        expect(seen.upstream, `${p.id}.${t.id}`).toEqual([...(upstream.get(t.id) ?? [])].sort());
+        expect(seen.group, `${p.id}.${t.id}`).toBe(t.group ?? null);
+        expect(seen.outlets, `${p.id}.${t.id}`).toEqual(t.produces ? [t.produces] : []);
+        expect(seen.retries, `${p.id}.${t.id}`).toBe(t.retries ?? p.defaults.retries);
+        expect(seen.retry_delay, `${p.id}.${t.id}`).toBe(t.retryDelay ?? p.defaults.retryDelay);
+        expect(seen.pool, `${p.id}.${t.id}`).toBe(t.pool ?? p.defaults.pool ?? "default_pool");
+        expect(seen.trigger_rule, `${p.id}.${t.id}`).toBe(t.trigger);
+        expect(seen.type).toBe(t.command ? "BashOperator" : "EmptyOperator");
+      }
+      for (const [check, s] of skip) {
+        expect(dag?.tasks[s]).toMatchObject({
+          type: "ShortCircuitOperator",
+          upstream: [check],
+          group: p.tasks.find((t) => t.id === check)?.group ?? null,
+        });
+      }
+    }
+  });
+
+  it("has the IR's schedules (cron with zone, asset expressions), tags, catchup and max active runs", () => {
+    for (const p of pipelines) {
+      const dag = view.dags[p.id];
+      const s = p.schedule;
+      const schedule =
+        s.kind === "cron"
+          ? { cron: s.cron, timezone: p.timezone }
+          : s.kind === "datasets"
+            ? { assets: { [s.datasets.length === 1 ? "all" : s.strategy]: s.datasets } }
+            : "NullTimetable";
+      expect(dag?.schedule, p.id).toEqual(schedule);
+      expect(dag?.tags, p.id).toEqual([...p.tags].sort());
+      expect(dag?.catchup, p.id).toBe(p.catchup);
+      expect(dag?.max_active_runs, p.id).toBe(p.maxActiveRuns);
+    }
+  });
+
+  it("passes ruff format --check and ruff check (default rules)", () => {
+    execFileSync(join(venv, "bin/ruff"), ["format", "--isolated", "--check", dags], {
+      stdio: "pipe",
+    });
+    execFileSync(join(venv, "bin/ruff"), ["check", "--isolated", dags], { stdio: "pipe" });
+  });
+});
