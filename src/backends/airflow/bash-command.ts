@@ -24,6 +24,7 @@ export function bashCommand(
       i === options + 1 && options >= 0 && task.dataInterval ? `${word}"$SL_DATA_INTERVAL"` : word,
     );
   });
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion (drop the leading comma), not JS
   if (task.dataInterval && options < 0) words.push("'--options'", '"${SL_DATA_INTERVAL#,}"');
   const command = words.map(jinjaSafe);
   return task.kind === "preload" ? [...command, PRELOAD_VERDICT] : command;

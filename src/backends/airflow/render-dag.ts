@@ -21,7 +21,7 @@ const skipId = (t: Task) => `skip_or_start_loading_${(t.group ?? t.id).replace(/
 /** One Airflow 3 DAG file for one pipeline: static, formatted, byte-identical for identical input. */
 export function renderAirflowDag(pipeline: Pipeline, source: string): string {
   const rest = [
-    `TIMEZONE = ZoneInfo(${pyString(pipeline.timezone)})`,
+    `TIMEZONE = pendulum.timezone(${pyString(pipeline.timezone)})`,
     `DATA_CRON = ${pyLiteral(pipeline.dataCron ?? null)}`,
     'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
     `SL_ENV = ${pyLiteral(Object.fromEntries(Object.entries(pipeline.environment.env).map(([k, v]) => [k, jinjaSafe(v)])))}`,
@@ -60,8 +60,8 @@ function imports(rest: string): string[] {
     "from __future__ import annotations",
     "",
     "import datetime",
-    "from zoneinfo import ZoneInfo",
     "",
+    "import pendulum",
     ...third,
     "from croniter import croniter",
   ];
@@ -88,7 +88,7 @@ function scheduleOf(p: Pipeline): string {
 
 function pyDate(date: string): string {
   const [y, m, d] = date.split("-").map(Number);
-  return `datetime.datetime(${y}, ${m}, ${d}, tzinfo=TIMEZONE)`;
+  return `pendulum.datetime(${y}, ${m}, ${d}, tz=TIMEZONE)`;
 }
 
 function dagBlock(p: Pipeline): string[] {
