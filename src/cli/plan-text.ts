@@ -2,8 +2,24 @@ import type { Pipeline } from "../pipeline/pipeline.js";
 import type { Schedule } from "../pipeline/schedule.js";
 
 /** Quotes an argument only when a shell would need it, for display. */
+const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
+
 function shown(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, "'\\''")}'`;
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  // Control characters would break the table: bash's $'…' quoting writes them as escapes.
+  if ([...arg].some(isControl)) {
+    const named: Record<string, string> = {
+      "\\": "\\\\",
+      "'": "\\'",
+      "\n": "\\n",
+      "\r": "\\r",
+      "\t": "\\t",
+    };
+    const escaped = (c: string) =>
+      named[c] ?? (isControl(c) ? `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}` : c);
+    return `$'${[...arg].map(escaped).join("")}'`;
+  }
+  return `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
 export function scheduleText(s: Schedule): string {
@@ -26,7 +42,7 @@ export function planText(pipelines: readonly Pipeline[]): string {
   for (const p of pipelines) {
     const from = p.source ? `  from ${p.source.file} (${p.source.config})` : "";
     out.push(`${p.id}  [${p.kind}]  ${scheduleText(p.schedule)}${from}`);
-    if (p.description) out.push(`  ${p.description}`);
+    if (p.description) out.push(`  ${p.description.replace(/\s*\n\s*/g, " ")}`);
     if (p.dataCron && (p.schedule.kind !== "cron" || p.schedule.cron !== p.dataCron))
       out.push(`  data cron: ${p.dataCron}`);
     const produced = p.tasks.flatMap((t) => (t.produces ? [t.produces] : []));

@@ -20,7 +20,9 @@ export function formatDiagnostic(d: Diagnostic): string {
     d.file === undefined
       ? ""
       : `${d.file}${d.line === undefined ? "" : `:${d.line}:${d.col ?? 1}`}: `;
-  return `${place}${d.severity}[${d.code}]: ${d.message}`;
+  // Names may hold newlines (Starlake allows any text in some): a diagnostic stays one line.
+  const message = d.message.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
+  return `${place}${d.severity}[${d.code}]: ${message}`;
 }
 
 /** Errors first, then by file, line, column, code: a stable order whatever the reading order. */

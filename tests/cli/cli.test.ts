@@ -83,3 +83,32 @@ describe("slo", () => {
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);
   });
 });
+
+describe("slo with hostile names", () => {
+  const hostile = ["tests/fixtures/hostile", "--var", "SL_ROOT=/srv/h"];
+
+  it("plan keeps one line per task and quotes commands as bash would read them", async () => {
+    const r = await runCli(["plan", ...hostile]);
+    expect(r.code).toBe(0);
+    const rows = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("  check_") || l.startsWith("  load_"));
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toContain(
+      "preload --domain $'dom\\'ain \"x\" $(touch /tmp/slo-pwned) `id` é\\nline2'",
+    );
+  });
+
+  it("a diagnostic about a name with a newline stays on one line", async () => {
+    const root = fixture({
+      "metadata/load/odd/_config.sl.yml":
+        'version: 1\nload:\n  name: "a\\nb"\n  metadata:\n    dagRef: nope\n',
+      "metadata/load/odd/t.sl.yml": "version: 1\ntable:\n  name: t\n",
+    });
+    const r = await runCli(["validate", root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      'metadata/load/odd/_config.sl.yml:5:13: error[unknown_dag_ref]: table a\\nb.t: dagRef "nope" names no file metadata/dags/nope.sl.yml; metadata/dags/ has no dag config',
+    ]);
+  });
+});
