@@ -14,7 +14,7 @@ const { version } = JSON.parse(
 export function program(): Command {
   const slo = new Command("slo")
     .description(
-      "Orchestrate Starlake pipelines: read a project, plan it, draw it, generate Airflow DAGs.",
+      "Orchestrate Starlake pipelines: read a project, plan it, draw it, generate Airflow DAG files.",
     )
     .version(version, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
