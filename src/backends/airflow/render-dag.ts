@@ -95,6 +95,10 @@ function dagBlock(p: Pipeline): string[] {
   const defaults: Record<string, PyValue> = {
     retries: p.defaults.retries,
     retry_delay: code(`datetime.timedelta(seconds=${p.defaults.retryDelay})`),
+    // Shared by every Starlake task (BashOperator): written once, not per task.
+    cwd: jinjaSafe(String(p.environment.settings.slRoot ?? ".")),
+    env: code("RUNTIME_ENV"),
+    append_env: true,
     ...(p.defaults.pool ? { pool: p.defaults.pool } : {}),
     ...(p.defaults.timeout
       ? { execution_timeout: code(`datetime.timedelta(seconds=${p.defaults.timeout})`) }
@@ -151,13 +155,9 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
     `${indent}${variable(t.id)} = ${op}(${args.join(", ")})`;
   if (t.command === undefined) return [call("EmptyOperator", common)];
   const starlake = String(p.environment.settings.starlakePath ?? "starlake");
-  const slRoot = String(p.environment.settings.slRoot ?? ".");
   const bash = call("BashOperator", [
     ...common,
     `bash_command=${pyString(bashCommand(t, starlake, p.environment.env).join(" "))}`,
-    `cwd=${pyString(jinjaSafe(slRoot))}`,
-    "env=RUNTIME_ENV",
-    "append_env=True",
     ...(t.kind === "preload" ? ["do_xcom_push=True"] : []),
   ]);
   if (t.kind !== "preload") return [bash];
@@ -166,15 +166,32 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
   return [bash, skip];
 }
 
-/** IR edges, with each pre-load check's downstream moved behind its skip step. */
+/**
+ * IR edges, with each pre-load check's downstream moved behind its skip step, in as few `>>` /
+ * `<<` statements as possible: Airflow re-hashes the whole DAG on each, so fewer parse faster.
+ */
 function edges(p: Pipeline): string[] {
   const gated = new Set(p.tasks.filter((t) => t.kind === "preload").map((t) => t.id));
   const skipOf = new Map(p.tasks.filter((t) => gated.has(t.id)).map((t) => [t.id, skipId(t)]));
-  const lines = new Set<string>();
-  for (const id of gated) lines.add(`${variable(id)} >> ${variable(skipOf.get(id) as string)}`);
+  const all: Array<[string, string]> = [...gated].map((id) => [id, skipOf.get(id) as string]);
   for (const e of p.edges)
-    lines.add(
-      `${variable(gated.has(e.from) ? (skipOf.get(e.from) as string) : e.from)} >> ${variable(e.to)}`,
-    );
-  return [...lines].sort();
+    all.push([gated.has(e.from) ? (skipOf.get(e.from) as string) : e.from, e.to]);
+  const group = (pairs: Array<[string, string]>, key: 0 | 1) => {
+    const m = new Map<string, string[]>();
+    for (const pair of pairs)
+      m.set(pair[key], [...(m.get(pair[key]) ?? []), pair[1 - key] as string]);
+    return m;
+  };
+  const list = (ids: string[]) =>
+    ids.length === 1 ? variable(ids[0] as string) : `[${ids.sort().map(variable).join(", ")}]`;
+  const lines: string[] = [];
+  const joins = [...group(all, 1)].filter(([, from]) => from.length > 1);
+  for (const [to, from] of joins) lines.push(`${variable(to)} << ${list(from)}`);
+  const joined = new Set(joins.map(([to]) => to));
+  for (const [from, to] of group(
+    all.filter(([, to]) => !joined.has(to)),
+    0,
+  ))
+    lines.push(`${variable(from)} >> ${list(to)}`);
+  return lines.sort();
 }

@@ -2,6 +2,7 @@ WITH order_totals AS (
   SELECT o.customer_id, o.order_id, SUM(l.quantity * l.unit_price) AS total
   FROM shop.orders o
   JOIN shop.order_lines l ON l.order_id = o.order_id
+  WHERE o.status <> 'cancelled'
   GROUP BY o.customer_id, o.order_id
 )
 SELECT c.customer_id,
