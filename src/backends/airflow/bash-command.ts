@@ -26,13 +26,31 @@ export function bashCommand(
   });
   // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion (drop the leading comma), not JS
   if (task.dataInterval && options < 0) words.push("'--options'", '"${SL_DATA_INTERVAL#,}"');
-  const command = words.map(jinjaSafe);
-  return task.kind === "preload" ? [...command, PRELOAD_VERDICT] : command;
+  return words.map(jinjaSafe);
 }
 
 /**
  * A preload reports a verdict instead of failing: exit 0 = ready, exit 1 = nothing to load
  * (Starlake's own code for it); anything else is a real error and fails the task.
  */
-const PRELOAD_VERDICT =
+export const PRELOAD_VERDICT =
   '; rc=$?; if [ "$rc" -eq 0 ]; then echo ready; elif [ "$rc" -eq 1 ]; then echo not_ready; else exit "$rc"; fi';
+
+/**
+ * A pre-load check as a sensor: poke until the check finds files (exit 0); exit 1 means "not yet",
+ * any other code is an error. The sensor runs in a scratch folder with the worker's environment,
+ * so the command moves to SL_ROOT and exports the Starlake variables itself.
+ */
+export function sensorCommand(
+  task: Task,
+  starlake: string,
+  env: Readonly<Record<string, string>>,
+  slRoot: string,
+): string {
+  const exports = Object.entries(env).map(([k, v]) => `${k}=${jinjaSafe(shellWord(v))}`);
+  const prefix = [
+    `cd ${jinjaSafe(shellWord(slRoot))} &&`,
+    ...(exports.length > 0 ? ["export", ...exports, "&&"] : []),
+  ];
+  return [...prefix, ...bashCommand(task, starlake, env)].join(" ");
+}

@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import type { Group, Pipeline, Task, TriggerRule } from "../../pipeline/pipeline.js";
 import { formatPython } from "../python/format.js";
 import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
-import { bashCommand } from "./bash-command.js";
+import { bashCommand, PRELOAD_VERDICT, sensorCommand } from "./bash-command.js";
 import { jinjaSafe } from "./jinja-safe.js";
-import { RUNTIME_HELPERS } from "./runtime-helpers.js";
+import { PRELOAD_SENSOR_CLASS, RUNTIME_HELPERS } from "./runtime-helpers.js";
 
 /** A start date for pipelines that set none: fixed, so output never depends on the day it is made. */
 const DEFAULT_START = "2024-01-01";
@@ -28,6 +28,7 @@ export function renderAirflowDag(pipeline: Pipeline, source: string): string {
     "# Values rendered per run: the scheduled date and, for transforms, the data interval.",
     'RUNTIME_ENV = {**SL_ENV, "SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}", "SL_DATA_INTERVAL": "{{ sl_data_interval(dag_run) }}"}',
     RUNTIME_HELPERS,
+    ...(pipeline.tasks.some((t) => t.gate?.sensor) ? [PRELOAD_SENSOR_CLASS] : []),
     ...dagBlock(pipeline),
   ].join("\n");
   const body = formatPython(
@@ -49,7 +50,9 @@ function imports(rest: string): string[] {
     ["airflow.providers.standard.operators.bash", ["BashOperator"]],
     ["airflow.providers.standard.operators.empty", ["EmptyOperator"]],
     ["airflow.providers.standard.operators.python", ["ShortCircuitOperator"]],
+    ["airflow.providers.standard.sensors.bash", ["BashSensor"]],
     ["airflow.sdk", ["DAG", "Asset", "TaskGroup", "TriggerRule"]],
+    ["airflow.sdk.exceptions", ["AirflowFailException"]],
     ["airflow.timetables.trigger", ["CronTriggerTimetable"]],
   ] as const;
   const third = airflow.flatMap(([module, names]) => {
@@ -155,9 +158,26 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
     `${indent}${variable(t.id)} = ${op}(${args.join(", ")})`;
   if (t.command === undefined) return [call("EmptyOperator", common)];
   const starlake = String(p.environment.settings.starlakePath ?? "starlake");
+  const sensor = t.kind === "preload" ? t.gate?.sensor : undefined;
+  if (sensor) {
+    const slRoot = String(p.environment.settings.slRoot ?? ".");
+    return [
+      call("StarlakePreloadSensor", [
+        ...common,
+        `bash_command=${pyString(sensorCommand(t, starlake, p.environment.env, slRoot))}`,
+        "env=None",
+        "retry_exit_code=1",
+        `poke_interval=${sensor.pokeInterval}`,
+        `timeout=${sensor.timeout}`,
+        `soft_fail=${sensor.softFail ? "True" : "False"}`,
+        'mode="reschedule"',
+      ]),
+    ];
+  }
+  const words = bashCommand(t, starlake, p.environment.env);
   const bash = call("BashOperator", [
     ...common,
-    `bash_command=${pyString(bashCommand(t, starlake, p.environment.env).join(" "))}`,
+    `bash_command=${pyString([...words, ...(t.kind === "preload" ? [PRELOAD_VERDICT] : [])].join(" "))}`,
     ...(t.kind === "preload" ? ["do_xcom_push=True"] : []),
   ]);
   if (t.kind !== "preload") return [bash];
@@ -171,7 +191,10 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
  * `<<` statements as possible: Airflow re-hashes the whole DAG on each, so fewer parse faster.
  */
 function edges(p: Pipeline): string[] {
-  const gated = new Set(p.tasks.filter((t) => t.kind === "preload").map((t) => t.id));
+  // A sensor gates by itself (it succeeds, fails or is skipped); a one-shot check needs a skip step.
+  const gated = new Set(
+    p.tasks.filter((t) => t.kind === "preload" && !t.gate?.sensor).map((t) => t.id),
+  );
   const skipOf = new Map(p.tasks.filter((t) => gated.has(t.id)).map((t) => [t.id, skipId(t)]));
   const all: Array<[string, string]> = [...gated].map((id) => [id, skipOf.get(id) as string]);
   for (const e of p.edges)

@@ -36,3 +36,19 @@ def sl_ready(check, ti):
     """Whether a pre-load check found something to load (else its domain's loads are skipped)."""
     return ti.xcom_pull(task_ids=check) == "ready"
 `;
+
+/**
+ * Written only into files with a pre-load sensor. Airflow's soft_fail turns every failure into a
+ * skip; a Starlake error (any exit code but 0 and 1) must fail the task even in soft-fail mode.
+ */
+export const PRELOAD_SENSOR_CLASS = `
+
+class StarlakePreloadSensor(BashSensor):
+    """Pokes a pre-load check: exit 0 ready, 1 not yet, anything else an error."""
+
+    def poke(self, context):
+        try:
+            return super().poke(context)
+        except AirflowFailException as error:
+            raise RuntimeError(f"starlake preload failed: {error}") from error
+`;
