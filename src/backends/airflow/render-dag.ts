@@ -96,6 +96,8 @@ function pyDate(date: string): string {
 
 function dagBlock(p: Pipeline): string[] {
   const defaults: Record<string, PyValue> = {
+    // The default_dag_args option first: the pipeline's own settings below win over it.
+    ...jsonOption(p, "default_dag_args"),
     retries: p.defaults.retries,
     retry_delay: code(`datetime.timedelta(seconds=${p.defaults.retryDelay})`),
     // Shared by every Starlake task (BashOperator): written once, not per task.
@@ -116,6 +118,9 @@ function dagBlock(p: Pipeline): string[] {
     ...(p.endDate ? [`    end_date=${pyDate(p.endDate)},`] : []),
     `    catchup=${p.catchup ? "True" : "False"},`,
     `    max_active_runs=${p.maxActiveRuns},`,
+    ...(typeof p.options.access_control === "string"
+      ? [`    access_control=${pyLiteral(jsonOption(p, "access_control"))},`]
+      : []),
     `    tags=${pyLiteral([...p.tags])},`,
     `    default_args=${pyLiteral(defaults)},`,
     '    user_defined_macros={"sl_scheduled_date": sl_scheduled_date, "sl_data_interval": sl_data_interval},',
@@ -125,6 +130,12 @@ function dagBlock(p: Pipeline): string[] {
     ...edges(p).map((e) => `    ${e}`),
   ];
   return lines;
+}
+
+/** A JSON object option (validated by compile) as Python data; absent or empty gives {}. */
+function jsonOption(p: Pipeline, key: string): Record<string, PyValue> {
+  const text = p.options[key];
+  return typeof text === "string" ? (JSON.parse(text) as Record<string, PyValue>) : {};
 }
 
 /** Task groups as variables, parents first; tasks name their group (no nested `with` blocks). */

@@ -64,3 +64,24 @@ describe("Airflow DAG files", () => {
     expect(render(undefined)).toContain("schedule=None");
   });
 });
+
+describe("Airflow DAG options", () => {
+  it("merges default_dag_args under the pipeline's settings and writes access_control", () => {
+    const b = new PipelineBuilder({
+      id: "p",
+      defaults: { retries: 4, retryDelay: 60 },
+      options: {
+        default_dag_args: '{"owner": "bakers", "retries": 9, "email": ["a@b.c"]}',
+        access_control: '{"Op": ["can_read"]}',
+      },
+    });
+    b.start().before(b.end());
+    const text = renderAirflowDag(b.build(), "x");
+    expect(text).toContain('"owner": "bakers"');
+    expect(text).toContain('"email": ["a@b.c"]');
+    expect(text).toContain('"retries": 4');
+    expect(text).not.toContain('"retries": 9');
+    expect(text).toContain('access_control={"Op": ["can_read"]}');
+    expect(lintPython(text)).toEqual([]);
+  });
+});
