@@ -75,7 +75,7 @@ describe("slo", () => {
     const ok = execFileSync(process.execPath, ["dist/cli/bin.js", "validate", "examples/minimal"], {
       encoding: "utf8",
     });
-    expect(ok).toMatch(/^ok: 2 pipeline\(s\)/);
+    expect(ok).toMatch(/^ok: 3 pipeline\(s\)/);
     const bad = spawnSync(process.execPath, ["dist/cli/bin.js", "plan", "no/such/folder"], {
       encoding: "utf8",
     });

@@ -1,0 +1,3 @@
+SELECT species, COUNT(*) AS plants
+FROM garden.plants
+GROUP BY species
