@@ -1,36 +1,57 @@
 /**
- * Makes Starlake's Jinja SQL parseable without moving anything: `{# … #}` and `{% … %}` become
- * spaces, `{{ … }}` an identifier of `_` of the same length (starting with `J`), newlines stay.
- * References and parse errors then point at the right line and column of the original file.
+ * Makes Jinja SQL parseable without moving a character: `{# … #}` and `{% … %}` become spaces and
+ * `{{ … }}` an identifier `J___…` of the same length, line breaks kept.
+ * @example neutraliseJinja("WHERE d = {{ day }}") // "WHERE d = J______"
  */
 export function neutraliseJinja(text: string): string {
   if (!text.includes("{")) return text;
-  let out = "";
-  let i = 0;
-  while (i < text.length) {
-    const open = text.indexOf("{", i);
-    const kind = open < 0 ? undefined : text[open + 1];
-    if (open < 0 || (kind !== "{" && kind !== "%" && kind !== "#")) {
-      out += text.slice(i, open < 0 ? text.length : open + 1);
-      i = open < 0 ? text.length : open + 1;
+  const out: string[] = [];
+  let copied = 0; // text before this index is already in `out`
+  let open = text.indexOf("{");
+  while (open >= 0) {
+    const kind = text[open + 1];
+    if (kind !== "{" && kind !== "%" && kind !== "#") {
+      open = text.indexOf("{", open + 1);
       continue;
     }
-    const closer = kind === "{" ? "}}" : `${kind}}`;
-    const close = text.indexOf(closer, open + 2);
-    if (close < 0) return out + text.slice(i);
-    out += text.slice(i, open);
-    const tag = text.slice(open, close + 2);
-    out += kind === "{" ? identifierLike(tag) : tag.replace(/[^\n]/g, " ");
-    i = close + 2;
+    const end = tagEnd(text, open, kind);
+    if (end < 0) break; // unterminated: the rest stays as written
+    const tag = text.slice(open, end);
+    out.push(text.slice(copied, open), kind === "{" ? asIdentifier(tag) : asSpaces(tag));
+    copied = end;
+    open = text.indexOf("{", kind === "%" && RAW.test(tag) ? rawEnd(text, end) : end);
   }
-  return out;
+  out.push(text.slice(copied));
+  return out.join("");
 }
 
-function identifierLike(tag: string): string {
-  let first = true;
-  return tag.replace(/[^\n]/g, () => {
-    const c = first ? "J" : "_";
-    first = false;
-    return c;
-  });
+const RAW = /^\{%-?\s*raw\s*-?%\}$/;
+const END_RAW = /\{%-?\s*endraw\s*-?%\}/g;
+
+// Index just past the closing `}}`, `%}` or `#}`, or -1; quotes inside a tag are Jinja strings.
+function tagEnd(text: string, open: number, kind: "{" | "%" | "#"): number {
+  const close = kind === "{" ? "}" : kind;
+  for (let i = open + 2; i < text.length; i++) {
+    const c = text[i];
+    if (c === close && text[i + 1] === "}") return i + 2;
+    if (kind !== "#" && (c === "'" || c === '"')) {
+      i = text.indexOf(c, i + 1);
+      if (i < 0) return -1;
+    }
+  }
+  return -1;
+}
+
+// Where the `{% endraw %}` after a raw block starts: the block itself is kept verbatim.
+function rawEnd(text: string, from: number): number {
+  END_RAW.lastIndex = from;
+  return END_RAW.exec(text)?.index ?? text.length;
+}
+
+function asSpaces(tag: string): string {
+  return tag.replace(/[^\r\n]/g, " ");
+}
+
+function asIdentifier(tag: string): string {
+  return `J${tag.slice(1).replace(/[^\r\n]/g, "_")}`;
 }

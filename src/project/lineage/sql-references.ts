@@ -19,7 +19,7 @@ export type SqlDialect =
   | "sqlite"
   | "teradata";
 
-/** A table a query reads, as written (identifier parts, unquoted), where it was written. */
+/** A table a query reads: its identifier parts, unquoted, and where the first one is written. */
 export interface SqlReference {
   readonly parts: readonly string[];
   readonly line: number;
@@ -30,131 +30,217 @@ export type SqlReferencesResult =
   | { readonly ok: true; readonly references: readonly SqlReference[] }
   | { readonly ok: false; readonly message: string; readonly line?: number; readonly col?: number };
 
-let ready: Promise<void> | undefined;
-let initialised = false;
+let loading: Promise<void> | undefined;
+let ready = false;
 
-/** Loads the SQL parser (WebAssembly) once. */
+/** Loads the SQL parser (WebAssembly) once; later calls return the same promise. */
 export function initSqlParser(): Promise<void> {
-  ready ??= init().then(() => {
-    initialised = true;
+  loading ??= init().then(() => {
+    ready = true;
   });
-  return ready;
+  return loading;
 }
 
-/** Picks the parser dialect from the active connection (engine name or JDBC URL). */
+// Order matters: a JDBC URL for Databricks may mention spark, one for Redshift postgres.
+const ENGINE_DIALECTS: ReadonlyArray<readonly [string, SqlDialect]> = [
+  ["duckdb", "duckdb"],
+  ["bigquery", "bigquery"],
+  ["snowflake", "snowflake"],
+  ["redshift", "redshift"],
+  ["postgres", "postgresql"],
+  ["databricks", "databricks"],
+  ["spark", "spark"],
+  ["hive", "hive"],
+  ["mysql", "mysql"],
+  ["mariadb", "mysql"],
+  ["sqlserver", "mssql"],
+  ["mssql", "mssql"],
+  ["clickhouse", "clickhouse"],
+  ["oracle", "oracle"],
+  ["sqlite", "sqlite"],
+  ["teradata", "teradata"],
+];
+
+/** The parser dialect for a Starlake connection type, engine name or JDBC URL; `generic` if unknown. */
 export function dialectForEngine(engine: string | undefined): SqlDialect {
-  const e = (engine ?? "").toLowerCase();
-  const pairs: Array<[string, SqlDialect]> = [
-    ["duckdb", "duckdb"],
-    ["bigquery", "bigquery"],
-    ["snowflake", "snowflake"],
-    ["redshift", "redshift"],
-    ["postgres", "postgresql"],
-    ["databricks", "databricks"],
-    ["mysql", "mysql"],
-    ["spark", "spark"],
-    ["hive", "hive"],
-  ];
-  return (
-    pairs.find(([k]) => e.includes(k))?.[1] ?? (e === "fs" || e === "local" ? "spark" : "generic")
-  );
+  const e = (engine ?? "").trim().toLowerCase();
+  if (e === "fs" || e === "local") return "spark"; // Starlake runs file connections on Spark
+  return ENGINE_DIALECTS.find(([word]) => e.includes(word))?.[1] ?? "generic";
 }
 
 /**
- * The tables a SQL file reads, found by walking a real parse tree: CTE names (with their scope),
- * aliases, columns, literals, comments, table functions and write targets are not tables.
+ * The tables a SQL file reads (FROM, JOIN, subqueries, CTE bodies, every statement), in file order.
+ * @example sqlReferences("SELECT * FROM shop.orders", "duckdb") // parts ["shop", "orders"] at 1:15
  */
 export function sqlReferences(sql: string, dialect: SqlDialect): SqlReferencesResult {
-  if (!initialised) throw new Error("initSqlParser() must be awaited before sqlReferences()");
-  const text = neutraliseJinja(sql);
-  let ast: unknown;
+  if (!ready) throw new Error("sqlReferences(): await initSqlParser() first");
+  const parsed = parseStatements(neutraliseJinja(sql), dialect);
+  if (!Array.isArray(parsed)) return parsed;
+  const found: SqlReference[] = [];
+  visit(parsed, NO_CTES, found);
+  return { ok: true, references: inFileOrder(found) };
+}
+
+// Parses with the dialect, then once with `generic`; reports the first dialect's error.
+function parseStatements(text: string, dialect: SqlDialect): unknown[] | SqlReferencesResult {
   try {
-    ast = parse(text, dialect);
-  } catch (first) {
-    try {
-      ast = dialect === "generic" ? undefined : parse(text, "generic");
-    } catch {
-      ast = undefined;
+    return parse(text, dialect);
+  } catch (error) {
+    if (dialect !== "generic") {
+      try {
+        return parse(text, "generic");
+      } catch {
+        // the chosen dialect's message is the one worth showing
+      }
     }
-    if (ast === undefined) return parseError(first);
+    return parseFailure(error);
   }
-  const found = new Map<string, SqlReference>();
-  walk(ast, new Set(), found);
-  return { ok: true, references: [...found.values()] };
 }
 
-function parseError(e: unknown): SqlReferencesResult {
-  const message = (e instanceof Error ? e.message : String(e)).split("\n")[0] ?? "";
-  const at = /at Line: (\d+), Column: (\d+)/.exec(message);
-  const clean = message
-    .replace(/^sql parser error: /, "")
-    .replace(/ at Line: \d+, Column: \d+$/, "");
-  return at
-    ? { ok: false, message: clean, line: Number(at[1]), col: Number(at[2]) }
-    : { ok: false, message: clean };
+const AT = / at Line: (\d+), Column: (\d+)$/;
+
+function parseFailure(error: unknown): SqlReferencesResult {
+  const first = (error instanceof Error ? error.message : String(error)).split("\n", 1)[0] ?? "";
+  const message = first.replace(/^sql parser error: /, "");
+  const at = AT.exec(message);
+  if (!at) return { ok: false, message };
+  return {
+    ok: false,
+    message: message.slice(0, at.index),
+    line: Number(at[1]),
+    col: Number(at[2]),
+  };
 }
 
-type Json = Record<string, unknown>;
-
-function isObject(v: unknown): v is Json {
-  return typeof v === "object" && v !== null;
+function inFileOrder(found: SqlReference[]): SqlReference[] {
+  found.sort((a, b) => a.line - b.line || a.col - b.col);
+  const seen = new Set<string>();
+  return found.filter((r) => {
+    const key = r.parts.join("\u0000");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
-function walk(node: unknown, scope: ReadonlySet<string>, out: Map<string, SqlReference>): void {
-  if (!isObject(node)) return;
-  if (Array.isArray(node)) {
-    for (const n of node) walk(n, scope, out);
+// ---- AST walk: generic over objects and arrays, with a few node shapes recognised by key ----
+
+type Node = { readonly [key: string]: unknown };
+// Lower-cased CTE names visible at this point of the query.
+type Scope = ReadonlySet<string>;
+type Visitor = (value: Node, scope: Scope, found: SqlReference[]) => void;
+
+const NO_CTES: Scope = new Set();
+
+function isNode(value: unknown): value is Node {
+  return typeof value === "object" && value !== null;
+}
+
+function visit(value: unknown, scope: Scope, found: SqlReference[]): void {
+  if (!isNode(value)) return;
+  if (Array.isArray(value)) {
+    for (const item of value) visit(item, scope, found);
     return;
   }
-  let inner = scope;
-  const withClause = node.with;
-  if ("body" in node && isObject(withClause) && Array.isArray(withClause.cte_tables)) {
-    inner = withScope(withClause, scope, out);
-  }
-  for (const [key, value] of Object.entries(node)) {
-    if (key === "with" || key === "span" || !isObject(value)) continue;
-    if (key === "Table" && Array.isArray(value.name)) {
-      table(value, inner, out);
-      continue;
-    }
-    walk(value, inner, out);
+  const ctes = value.body !== undefined && isNode(value.with) ? value.with : undefined;
+  const inner = ctes ? withScope(ctes, scope, found) : scope;
+  visitFields(value, inner, found, ctes ? "with" : "");
+}
+
+// Visits every field but `skip`; a field named after a recognised node kind gets its visitor.
+function visitFields(node: Node, scope: Scope, found: SqlReference[], skip: string): void {
+  for (const key in node) {
+    const value = node[key];
+    if (key === skip || key === "span" || !isNode(value)) continue;
+    const special = Array.isArray(value) ? undefined : VISITORS.get(key);
+    if (special) special(value, scope, found);
+    else visit(value, scope, found);
   }
 }
 
-/** CTEs are visible to the query body and to later CTEs; to their own body only when recursive. */
-function withScope(
-  withClause: Json,
-  scope: ReadonlySet<string>,
-  out: Map<string, SqlReference>,
-): Set<string> {
-  const names = new Set(scope);
-  for (const cte of withClause.cte_tables as unknown[]) {
-    if (!isObject(cte)) continue;
-    const alias =
-      isObject(cte.alias) && isObject(cte.alias.name)
-        ? String(cte.alias.name.value ?? "").toLowerCase()
-        : "";
-    walk(cte.query, withClause.recursive === true ? new Set([...names, alias]) : names, out);
-    if (alias) names.add(alias);
-  }
-  return names;
+// A CTE is visible to later CTEs and the body; to every body of the WITH when it is recursive.
+function withScope(withClause: Node, outer: Scope, found: SqlReference[]): Scope {
+  const ctes = Array.isArray(withClause.cte_tables) ? withClause.cte_tables.filter(isNode) : [];
+  const names = ctes.map((cte) => aliasOf(cte) ?? "");
+  const all = extend(outer, names);
+  ctes.forEach((cte, i) => {
+    visit(cte.query, withClause.recursive === true ? all : extend(outer, names.slice(0, i)), found);
+  });
+  return all;
 }
 
-function table(relation: Json, scope: ReadonlySet<string>, out: Map<string, SqlReference>): void {
-  // `read_csv('f')`, `unnest(x)`: a table function reads no project table, but its args may.
-  if (relation.args !== undefined && relation.args !== null) {
-    walk(relation.args, scope, out);
-    return;
+// Lower-cased `alias.name` of a CTE or a relation.
+function aliasOf(node: Node): string | undefined {
+  const alias = isNode(node.alias) && isNode(node.alias.name) ? node.alias.name.value : undefined;
+  return typeof alias === "string" ? alias.toLowerCase() : undefined;
+}
+
+function extend(scope: Scope, names: readonly string[]): Scope {
+  return names.length === 0 ? scope : new Set([...scope, ...names]);
+}
+
+// A Map, not an object literal: an AST key such as `constructor` must not find a prototype member.
+const VISITORS: ReadonlyMap<string, Visitor> = new Map([
+  ["Table", visitTable],
+  ["Update", visitUpdate],
+  ["Delete", visitDelete],
+  ["Merge", (merge, scope, found) => visitFields(merge, scope, found, "table")],
+]);
+
+// A `Table` relation: a read, unless it is a CTE, a table function or a DuckDB file path.
+function visitTable(relation: Node, scope: Scope, found: SqlReference[]): void {
+  const isFunction = relation.args !== undefined && relation.args !== null;
+  const name = Array.isArray(relation.name) && !isFunction ? tableName(relation.name) : undefined;
+  if (name && !(name.parts.length === 1 && scope.has((name.parts[0] ?? "").toLowerCase()))) {
+    found.push(name);
   }
-  const idents = (relation.name as unknown[])
-    .map((p) => (isObject(p) && isObject(p.Identifier) ? p.Identifier : p))
-    .filter(isObject);
-  const parts = idents.map((i) => String(i.value));
-  if (parts.length === 0 || (parts.length === 1 && scope.has((parts[0] as string).toLowerCase())))
-    return;
-  const key = parts.join("\u0000");
-  if (out.has(key)) return;
-  const span = isObject(idents[0]?.span) ? (idents[0].span as Json) : undefined;
-  const start = isObject(span?.start) ? (span.start as Json) : {};
-  out.set(key, { parts, line: Number(start.line ?? 1), col: Number(start.column ?? 1) });
+  visitFields(relation, scope, found, Array.isArray(relation.name) ? "name" : "");
+}
+
+// Parts of an object name; undefined for `IDENTIFIER(…)`-like parts and `'file.csv'`.
+function tableName(name: readonly unknown[]): SqlReference | undefined {
+  const parts: string[] = [];
+  let start: unknown;
+  for (const part of name) {
+    const ident = isNode(part) && isNode(part.Identifier) ? part.Identifier : undefined;
+    if (!ident || typeof ident.value !== "string" || ident.quote_style === "'") return undefined;
+    // other dialects than BigQuery keep a backticked `proj.dataset.table` as one identifier
+    if (ident.quote_style === "`") parts.push(...ident.value.split("."));
+    else parts.push(ident.value);
+    start ??= isNode(ident.span) ? ident.span.start : undefined;
+  }
+  const at = isNode(start) ? start : {};
+  return parts.length === 0
+    ? undefined
+    : { parts, line: Number(at.line ?? 0), col: Number(at.column ?? 0) };
+}
+
+// UPDATE writes its first relation; joined tables (MySQL) and FROM are reads.
+function visitUpdate(update: Node, scope: Scope, found: SqlReference[]): void {
+  const target = isNode(update.table) && update.table.relation !== undefined ? update.table : {};
+  visit(target.joins, scope, found);
+  visitFields(update, scope, found, target.relation !== undefined ? "table" : "");
+}
+
+// DELETE writes its FROM tables, or with MySQL's `DELETE t1 FROM t1 JOIN t2` the ones listed first.
+function visitDelete(del: Node, scope: Scope, found: SqlReference[]): void {
+  const from = isNode(del.from) ? Object.values(del.from).flat().filter(isNode) : [];
+  const targets = Array.isArray(del.tables) ? del.tables.map(lastPart) : [];
+  for (const source of from) {
+    const written = targets.length === 0 || targets.includes(relationName(source.relation));
+    visit(written ? source.joins : source, scope, found);
+  }
+  visitFields(del, scope, found, "from");
+}
+
+// Lower-cased alias, or last name part, of a `{ Table: … }` relation.
+function relationName(relation: unknown): string {
+  const table = isNode(relation) && isNode(relation.Table) ? relation.Table : {};
+  return aliasOf(table) ?? lastPart(table.name);
+}
+
+function lastPart(name: unknown): string {
+  const last = Array.isArray(name) ? name[name.length - 1] : undefined;
+  const ident = isNode(last) && isNode(last.Identifier) ? last.Identifier.value : undefined;
+  return typeof ident === "string" ? ident.toLowerCase() : "";
 }
