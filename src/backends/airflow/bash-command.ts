@@ -1,32 +1,46 @@
 import type { Task } from "../../pipeline/pipeline.js";
-import { mergeOptionsArg } from "../../starlake/options-arg.js";
+import { starlakeArgv } from "../../starlake/command-line.js";
 import { jinjaSafe, shellWord } from "./jinja-safe.js";
 
 /**
- * The words of the bash command of a Starlake task (spec §4.2): the executable and argv as literal words, the
- * scheduled date inserted after the verb, the Starlake variables merged into `--options`, and the
- * transform's data interval appended at run time. Runtime values come from environment variables
- * that the operator's env renders, so no literal ever goes through Jinja unprotected.
+ * Run values Airflow renders into the task's environment, and the variables that carry them.
+ * The markers hold NUL, which no real argument can contain (argv strings end at NUL).
+ */
+const RUNTIME: ReadonlyArray<readonly [marker: string, variable: string]> = [
+  ["\u0000scheduled\u0000", "SL_SCHEDULED_DATE"],
+  ["\u0000start\u0000", "SL_DATA_INTERVAL_START"],
+  ["\u0000end\u0000", "SL_DATA_INTERVAL_END"],
+];
+const [SCHEDULED, START, END] = RUNTIME.map(([marker]) => marker) as [string, string, string];
+
+/**
+ * The words of the bash command of a Starlake task: the command line of `starlakeArgv` (the one
+ * every runner must produce), with the run's values read from environment variables that the
+ * operator renders. Literal parts are single-quoted and protected from Jinja.
  */
 export function bashCommand(
   task: Task,
   starlake: string,
   env: Readonly<Record<string, string>>,
 ): string[] {
-  const argv = mergeOptionsArg(task.command ?? [], env);
-  const words = [shellWord(starlake), shellWord(argv[0] ?? "")];
-  if (task.scheduledDate) words.push("--scheduledDate", '"$SL_SCHEDULED_DATE"');
-  const rest = argv.slice(1);
-  const options = rest.indexOf("--options");
-  rest.forEach((arg, i) => {
-    const word = shellWord(arg);
-    words.push(
-      i === options + 1 && options >= 0 && task.dataInterval ? `${word}"$SL_DATA_INTERVAL"` : word,
-    );
+  const argv = starlakeArgv(task, env, {
+    scheduledDate: SCHEDULED,
+    interval: { start: START, end: END },
   });
-  // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash expansion (drop the leading comma), not JS
-  if (task.dataInterval && options < 0) words.push("'--options'", '"${SL_DATA_INTERVAL#,}"');
-  return words.map(jinjaSafe);
+  return [starlake, ...argv].map(bashWord);
+}
+
+/** One argument as a bash word: literal pieces quoted, run values as double-quoted variables. */
+function bashWord(arg: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL marks run values; no real argument can hold one
+  const pieces = arg.split(/(\u0000[a-z]+\u0000)/).filter((p) => p.length > 0);
+  if (pieces.length === 0) return "''";
+  return pieces
+    .map((piece) => {
+      const variable = RUNTIME.find(([marker]) => marker === piece)?.[1];
+      return variable ? `"$${variable}"` : jinjaSafe(shellWord(piece));
+    })
+    .join("");
 }
 
 /**

@@ -20,16 +20,12 @@ def sl_scheduled_date(dag_run):
     return _sl_tick(_sl_when(dag_run)).strftime(TIMESTAMP)
 
 
-def sl_data_interval(dag_run):
-    """The interval a transform covers, as Starlake options: previous tick to scheduled date."""
+def sl_data_interval_start(dag_run):
+    """Start of the interval a transform covers: the data cron tick before the scheduled date."""
     if DATA_CRON is None:
         return ""
     end = _sl_tick(_sl_when(dag_run))
-    start = croniter(DATA_CRON, end).get_prev(datetime.datetime)
-    return (
-        f",sl_data_interval_start='{start.strftime(TIMESTAMP)}'"
-        f",sl_data_interval_end='{end.strftime(TIMESTAMP)}'"
-    )
+    return croniter(DATA_CRON, end).get_prev(datetime.datetime).strftime(TIMESTAMP)
 
 
 def sl_ready(check, ti):
