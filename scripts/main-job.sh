@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: the bakery example, validated, planned and drawn. Usage: npm run main-job
+# The main job: the bakery example, validated, planned, drawn and written as Airflow DAG files.
+# Usage: npm run main-job
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/ensure-deps.sh
@@ -10,4 +11,5 @@ slo validate examples/bakery
 slo plan examples/bakery
 slo graph examples/bakery --format mermaid -o "$out/bakery.mmd"
 slo graph examples/bakery --format svg -o "$out/bakery.svg"
-echo "graphs written to $out/bakery.mmd and $out/bakery.svg"
+slo generate examples/bakery --orchestrator airflow --out "$out/airflow"
+echo "graphs written to $out/bakery.mmd and $out/bakery.svg, Airflow DAG files to $out/airflow"
