@@ -64,7 +64,12 @@ export class AirflowWorkspace {
   }
 
   /** `dag.test()` of one DAG at a logical date; exit codes of the stand-in keyed by verb or verb:domain. */
-  runDag(dagId: string, logicalDate: string, exits: Record<string, number> = {}): AirflowRun {
+  runDag(
+    dagId: string,
+    logicalDate: string,
+    exits: Record<string, number> = {},
+    extraEnv: Record<string, string> = {},
+  ): AirflowRun {
     const n = ++this.runs;
     const record = join(this.work, `record-${n}.jsonl`);
     const out = join(this.work, `run-${n}.json`);
@@ -72,7 +77,7 @@ export class AirflowWorkspace {
       join(this.venv, "bin/python"),
       ["tests/integration/airflow/run_dag.py", this.dags, dagId, logicalDate, out],
       {
-        env: this.env({ SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits) }),
+        env: this.env({ SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits), ...extraEnv }),
         stdio: "ignore",
         timeout: 300_000,
       },

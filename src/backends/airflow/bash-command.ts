@@ -10,8 +10,17 @@ const RUNTIME: ReadonlyArray<readonly [marker: string, variable: string]> = [
   ["\u0000scheduled\u0000", "SL_SCHEDULED_DATE"],
   ["\u0000start\u0000", "SL_DATA_INTERVAL_START"],
   ["\u0000end\u0000", "SL_DATA_INTERVAL_END"],
+  ["\u0000scope\u0000", "SL_SENTINEL_SCOPE"],
 ];
-const [SCHEDULED, START, END] = RUNTIME.map(([marker]) => marker) as [string, string, string];
+const [SCHEDULED, START, END, SCOPE] = RUNTIME.map(([marker]) => marker) as [
+  string,
+  string,
+  string,
+  string,
+];
+
+/** The token of a `--notReadySentinel` path that each run replaces by its own scope. */
+const SCOPE_TOKEN = "__SL_SENTINEL_SCOPE__";
 
 /**
  * The words of the bash command of a Starlake task: the command line of `starlakeArgv` (the one
@@ -27,7 +36,7 @@ export function bashCommand(
     scheduledDate: SCHEDULED,
     interval: { start: START, end: END },
   });
-  return [starlake, ...argv].map(bashWord);
+  return [starlake, ...argv].map((a) => bashWord(a.replaceAll(SCOPE_TOKEN, SCOPE)));
 }
 
 /** One argument as a bash word: literal pieces quoted, run values as double-quoted variables. */
@@ -44,11 +53,33 @@ function bashWord(arg: string): string {
 }
 
 /**
- * A preload reports a verdict instead of failing: exit 0 = ready, exit 1 = nothing to load
- * (Starlake's own code for it); anything else is a real error and fails the task.
+ * How a one-shot pre-load check reports: it prints `ready` or `not_ready` for the skip step and
+ * fails only on a real error. Without a sentinel, exit 1 is Starlake's "nothing to load". With
+ * `--notReadySentinel`, Starlake exits 0 and leaves a marker when not ready (consumed here), so
+ * any non-zero exit is an error.
  */
-export const PRELOAD_VERDICT =
-  '; rc=$?; if [ "$rc" -eq 0 ]; then echo ready; elif [ "$rc" -eq 1 ]; then echo not_ready; else exit "$rc"; fi';
+export function preloadVerdict(task: Task): string {
+  const marker = sentinelMarker(task);
+  if (marker === undefined) {
+    return '; rc=$?; if [ "$rc" -eq 0 ]; then echo ready; elif [ "$rc" -eq 1 ]; then echo not_ready; else exit "$rc"; fi';
+  }
+  return `; rc=$?; if [ "$rc" -ne 0 ]; then exit "$rc"; fi; if [ -e ${marker} ]; then rm -f ${marker}; echo not_ready; else echo ready; fi`;
+}
+
+/** The sensor's exit codes: 0 ready, 1 poke again, 2 a real error (a Starlake exit 1 included when a sentinel decides). */
+function sensorVerdict(task: Task): string {
+  const marker = sentinelMarker(task);
+  if (marker === undefined) return "";
+  return `; rc=$?; if [ "$rc" -ne 0 ]; then exit 2; fi; if [ -e ${marker} ]; then rm -f ${marker}; exit 1; fi`;
+}
+
+/** The sentinel marker of this run as a bash word (a local path: `file://` is dropped). */
+function sentinelMarker(task: Task): string | undefined {
+  const sentinel = task.gate?.sentinel;
+  return sentinel === undefined
+    ? undefined
+    : bashWord(sentinel.replace(/^file:\/\//, "").replaceAll(SCOPE_TOKEN, SCOPE));
+}
 
 /**
  * A pre-load check as a sensor: poke until the check finds files (exit 0); exit 1 means "not yet",
@@ -66,5 +97,5 @@ export function sensorCommand(
     `cd ${jinjaSafe(shellWord(slRoot))} &&`,
     ...(exports.length > 0 ? ["export", ...exports, "&&"] : []),
   ];
-  return [...prefix, ...bashCommand(task, starlake, env)].join(" ");
+  return [...prefix, ...bashCommand(task, starlake, env)].join(" ") + sensorVerdict(task);
 }

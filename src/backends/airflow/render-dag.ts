@@ -2,9 +2,9 @@ import { createHash } from "node:crypto";
 import type { Group, Pipeline, Task, TriggerRule } from "../../pipeline/pipeline.js";
 import { formatPython } from "../python/format.js";
 import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
-import { bashCommand, PRELOAD_VERDICT, sensorCommand } from "./bash-command.js";
+import { bashCommand, preloadVerdict, sensorCommand } from "./bash-command.js";
 import { jinjaSafe } from "./jinja-safe.js";
-import { PRELOAD_SENSOR_CLASS, RUNTIME_HELPERS } from "./runtime-helpers.js";
+import { PRELOAD_SENSOR_CLASS, RUNTIME_HELPERS, SENTINEL_SCOPE_HELPER } from "./runtime-helpers.js";
 
 /** A start date for pipelines that set none: fixed, so output never depends on the day it is made. */
 const DEFAULT_START = "2024-01-01";
@@ -20,15 +20,17 @@ const skipId = (t: Task) => `skip_or_start_loading_${(t.group ?? t.id).replace(/
 
 /** One Airflow 3 DAG file for one pipeline: static, formatted, byte-identical for identical input. */
 export function renderAirflowDag(pipeline: Pipeline, source: string): string {
+  const sentinels = pipeline.tasks.some((t) => t.gate?.sentinel);
   const rest = [
     `TIMEZONE = pendulum.timezone(${pyString(pipeline.timezone)})`,
     `DATA_CRON = ${pyLiteral(pipeline.dataCron ?? null)}`,
     'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
     `SL_ENV = ${pyLiteral(Object.fromEntries(Object.entries(pipeline.environment.env).map(([k, v]) => [k, jinjaSafe(v)])))}`,
     "# Values rendered per run: the scheduled date and, for transforms, the data interval.",
-    'RUNTIME_ENV = {**SL_ENV, "SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}", "SL_DATA_INTERVAL_START": "{{ sl_data_interval_start(dag_run) }}", "SL_DATA_INTERVAL_END": "{{ sl_scheduled_date(dag_run) }}"}',
+    `RUNTIME_ENV = {**SL_ENV, "SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}", "SL_DATA_INTERVAL_START": "{{ sl_data_interval_start(dag_run) }}", "SL_DATA_INTERVAL_END": "{{ sl_scheduled_date(dag_run) }}"${sentinels ? ', "SL_SENTINEL_SCOPE": "{{ sl_sentinel_scope(dag_run) }}"' : ""}}`,
     RUNTIME_HELPERS,
     ...(pipeline.tasks.some((t) => t.gate?.sensor) ? [PRELOAD_SENSOR_CLASS] : []),
+    ...(sentinels ? [SENTINEL_SCOPE_HELPER] : []),
     ...dagBlock(pipeline),
   ].join("\n");
   const body = formatPython(
@@ -63,6 +65,7 @@ function imports(rest: string): string[] {
     "from __future__ import annotations",
     "",
     "import datetime",
+    ...(/\bre\.sub\(/.test(rest) ? ["import re"] : []),
     "",
     "import pendulum",
     ...third,
@@ -123,7 +126,7 @@ function dagBlock(p: Pipeline): string[] {
       : []),
     `    tags=${pyLiteral([...p.tags])},`,
     `    default_args=${pyLiteral(defaults)},`,
-    '    user_defined_macros={"sl_scheduled_date": sl_scheduled_date, "sl_data_interval_start": sl_data_interval_start},',
+    `    user_defined_macros={"sl_scheduled_date": sl_scheduled_date, "sl_data_interval_start": sl_data_interval_start${p.tasks.some((t) => t.gate?.sentinel) ? ', "sl_sentinel_scope": sl_sentinel_scope' : ""}},`,
     "):",
     ...groupLines(p).map((g) => `    ${g}`),
     ...p.tasks.flatMap((t) => task(p, t, "    ")),
@@ -188,7 +191,7 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
   const words = bashCommand(t, starlake, p.environment.env);
   const bash = call("BashOperator", [
     ...common,
-    `bash_command=${pyString([...words, ...(t.kind === "preload" ? [PRELOAD_VERDICT] : [])].join(" "))}`,
+    `bash_command=${pyString([...words, ...(t.kind === "preload" ? [preloadVerdict(t)] : [])].join(" "))}`,
     ...(t.kind === "preload" ? ["do_xcom_push=True"] : []),
   ]);
   if (t.kind !== "preload") return [bash];

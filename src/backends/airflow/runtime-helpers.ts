@@ -48,3 +48,11 @@ class StarlakePreloadSensor(BashSensor):
         except AirflowFailException as error:
             raise RuntimeError(f"starlake preload failed: {error}") from error
 `;
+
+/** Written only into files whose pre-load checks use `--notReadySentinel`: one marker per run. */
+export const SENTINEL_SCOPE_HELPER = `
+
+def sl_sentinel_scope(dag_run):
+    """The run's scope in sentinel marker names: DAG id and run id, path-safe."""
+    return re.sub(r"[^A-Za-z0-9_.+:=-]", "_", f"{dag_run.dag_id}__{dag_run.run_id}")
+`;
