@@ -22,7 +22,7 @@ function shown(arg: string): string {
   return `'${arg.replace(/'/g, "'\\''")}'`;
 }
 
-export function scheduleText(s: Schedule): string {
+function scheduleText(s: Schedule): string {
   if (s.kind === "cron")
     return `cron ${s.cron}${s.name ? ` (${s.name}, ${s.timezone})` : ` (${s.timezone})`}`;
   if (s.kind === "datasets") return `when ${s.strategy} of ${s.datasets.join(", ")}`;

@@ -74,6 +74,6 @@ export class DatasetCatalog {
 }
 
 /** A transform publishes its target table: `domain.table`. */
-export function transformUri(t: Transform): string {
+function transformUri(t: Transform): string {
   return datasetUri(`${t.domain}.${t.table}`);
 }

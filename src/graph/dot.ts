@@ -14,7 +14,7 @@ const STYLE: Readonly<Record<TaskKind, string>> = {
 };
 
 /** A DOT string literal: backslashes, quotes and newlines escaped. */
-export function dotString(text: string): string {
+function dotString(text: string): string {
   return `"${text.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 }
 

@@ -24,34 +24,3 @@ export function renderVariables(
   });
   return { text: out, missing };
 }
-
-/** Names of the variables a text uses. */
-export function variablesIn(text: string): string[] {
-  return [...text.matchAll(PATTERN)].map((m) => (m[1] ?? m[2]) as string);
-}
-
-/** Renders every string in a parsed YAML value; reports the paths that used unknown variables. */
-export function renderDeep(
-  value: unknown,
-  vars: Variables,
-  path: (string | number)[] = [],
-  missing: Array<{ path: (string | number)[]; name: string }> = [],
-): { value: unknown; missing: Array<{ path: (string | number)[]; name: string }> } {
-  if (typeof value === "string") {
-    const r = renderVariables(value, vars);
-    for (const name of r.missing) missing.push({ path, name });
-    return { value: r.text, missing };
-  }
-  if (Array.isArray(value))
-    return {
-      value: value.map((v, i) => renderDeep(v, vars, [...path, i], missing).value),
-      missing,
-    };
-  if (typeof value === "object" && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value))
-      out[k] = renderDeep(v, vars, [...path, k], missing).value;
-    return { value: out, missing };
-  }
-  return { value, missing };
-}

@@ -1,7 +1,7 @@
 import type { PreloadStrategy } from "../pipeline/pipeline.js";
 
 /** Options every preload and stage command carries (spec §4.1). */
-export const RUN_MODE_OPTIONS = "SL_RUN_MODE=main,SL_LOG_LEVEL=info";
+const RUN_MODE_OPTIONS = "SL_RUN_MODE=main,SL_LOG_LEVEL=info";
 
 /** `starlake preload`: is there anything to load for these tables? */
 export function preloadArgv(p: {

@@ -1,5 +1,5 @@
 /** Edit distance with an early exit: enough to suggest `retries` for `retrys`. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diag = prev[0] as number;

@@ -1,12 +1,8 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflow } from "../../src/backends/airflow/airflow-orchestrator.js";
-import { planProject } from "../../src/compile/plan-project.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
-import { pythonEnv } from "../helpers/python-env.js";
+import { AirflowWorkspace } from "../helpers/airflow.js";
 
 /** What real Airflow 3.3 sees when it loads our files (tests/integration/airflow/inspect_dags.py). */
 interface AirflowView {
@@ -37,12 +33,6 @@ const examples = readdirSync("examples", { withFileTypes: true })
   .filter((e) => e.isDirectory())
   .map((e) => e.name)
   .sort();
-const work = mkdtempSync(join(tmpdir(), "slo-airflow-"));
-let venv = "";
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-beforeAll(() => {
-  venv = pythonEnv("airflow");
-}, 900_000);
 
 /** The IR, as Airflow should show it: each pre-load check followed by its skip step. */
 function expected(p: Pipeline) {
@@ -58,32 +48,17 @@ function expected(p: Pipeline) {
 }
 
 describe.each(examples)("real Airflow 3.3 loads the %s example", (name) => {
+  let af: AirflowWorkspace;
   let pipelines: readonly Pipeline[] = [];
   let view: AirflowView;
-  const dags = join(work, name, "dags");
 
   beforeAll(async () => {
-    ({ pipelines } = await planProject(join("examples", name), {
-      vars: { SL_ROOT: join(work, name, "root") },
-      env: {},
-    }));
-    for (const f of airflow.render(pipelines, { source: name })) {
-      execFileSync("mkdir", ["-p", dags]);
-      writeFileSync(join(dags, f.path), f.content);
-    }
-    const home = join(work, name, "airflow-home");
-    const out = join(work, name, "view.json");
-    execFileSync(
-      join(venv, "bin/python"),
-      ["tests/integration/airflow/inspect_dags.py", dags, out],
-      {
-        env: { ...process.env, AIRFLOW_HOME: home, AIRFLOW__CORE__LOAD_EXAMPLES: "False" },
-        stdio: "ignore",
-        timeout: 300_000,
-      },
-    );
-    view = JSON.parse(readFileSync(out, "utf8"));
-  }, 300_000);
+    af = new AirflowWorkspace();
+    await af.setUp(join("examples", name));
+    pipelines = af.pipelines;
+    view = af.inspect<AirflowView>();
+  }, 900_000);
+  afterAll(() => af.tearDown());
 
   it("imports every file with zero errors, one DAG per pipeline", () => {
     expect(view.import_errors).toEqual({});
@@ -136,9 +111,7 @@ describe.each(examples)("real Airflow 3.3 loads the %s example", (name) => {
   });
 
   it("passes ruff format --check and ruff check (default rules)", () => {
-    execFileSync(join(venv, "bin/ruff"), ["format", "--isolated", "--check", dags], {
-      stdio: "pipe",
-    });
-    execFileSync(join(venv, "bin/ruff"), ["check", "--isolated", dags], { stdio: "pipe" });
+    af.ruff(["format", "--isolated", "--check"]);
+    af.ruff(["check", "--isolated"]);
   });
 });

@@ -136,7 +136,7 @@ function describe(c: Candidate): string {
   return c.kind === "transform" ? `transform ${c.t.fullName}` : `table ${c.t.domain}.${c.t.name}`;
 }
 
-export function upstreamKey(u: Upstream): string {
+function upstreamKey(u: Upstream): string {
   return u.kind === "transform" ? `transform:${u.name}` : `table:${u.domain}.${u.table}`;
 }
 const key = upstreamKey;
