@@ -1,12 +1,16 @@
 """Parses DAG folders with Airflow's DagBag in one process and prints per-file times as JSON.
 
-Usage: python measure.py ROUNDS FOLDER [FOLDER...]  (AIRFLOW_HOME: a scratch folder)
+Usage: python measure.py ROUNDS MODE FOLDER [FOLDER...]  (AIRFLOW_HOME: a scratch folder)
 Airflow's own modules are imported once before timing; each file is parsed ROUNDS times.
+MODE "compile": Python compiles the file on every parse (no bytecode cache, as with a read-only
+dags folder or PYTHONDONTWRITEBYTECODE). MODE "cached": the first parse writes the bytecode
+under a scratch pycache prefix and later parses read it, as a dag processor does by default.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import time
@@ -19,8 +23,13 @@ def main() -> None:
     from airflow.dag_processing.dagbag import DagBag
 
     rounds = int(sys.argv[1])
+    if sys.argv[2] == "cached":
+        sys.dont_write_bytecode = False
+        sys.pycache_prefix = str(Path(os.environ["AIRFLOW_HOME"]) / "pycache")
+    else:
+        sys.dont_write_bytecode = True
     result = {}
-    for folder in sys.argv[2:]:
+    for folder in sys.argv[3:]:
         files = sorted(Path(folder).glob("*.py"))
         first = None
         per_file = []
