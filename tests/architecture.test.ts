@@ -13,6 +13,7 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   compile: ["project", "pipeline", "builder", "starlake", "environments", "util"],
   graph: ["pipeline"],
   backends: ["pipeline", "starlake", "environments"],
+  engine: ["pipeline", "starlake", "environments", "errors.ts"],
   output: ["backends", "errors.ts", "util"],
   cli: ["*"],
   "errors.ts": ["pipeline"],

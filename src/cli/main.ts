@@ -4,6 +4,8 @@ import { ConfigError, SloError } from "../errors.js";
 import { generateCommand } from "./generate.js";
 import { graphCommand } from "./graph.js";
 import { planCommand } from "./plan.js";
+import { runCommand } from "./run.js";
+import { logsCommand, runsCommand } from "./runs.js";
 import { validateCommand } from "./validate.js";
 
 const { version } = JSON.parse(
@@ -14,12 +16,20 @@ const { version } = JSON.parse(
 export function program(): Command {
   const slo = new Command("slo")
     .description(
-      "Orchestrate Starlake pipelines: read a project, plan it, draw it, generate Airflow DAG files.",
+      "Orchestrate Starlake pipelines: read a project, plan it, draw it, generate Airflow DAG files, run it on this machine.",
     )
     .version(version, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const verb of [validateCommand(), planCommand(), graphCommand(), generateCommand()]) {
+  for (const verb of [
+    validateCommand(),
+    planCommand(),
+    graphCommand(),
+    generateCommand(),
+    runCommand(),
+    runsCommand(),
+    logsCommand(),
+  ]) {
     slo.addCommand(verb.exitOverride().showHelpAfterError("(run with --help for usage)"));
   }
   return slo;

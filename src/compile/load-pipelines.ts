@@ -3,6 +3,7 @@ import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { joinId, sanitizeId } from "../pipeline/ids.js";
 import type { Pipeline, PreloadStrategy } from "../pipeline/pipeline.js";
 import type { LoadDomain, LoadTable } from "../project/project.js";
+import { SENTINEL_SCOPE_TOKEN } from "../starlake/preload-outcome.js";
 import type { FileGroup } from "./file-groups.js";
 import { frame } from "./frame.js";
 import { type PipelineSettings, pipelineSettings } from "./pipeline-settings.js";
@@ -134,7 +135,7 @@ function domainGroup(
           : {}),
         ...(typeof s.options.pre_load_not_ready_sentinel_path === "string"
           ? {
-              sentinel: `${s.options.pre_load_not_ready_sentinel_path.replace(/\/+$/, "")}/${domain.name}/__SL_SENTINEL_SCOPE__.notready`,
+              sentinel: `${s.options.pre_load_not_ready_sentinel_path.replace(/\/+$/, "")}/${domain.name}/${SENTINEL_SCOPE_TOKEN}.notready`,
             }
           : {}),
       }) as Node;

@@ -1,5 +1,6 @@
 import type { Task } from "../../pipeline/pipeline.js";
 import { starlakeArgv } from "../../starlake/command-line.js";
+import { SENTINEL_SCOPE_TOKEN as SCOPE_TOKEN } from "../../starlake/preload-outcome.js";
 import { jinjaSafe, shellWord } from "./jinja-safe.js";
 
 /**
@@ -18,9 +19,6 @@ const [SCHEDULED, START, END, SCOPE] = RUNTIME.map(([marker]) => marker) as [
   string,
   string,
 ];
-
-/** The token of a `--notReadySentinel` path that each run replaces by its own scope. */
-const SCOPE_TOKEN = "__SL_SENTINEL_SCOPE__";
 
 /**
  * The words of the bash command of a Starlake task: the command line of `starlakeArgv` (the one

@@ -1,0 +1,31 @@
+import { availableParallelism } from "node:os";
+import { join, resolve } from "node:path";
+import { Option } from "commander";
+import { Slots } from "../engine/slots.js";
+import { ConfigError } from "../errors.js";
+
+/** Where a project's engine state lives unless `--state` says otherwise. */
+export function statePath(project: string, state: string | undefined): string {
+  return state !== undefined ? resolve(state) : join(resolve(project), ".slo", "state.db");
+}
+
+export const stateOption = () =>
+  new Option("--state <file>", "engine state database (default: <project>/.slo/state.db)");
+
+/** `--concurrency N` and `--pool NAME=SLOTS` as the engine's slots. */
+export function slotsOf(flags: { concurrency?: string; pool?: string[] }): Slots {
+  const concurrency =
+    flags.concurrency === undefined
+      ? Math.max(2, availableParallelism())
+      : Number(flags.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new ConfigError(`--concurrency ${flags.concurrency}: expected a positive integer`);
+  const pools = new Map<string, number>();
+  for (const pair of flags.pool ?? []) {
+    const m = /^([^=]+)=(\d+)$/.exec(pair);
+    if (!m || Number(m[2]) < 1)
+      throw new ConfigError(`--pool ${JSON.stringify(pair)}: expected NAME=SLOTS (SLOTS ≥ 1)`);
+    pools.set(m[1] as string, Number(m[2]));
+  }
+  return new Slots(concurrency, pools);
+}

@@ -1,0 +1,112 @@
+import type { TaskChange } from "../engine/run-executor.js";
+import type { AttemptRow, RunRow, TaskRow } from "../engine/state-store.js";
+
+/**
+ * Progress of `slo run` on stderr. On a terminal: one status line redrawn in place, with the
+ * tasks that end badly printed above it. Elsewhere: one line per task that ends.
+ */
+export class RunView {
+  private readonly states = new Map<string, string>();
+  private readonly live: boolean;
+
+  constructor(private readonly out: NodeJS.WriteStream = process.stderr) {
+    this.live = out.isTTY === true;
+  }
+
+  change(c: TaskChange): void {
+    this.states.set(`${c.runId}\u0000${c.taskId}`, c.state);
+    const ended = c.state !== "queued" && c.state !== "running";
+    const note = c.note ? ` (${c.note})` : "";
+    if (this.live) {
+      if (c.state === "failed" || c.state === "upstream_failed" || (c.state === "queued" && c.note))
+        this.write(`\r\x1b[K${c.runId} ${c.taskId}: ${c.state}${note}\n`);
+      this.status(c.runId);
+    } else if (ended || c.note) {
+      this.write(`${c.runId} ${c.taskId}: ${c.state}${note}\n`);
+    }
+  }
+
+  /** Clears the status line before the summary. */
+  done(): void {
+    if (this.live) this.write("\r\x1b[K");
+  }
+
+  private status(runId: string): void {
+    const counts = new Map<string, number>();
+    for (const [key, state] of this.states)
+      if (key.startsWith(`${runId}\u0000`)) counts.set(state, (counts.get(state) ?? 0) + 1);
+    const parts = [...counts].map(([s, n]) => `${n} ${s}`).join(", ");
+    this.write(`\r\x1b[K${runId}: ${parts}`);
+  }
+
+  private write(text: string): void {
+    this.out.write(text);
+  }
+}
+
+/** The summary of finished runs: a table per run, tasks in plan order. */
+export function runSummary(
+  runs: ReadonlyArray<{ run: RunRow; tasks: readonly TaskRow[] }>,
+): string {
+  const lines: string[] = [];
+  for (const { run, tasks } of runs) {
+    lines.push(`run ${run.id} (${run.pipeline}): ${run.state}`);
+    lines.push(
+      ...table(
+        ["task", "state", "tries", "time", "note"],
+        tasks.map((t) => [
+          t.taskId,
+          t.state,
+          String(t.attempts),
+          duration(t.startedAt, t.finishedAt),
+          t.note ?? "",
+        ]),
+      ).map((l) => `  ${l}`),
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Runs, newest first. */
+export function runsTable(runs: readonly RunRow[]): string {
+  return `${table(
+    ["run", "pipeline", "state", "trigger", "started", "time"],
+    runs.map((r) => [
+      r.id,
+      r.pipeline,
+      r.state,
+      r.trigger,
+      r.createdAt.replace("T", " ").replace(/\.\d+Z$/, "Z"),
+      duration(r.createdAt, r.finishedAt),
+    ]),
+  ).join("\n")}\n`;
+}
+
+export function attemptsTable(attempts: readonly AttemptRow[]): string {
+  return `${table(
+    ["task", "try", "state", "exit", "log"],
+    attempts.map((a) => [
+      a.taskId,
+      String(a.attempt),
+      a.state,
+      a.exitCode === null ? "" : String(a.exitCode),
+      `${a.base}.log`,
+    ]),
+  ).join("\n")}\n`;
+}
+
+function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [line(head), ...rows.map(line)];
+}
+
+function duration(from: string | null, to: string | null): string {
+  if (from === null || to === null) return "";
+  const ms = Date.parse(to) - Date.parse(from);
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}

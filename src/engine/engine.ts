@@ -1,0 +1,108 @@
+import { accessSync, constants } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
+import { ConfigError } from "../errors.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
+import { type ExecutorSettings, executeRun } from "./run-executor.js";
+import { type ShellSettings, starlakeOf } from "./shell-invocation.js";
+import type { RunState, StateStore } from "./state-store.js";
+
+export interface RunRequest {
+  readonly pipelines: readonly Pipeline[];
+  /** The logical date of the runs (default: now). */
+  readonly date?: Date;
+  readonly trigger?: string;
+}
+
+export interface RunOutcome {
+  readonly runId: string;
+  readonly pipeline: string;
+  readonly state: RunState | "interrupted";
+}
+
+/**
+ * Runs pipelines now, one after the other, producers before the pipelines that wait for their
+ * datasets (a transform sees the tables its load pipeline just wrote). Stops early when aborted.
+ */
+export async function runPipelines(
+  store: StateStore,
+  request: RunRequest,
+  settings: ExecutorSettings,
+): Promise<RunOutcome[]> {
+  checkRunnable(request.pipelines, settings);
+  const date = request.date ?? new Date();
+  const outcomes: RunOutcome[] = [];
+  for (const pipeline of producersFirst(request.pipelines)) {
+    if (settings.signal?.aborted) break;
+    const runId = store.createRun(pipeline, date, request.trigger ?? "manual", {
+      starlake: starlakeOf(pipeline, settings),
+    });
+    outcomes.push({
+      runId,
+      pipeline: pipeline.id,
+      state: await executeRun(store, runId, settings),
+    });
+  }
+  return outcomes;
+}
+
+/** Bad input before anything runs: an environment the engine cannot run, or no executable. */
+export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSettings): void {
+  for (const p of pipelines) {
+    if (p.environment.kind !== "shell")
+      throw new ConfigError(
+        `pipeline ${p.id}${p.source ? ` (dag config ${p.source.config})` : ""}: execution environment ${p.environment.kind} is not run by the embedded engine, which runs Starlake on this machine (shell); generate Airflow or Dagster files for it`,
+      );
+  }
+  for (const p of pipelines) {
+    const starlake = starlakeOf(p, settings);
+    if (p.tasks.some((t) => t.command !== undefined) && !executable(starlake))
+      throw new ConfigError(
+        `pipeline ${p.id}: starlake executable not found: ${starlake}; name it with --starlake, the SL_STARLAKE_PATH option or environment variable, or put starlake on PATH`,
+      );
+  }
+}
+
+function executable(file: string): boolean {
+  const candidates =
+    isAbsolute(file) || file.includes("/")
+      ? [file]
+      : (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, file));
+  return candidates.some((c) => {
+    try {
+      accessSync(c, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Pipelines ordered so that a pipeline comes after those producing the datasets it waits for. */
+export function producersFirst(pipelines: readonly Pipeline[]): Pipeline[] {
+  const producerOf = new Map<string, Pipeline>();
+  for (const p of pipelines)
+    for (const t of p.tasks) if (t.produces !== undefined) producerOf.set(t.produces, p);
+  const ordered: Pipeline[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (p: Pipeline) => {
+    if (state.has(p.id)) return;
+    state.set(p.id, "visiting");
+    const own = new Set(p.tasks.map((t) => t.produces));
+    const waits = [
+      ...(p.schedule.kind === "datasets" ? p.schedule.datasets : []),
+      ...p.datasets.map((d) => d.uri).filter((uri) => !own.has(uri)),
+    ];
+    for (const uri of waits) {
+      const producer = producerOf.get(uri);
+      if (producer !== undefined && producer !== p) visit(producer);
+    }
+    state.set(p.id, "done");
+    ordered.push(p);
+  };
+  // loads first: a transform on a cron reads tables without waiting for them
+  for (const p of [...pipelines].sort(
+    (a, b) => Number(a.kind !== "load") - Number(b.kind !== "load"),
+  ))
+    visit(p);
+  return ordered;
+}

@@ -1,0 +1,366 @@
+import { existsSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Pipeline, Task } from "../pipeline/pipeline.js";
+import type { RunValues } from "../starlake/command-line.js";
+import { preloadOutcome } from "../starlake/preload-outcome.js";
+import { type AttemptEnd, AttemptProcess } from "./attempt-process.js";
+import { runValues } from "./run-values.js";
+import { type ShellSettings, sentinelMarker, shellInvocation } from "./shell-invocation.js";
+import type { Slots } from "./slots.js";
+import type { RunState, StateStore, TaskRow } from "./state-store.js";
+import { type TaskState, triggerDecision } from "./trigger.js";
+
+/** The note of a pre-load check that found nothing: its downstream tasks are skipped. */
+export const NOTHING_TO_LOAD = "nothing to load";
+
+export interface ExecutorSettings extends ShellSettings {
+  /** Folder of the attempts' logs: `<logs>/<run>/<task>/<attempt>.log`. */
+  readonly logsDir: string;
+  readonly slots: Slots;
+  /** Told of every task state change (progress views). */
+  readonly onChange?: (change: TaskChange) => void;
+  /** Aborting stops the running attempts and leaves the run resumable. */
+  readonly signal?: AbortSignal;
+}
+
+export interface TaskChange {
+  readonly runId: string;
+  readonly taskId: string;
+  readonly state: TaskState;
+  readonly note?: string | null;
+}
+
+interface Finished {
+  readonly task: Task;
+  readonly attempt: number;
+  readonly end: AttemptEnd | "lost";
+}
+
+/**
+ * Runs (or resumes) one run to its end. Everything it decides is written to the store before it
+ * acts on it, and attempts outlive the engine (see AttemptProcess): after a crash, calling this
+ * again on the same run finishes it without running again any task that had succeeded.
+ */
+export async function executeRun(
+  store: StateStore,
+  runId: string,
+  settings: ExecutorSettings,
+): Promise<RunState | "interrupted"> {
+  const plan = store.runPlan(runId);
+  const run = store.run(runId);
+  if (plan === undefined || run === undefined) throw new Error(`no run ${runId}`);
+  if (run.state !== "running") return run.state;
+  const pipeline = plan.pipeline;
+  const values = runValues(pipeline, new Date(run.runDate));
+  // a resumed run keeps the executable it started with, unless one is named again
+  const starlake = settings.starlake ?? (plan.settings.starlake as string | undefined);
+  const ctx = new RunContext(store, runId, pipeline, values, {
+    ...settings,
+    ...(starlake !== undefined ? { starlake } : {}),
+  });
+  return ctx.execute();
+}
+
+class RunContext {
+  private readonly rows = new Map<string, TaskRow>();
+  private readonly upstream = new Map<string, string[]>();
+  private readonly inflight = new Map<string, { attempt: AttemptProcess; pool?: string }>();
+  private readonly finished: Finished[] = [];
+  private wake: () => void = () => {};
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly runId: string,
+    private readonly pipeline: Pipeline,
+    private readonly values: RunValues,
+    private readonly settings: ExecutorSettings,
+  ) {
+    for (const t of pipeline.tasks) this.upstream.set(t.id, []);
+    for (const e of pipeline.edges) this.upstream.get(e.to)?.push(e.from);
+    for (const row of store.tasks(runId)) this.rows.set(row.taskId, row);
+  }
+
+  async execute(): Promise<RunState | "interrupted"> {
+    const onAbort = () => this.wake();
+    this.settings.signal?.addEventListener("abort", onAbort);
+    this.settings.slots.onRelease(onAbort);
+    try {
+      await this.reconcile();
+      for (;;) {
+        if (this.settings.signal?.aborted) return await this.interrupt();
+        this.handleFinished();
+        const nextTimer = this.schedule();
+        if (this.inflight.size === 0 && this.queued().length === 0) break;
+        await this.sleep(nextTimer);
+      }
+      const failed = [...this.rows.values()].some(
+        (r) => r.state === "failed" || r.state === "upstream_failed",
+      );
+      const state: RunState = failed ? "failed" : "success";
+      this.store.finishRun(this.runId, state);
+      return state;
+    } finally {
+      this.settings.signal?.removeEventListener("abort", onAbort);
+      this.settings.slots.offRelease(onAbort);
+    }
+  }
+
+  /** Takes over the attempts an earlier engine left running. */
+  private async reconcile(): Promise<void> {
+    for (const row of [...this.rows.values()].filter((r) => r.state === "running")) {
+      const task = this.task(row.taskId);
+      const last = this.store.attempts(this.runId, row.taskId).at(-1);
+      if (last === undefined || last.state !== "running") {
+        this.update(task, { state: "queued" });
+        continue;
+      }
+      let attempt = AttemptProcess.adopt(last.base, last.pid, this.deadline(task, last.startedAt));
+      if (attempt === undefined) {
+        // started just before the crash? give the wrapper a moment to write its pid
+        await new Promise((r) => setTimeout(r, 1000));
+        attempt = AttemptProcess.adopt(last.base, last.pid, this.deadline(task, last.startedAt));
+      }
+      if (attempt === undefined) {
+        this.store.transaction(() => {
+          this.store.endAttempt(this.runId, task.id, last.attempt, "lost", null);
+          this.update(task, { state: "queued" });
+        });
+        continue;
+      }
+      const pool = this.poolOf(task);
+      this.settings.slots.force(pool);
+      this.track(task, last.attempt, attempt, pool);
+    }
+  }
+
+  /** Decides every queued task it can; starts those allowed to run. Returns the next timer. */
+  private schedule(): number | undefined {
+    let next: number | undefined;
+    for (let progressed = true; progressed; ) {
+      progressed = false;
+      for (const row of this.queued()) {
+        const task = this.task(row.taskId);
+        const upstream = (this.upstream.get(task.id) ?? []).map((id) => this.seenState(id));
+        const decision = triggerDecision(task.trigger, upstream);
+        if (decision === "wait") continue;
+        if (decision !== "run") {
+          this.update(task, { state: decision, finishedAt: now() });
+          progressed = true;
+          continue;
+        }
+        const invocation = shellInvocation(
+          this.pipeline,
+          task,
+          this.values,
+          this.runId,
+          this.settings,
+        );
+        if (invocation === undefined) {
+          this.succeed(task, null);
+          progressed = true;
+          continue;
+        }
+        if (row.notBefore > Date.now()) {
+          next = Math.min(next ?? row.notBefore, row.notBefore);
+          continue;
+        }
+        const pool = this.poolOf(task);
+        if (!this.settings.slots.tryTake(pool)) continue;
+        const attemptNo = row.attempts + 1;
+        const base = join(this.settings.logsDir, this.runId, task.id, String(attemptNo));
+        const timeout = task.timeout ?? this.pipeline.defaults.timeout;
+        this.store.transaction(() => {
+          this.store.startAttempt(this.runId, task.id, attemptNo, base);
+          this.update(task, {
+            state: "running",
+            attempts: attemptNo,
+            firstStart: row.firstStart ?? Date.now(),
+            startedAt: row.startedAt ?? now(),
+          });
+        });
+        const attempt = AttemptProcess.start(
+          base,
+          invocation,
+          timeout === undefined ? undefined : timeout * 1000,
+        );
+        this.store.setAttemptPid(this.runId, task.id, attemptNo, attempt.pid);
+        this.track(task, attemptNo, attempt, pool);
+      }
+    }
+    return next;
+  }
+
+  private track(task: Task, attemptNo: number, attempt: AttemptProcess, pool?: string): void {
+    this.inflight.set(task.id, { attempt, pool });
+    attempt.wait().then((end) => {
+      this.finished.push({ task, attempt: attemptNo, end });
+      this.wake();
+    });
+  }
+
+  /** Records the attempts that ended and what follows for their tasks. */
+  private handleFinished(): void {
+    for (let f = this.finished.shift(); f !== undefined; f = this.finished.shift()) {
+      const { task, attempt, end } = f;
+      const slot = this.inflight.get(task.id);
+      this.inflight.delete(task.id);
+      this.settings.slots.release(slot?.pool);
+      const code = end === "lost" ? null : end.exitCode;
+      const why =
+        end === "lost"
+          ? "the process vanished without an exit code"
+          : end.timedOut
+            ? `timed out after ${task.timeout ?? this.pipeline.defaults.timeout} s`
+            : `exit code ${end.exitCode}`;
+      this.store.transaction(() => {
+        this.store.endAttempt(this.runId, task.id, attempt, end === "lost" ? "lost" : "done", code);
+        if (end === "lost" || end.timedOut) this.fail(task, why);
+        else if (task.gate !== undefined) this.gateEnded(task, end.exitCode, why);
+        else if (end.exitCode === 0) this.succeed(task, null);
+        else this.fail(task, why);
+      });
+    }
+  }
+
+  /** A pre-load check ended: go on, skip the domain's loads, poke again, or fail. */
+  private gateEnded(task: Task, exitCode: number, why: string): void {
+    const gate = task.gate;
+    if (gate === undefined) return;
+    const marker = sentinelMarker(this.pipeline, task, this.runId);
+    const markerFound = marker !== undefined && existsSync(marker);
+    if (markerFound) rmSync(marker, { force: true });
+    const outcome = preloadOutcome(gate, exitCode, markerFound);
+    const sensor = gate.sensor;
+    if (outcome !== "not_ready" || sensor === undefined) {
+      if (outcome === "error") this.fail(task, why);
+      else this.succeed(task, outcome === "ready" ? null : NOTHING_TO_LOAD);
+      return;
+    }
+    const row = this.row(task.id);
+    const nextPoke = Date.now() + sensor.pokeInterval * 1000;
+    if (nextPoke < (row.firstStart ?? Date.now()) + sensor.timeout * 1000) {
+      this.update(task, { state: "queued", notBefore: nextPoke, note: "nothing to load yet" });
+    } else if (sensor.softFail) {
+      this.update(task, {
+        state: "skipped",
+        note: `nothing to load within ${sensor.timeout} s`,
+        finishedAt: now(),
+      });
+    } else {
+      this.update(task, {
+        state: "failed",
+        note: `nothing to load within ${sensor.timeout} s`,
+        finishedAt: now(),
+      });
+    }
+  }
+
+  private succeed(task: Task, note: string | null): void {
+    this.store.transaction(() => {
+      this.update(task, { state: "success", note, finishedAt: now() });
+      if (task.produces !== undefined && note !== NOTHING_TO_LOAD)
+        this.store.addDatasetEvent(
+          task.produces,
+          this.runId,
+          task.id,
+          this.values.scheduledDate ?? "",
+        );
+    });
+  }
+
+  private fail(task: Task, why: string): void {
+    const row = this.row(task.id);
+    const retries = task.retries ?? this.pipeline.defaults.retries;
+    const delay = task.retryDelay ?? this.pipeline.defaults.retryDelay;
+    const failures = row.failures + 1;
+    if (failures <= retries) {
+      this.update(task, {
+        state: "queued",
+        failures,
+        notBefore: Date.now() + delay * 1000,
+        note: `${why}; retry ${failures} of ${retries} in ${delay} s`,
+      });
+    } else {
+      this.update(task, { state: "failed", failures, note: why, finishedAt: now() });
+    }
+  }
+
+  /** Stops the running attempts; they will run again when the run is resumed. */
+  private async interrupt(): Promise<"interrupted"> {
+    await Promise.all([...this.inflight.values()].map(({ attempt }) => attempt.kill()));
+    for (const [taskId, { pool }] of this.inflight) {
+      const task = this.task(taskId);
+      const last = this.row(taskId).attempts;
+      this.store.transaction(() => {
+        this.store.endAttempt(this.runId, taskId, last, "lost", null);
+        this.update(task, { state: "queued", note: "interrupted" });
+      });
+      this.settings.slots.release(pool);
+    }
+    this.inflight.clear();
+    return "interrupted";
+  }
+
+  /** A task's state as its downstream sees it: a check that found nothing counts as skipped. */
+  private seenState(taskId: string): TaskState {
+    const row = this.row(taskId);
+    return row.state === "success" && row.note === NOTHING_TO_LOAD ? "skipped" : row.state;
+  }
+
+  private queued(): TaskRow[] {
+    return this.pipeline.tasks.map((t) => this.row(t.id)).filter((r) => r.state === "queued");
+  }
+
+  private update(task: Task, change: Partial<Omit<TaskRow, "runId" | "taskId">>): void {
+    this.store.updateTask(this.runId, task.id, change);
+    const row = { ...this.row(task.id), ...change };
+    this.rows.set(task.id, row);
+    if (change.state !== undefined && (change.state !== "queued" || change.note !== undefined))
+      this.settings.onChange?.({
+        runId: this.runId,
+        taskId: task.id,
+        state: change.state,
+        note: row.note,
+      });
+  }
+
+  private row(taskId: string): TaskRow {
+    const row = this.rows.get(taskId);
+    if (row === undefined) throw new Error(`run ${this.runId} has no task ${taskId}`);
+    return row;
+  }
+
+  private task(taskId: string): Task {
+    const task = this.pipeline.tasks.find((t) => t.id === taskId);
+    if (task === undefined) throw new Error(`pipeline ${this.pipeline.id} has no task ${taskId}`);
+    return task;
+  }
+
+  private poolOf(task: Task): string | undefined {
+    return task.pool ?? this.pipeline.defaults.pool;
+  }
+
+  private deadline(task: Task, startedAt: string): number | undefined {
+    const timeout = task.timeout ?? this.pipeline.defaults.timeout;
+    return timeout === undefined ? undefined : Date.parse(startedAt) + timeout * 1000;
+  }
+
+  /** Waits for an attempt to end, the next retry or poke, or an abort. */
+  private sleep(until: number | undefined): Promise<void> {
+    if (this.finished.length > 0 || this.settings.signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer =
+        until === undefined ? undefined : setTimeout(done, Math.max(0, until - Date.now()));
+      const keepAlive =
+        this.inflight.size === 0 && timer === undefined ? setInterval(() => {}, 1000) : undefined;
+      function done() {
+        clearTimeout(timer);
+        clearInterval(keepAlive);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}
+
+const now = () => new Date().toISOString();
