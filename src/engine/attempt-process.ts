@@ -135,7 +135,8 @@ export class AttemptProcess {
     const until = Date.now() + KILL_GRACE_MS;
     while (this.alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     signal(-this.pid, "SIGKILL");
-    while (this.alive()) await new Promise((r) => setTimeout(r, 10));
+    const reaped = Date.now() + KILL_GRACE_MS;
+    while (this.alive() && Date.now() < reaped) await new Promise((r) => setTimeout(r, 10));
   }
 }
 
