@@ -69,7 +69,13 @@ describe("embedded engine: a run", () => {
       e: "upstream_failed",
     });
     expect(states[0]?.tasks.find((t) => t.taskId === "b")?.note).toBe("exit code 3");
-    expect(ws.events().filter((e) => e.ev === "start").map((e) => e.key).sort()).toEqual(["a", "b", "c"]);
+    expect(
+      ws
+        .events()
+        .filter((e) => e.ev === "start")
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(["a", "b", "c"]);
   });
 
   it("retries a failing task with its delay, then succeeds or fails for good", async () => {
@@ -142,7 +148,10 @@ describe("embedded engine: a run", () => {
 });
 
 describe("embedded engine: pre-load gating", () => {
-  const gated = (root: string, sensor?: { pokeInterval: number; timeout: number; softFail: boolean }) =>
+  const gated = (
+    root: string,
+    sensor?: { pokeInterval: number; timeout: number; softFail: boolean },
+  ) =>
     testPipeline({
       root,
       tasks: [
@@ -170,12 +179,12 @@ describe("embedded engine: pre-load gating", () => {
     ws = new EngineWorkspace();
     const { states } = await ws.run([gated(ws.dir)]);
     expect(states[0]?.state).toBe("success");
-    expect(ws.events().filter((e) => e.ev === "start").map((e) => e.verb)).toEqual([
-      "preload",
-      "stage",
-      "load",
-      "load",
-    ]);
+    expect(
+      ws
+        .events()
+        .filter((e) => e.ev === "start")
+        .map((e) => e.verb),
+    ).toEqual(["preload", "stage", "load", "load"]);
   });
 
   it("nothing to load: the loads and stage are skipped and the run succeeds", async () => {

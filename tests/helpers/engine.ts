@@ -30,7 +30,11 @@ export function testPipeline(spec: {
     timezone: "UTC",
     maxActiveRuns: 1,
     defaults: { retries: 0, retryDelay: 0, ...spec.defaults },
-    environment: { kind: "shell", env: {}, settings: { slRoot: spec.root, starlakePath: STAND_IN } },
+    environment: {
+      kind: "shell",
+      env: {},
+      settings: { slRoot: spec.root, starlakePath: STAND_IN },
+    },
     tasks: spec.tasks.map((t) => ({
       kind: "load",
       trigger: "all_success",
@@ -90,9 +94,10 @@ export class EngineWorkspace {
     };
   }
 
-  events(): StandInEvent[] {
+  /** What the stand-ins recorded (in `record`, else this workspace's record file). */
+  events(record = this.record): StandInEvent[] {
     try {
-      return readFileSync(this.record, "utf8")
+      return readFileSync(record, "utf8")
         .split("\n")
         .filter((l) => l.length > 0)
         .map((l) => JSON.parse(l) as StandInEvent);
