@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The main job: the bakery example, validated, planned, drawn and written as Airflow DAG files.
+# The main job: the bakery example, validated, planned, drawn, written as Airflow DAG files and
+# run end to end on the embedded engine (in a copy, with a stand-in that records the Starlake
+# commands instead of running the JVM: real Starlake comes with `slo starlake install`).
 # Usage: npm run main-job
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +14,9 @@ slo plan examples/bakery
 slo graph examples/bakery --format mermaid -o "$out/bakery.mmd"
 slo graph examples/bakery --format svg -o "$out/bakery.svg"
 slo generate examples/bakery --orchestrator airflow --out "$out/airflow"
+cp -r examples/bakery "$out/bakery"
+SLO_RECORD="$out/starlake-calls.jsonl" \
+  slo run "$out/bakery" --date 2026-03-02T06:00:00Z --starlake tests/integration/bin/starlake-recorder
+slo runs "$out/bakery"
 echo "graphs written to $out/bakery.mmd and $out/bakery.svg, Airflow DAG files to $out/airflow"
+echo "engine state in $out/bakery/.slo (slo runs $out/bakery), Starlake commands recorded in $out/starlake-calls.jsonl"

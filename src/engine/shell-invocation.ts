@@ -45,7 +45,10 @@ export function shellInvocation(
 
 /** The executable: `--starlake`, else the option or variable `SL_STARLAKE_PATH`, else `starlake`. */
 export function starlakeOf(pipeline: Pipeline, settings: ShellSettings): string {
-  return settings.starlake ?? String(pipeline.environment.settings.starlakePath ?? "starlake");
+  const path =
+    settings.starlake ?? String(pipeline.environment.settings.starlakePath ?? "starlake");
+  // a relative path is the caller's, not SL_ROOT's (where commands run); a bare name is looked up on PATH
+  return path.includes("/") ? resolve(path) : path;
 }
 
 /** The folder Starlake commands run in. */

@@ -1,0 +1,100 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { checkRunnable } from "../../src/engine/engine.js";
+import { runCli } from "../helpers/cli.js";
+import { testPipeline } from "../helpers/engine.js";
+
+const RECORDER = resolve("tests/integration/bin/starlake-recorder");
+let dir: string;
+let project: string;
+const saved = { ...process.env };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "slo-run-"));
+  project = join(dir, "minimal");
+  cpSync("examples/minimal", project, { recursive: true });
+  process.env.SLO_RECORD = join(dir, "calls.jsonl");
+});
+afterEach(() => {
+  process.env = { ...saved };
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const calls = () =>
+  readFileSync(join(dir, "calls.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as { argv: string[]; cwd: string });
+
+describe("slo run", () => {
+  it("runs every pipeline, loads before transforms, then lists runs and logs", async () => {
+    const r = await runCli([
+      "run",
+      project,
+      "--starlake",
+      RECORDER,
+      "--date",
+      "2026-03-01T06:00:00Z",
+    ]);
+    expect(r.stderr).not.toContain("failed");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^run \S+ \(\S+\): success$/m);
+    const verbs = calls().map((c) => c.argv[0]);
+    expect(verbs.indexOf("transform")).toBeGreaterThan(verbs.lastIndexOf("load"));
+    expect(new Set(calls().map((c) => c.cwd))).toEqual(new Set([project]));
+    const runs = await runCli(["runs", project, "--json"]);
+    const listed = JSON.parse(runs.stdout).runs as Array<{ id: string; state: string }>;
+    expect(listed.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(listed.map((x) => x.state))).toEqual(new Set(["success"]));
+    const load = listed.find((x) => x.id.includes("load")) as { id: string };
+    const logs = await runCli(["logs", load.id, "--project", project, "--list"]);
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/^task\s+try\s+state\s+exit\s+log$/m);
+    expect(logs.stdout).toContain(".log");
+  });
+
+  it("exits 1 when a task fails, and the summary says which", async () => {
+    process.env.SLO_FAKE_EXITS = JSON.stringify({ load: 3 });
+    process.env.retries = "0"; // the option, from the environment: no 300 s retry delay here
+    const r = await runCli(["run", project, "--starlake", RECORDER, "--json"]);
+    expect(r.code).toBe(1);
+    const { runs } = JSON.parse(r.stdout) as {
+      runs: Array<{ run: { state: string }; tasks: Array<{ state: string; note: string }> }>;
+    };
+    expect(runs.some((x) => x.run.state === "failed")).toBe(true);
+    expect(
+      runs.flatMap((x) => x.tasks).some((t) => t.state === "failed" && t.note === "exit code 3"),
+    ).toBe(true);
+  });
+
+  it("bad input: one line and exit 2, nothing run", async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [["--date", "yesterday"], /^error\[bad_input\]: --date yesterday: expected an ISO date/],
+      [["--pool", "narrow"], /^error\[bad_input\]: --pool "narrow": expected NAME=SLOTS/],
+      [["--concurrency", "0"], /^error\[bad_input\]: --concurrency 0: expected a positive integer/],
+      [["--resume", "nope"], /no engine state at .*state\.db/],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await runCli(["run", project, "--starlake", RECORDER, ...flags]);
+      expect(r.code, flags.join(" ")).toBe(2);
+      expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(message);
+    }
+    const missing = await runCli(["run", project, "--starlake", "/no/such/starlake"]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toMatch(
+      /starlake executable not found: \/no\/such\/starlake; name it with --starlake/,
+    );
+    expect(() => readFileSync(join(dir, "calls.jsonl"))).toThrow();
+  });
+
+  it("refuses environments it does not run, naming the pipeline", () => {
+    const p = testPipeline({ root: dir, tasks: [{ id: "a" }] });
+    const cloud = { ...p, environment: { ...p.environment, kind: "cloud_run" } };
+    expect(() => checkRunnable([cloud], {})).toThrow(
+      /^error\[bad_input\]: pipeline p: execution environment cloud_run is not run by the embedded engine/,
+    );
+  });
+});
