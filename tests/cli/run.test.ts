@@ -93,7 +93,7 @@ describe("slo run", () => {
   it("refuses environments it does not run, naming the pipeline", () => {
     const p = testPipeline({ root: dir, tasks: [{ id: "a" }] });
     const cloud = { ...p, environment: { ...p.environment, kind: "cloud_run" } };
-    expect(() => checkRunnable([cloud], {})).toThrow(
+    expect(() => checkRunnable([cloud], { baseEnv: {} })).toThrow(
       /^error\[bad_input\]: pipeline p: execution environment cloud_run is not run by the embedded engine/,
     );
   });
