@@ -7,6 +7,14 @@ export type { CompileOptions, CompileResult } from "./compile/compile-project.js
 export { compileProject } from "./compile/compile-project.js";
 export type { PlanResult } from "./compile/plan-project.js";
 export { planProject } from "./compile/plan-project.js";
+export type { RunOutcome, RunRequest } from "./engine/engine.js";
+export { runPipelines } from "./engine/engine.js";
+export type { ExecutorSettings, TaskChange } from "./engine/run-executor.js";
+export { executeRun } from "./engine/run-executor.js";
+export { Slots } from "./engine/slots.js";
+export type { AttemptRow, RunRow, RunState, TaskRow } from "./engine/state-store.js";
+export { StateStore } from "./engine/state-store.js";
+export type { TaskState } from "./engine/trigger.js";
 export type { EnvironmentKind } from "./environments/environment-kind.js";
 export { environmentKind, environmentNames, registerEnvironment } from "./environments/registry.js";
 export { ConfigError, InternalError, RemoteError, RunError, SloError } from "./errors.js";
