@@ -18,12 +18,17 @@ export interface AttemptEnd {
 
 /**
  * The wrapper that makes an attempt durable: it writes its pid, runs the command, then writes the
- * exit code atomically next to the log. The engine may die at any moment (SIGKILL included); the
- * attempt runs on in its own process group and a resumed engine reads its outcome from the files
- * instead of running it again.
+ * exit code next to the log. The engine may die at any moment (SIGKILL included); the attempt
+ * runs on in its own process group and a resumed engine reads its outcome from the files instead
+ * of running it again. The files are written by the shell's builtin `echo` (one small write, no
+ * extra process); a reader that finds one empty treats it as not written yet, and the exit code is
+ * always complete before the wrapper exits.
  */
 const WRAPPER =
-  'base=$1; shift; echo $$ > "$base.pid.tmp" && mv "$base.pid.tmp" "$base.pid"; "$@"; rc=$?; echo $rc > "$base.exit.tmp" && mv "$base.exit.tmp" "$base.exit"; exit $rc';
+  'base=$1; shift; echo $$ > "$base.pid"; "$@"; rc=$?; echo $rc > "$base.exit"; exit $rc';
+
+/** Log folders already made by this process (one per run: making it again costs a system call per task). */
+const made = new Set<string>();
 
 /** Seconds between SIGTERM and SIGKILL when a timeout stops a process group. */
 const KILL_GRACE_MS = 2000;
@@ -40,7 +45,11 @@ export class AttemptProcess {
 
   /** Starts the command in a new process group, its output appended to `<base>.log`. */
   static start(base: string, invocation: Invocation, timeoutMs?: number): AttemptProcess {
-    mkdirSync(dirname(base), { recursive: true });
+    const folder = dirname(base);
+    if (!made.has(folder)) {
+      mkdirSync(folder, { recursive: true });
+      made.add(folder);
+    }
     const log = openSync(`${base}.log`, "a");
     try {
       const child = spawn(

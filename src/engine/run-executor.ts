@@ -14,7 +14,7 @@ import { type TaskState, triggerDecision } from "./trigger.js";
 export const NOTHING_TO_LOAD = "nothing to load";
 
 export interface ExecutorSettings extends ShellSettings {
-  /** Folder of the attempts' logs: `<logs>/<run>/<task>/<attempt>.log`. */
+  /** Folder of the attempts' logs: `<logs>/<run>/<task>.<attempt>.log`. */
   readonly logsDir: string;
   readonly slots: Slots;
   /** Told of every task state change (progress views). */
@@ -63,6 +63,7 @@ export async function executeRun(
 
 class RunContext {
   private readonly rows = new Map<string, TaskRow>();
+  private readonly tasks: ReadonlyMap<string, Task>;
   private readonly upstream = new Map<string, string[]>();
   private readonly inflight = new Map<string, { attempt: AttemptProcess; pool?: string }>();
   private readonly finished: Finished[] = [];
@@ -75,6 +76,7 @@ class RunContext {
     private readonly values: RunValues,
     private readonly settings: ExecutorSettings,
   ) {
+    this.tasks = new Map(pipeline.tasks.map((t) => [t.id, t]));
     for (const t of pipeline.tasks) this.upstream.set(t.id, []);
     for (const e of pipeline.edges) this.upstream.get(e.to)?.push(e.from);
     for (const row of store.tasks(runId)) this.rows.set(row.taskId, row);
@@ -140,6 +142,8 @@ class RunContext {
       progressed = false;
       for (const row of this.queued()) {
         const task = this.task(row.taskId);
+        // nothing can start while every slot is taken: only tasks that run nothing go on
+        if (task.command !== undefined && this.settings.slots.full()) continue;
         const upstream = (this.upstream.get(task.id) ?? []).map((id) => this.seenState(id));
         const decision = triggerDecision(task.trigger, upstream);
         if (decision === "wait") continue;
@@ -148,14 +152,7 @@ class RunContext {
           progressed = true;
           continue;
         }
-        const invocation = shellInvocation(
-          this.pipeline,
-          task,
-          this.values,
-          this.runId,
-          this.settings,
-        );
-        if (invocation === undefined) {
+        if (task.command === undefined) {
           this.succeed(task, null);
           progressed = true;
           continue;
@@ -166,8 +163,16 @@ class RunContext {
         }
         const pool = this.poolOf(task);
         if (!this.settings.slots.tryTake(pool)) continue;
+        const invocation = shellInvocation(
+          this.pipeline,
+          task,
+          this.values,
+          this.runId,
+          this.settings,
+        );
+        if (invocation === undefined) throw new Error(`task ${task.id} has no command`);
         const attemptNo = row.attempts + 1;
-        const base = join(this.settings.logsDir, this.runId, task.id, String(attemptNo));
+        const base = join(this.settings.logsDir, this.runId, `${task.id}.${attemptNo}`);
         const timeout = task.timeout ?? this.pipeline.defaults.timeout;
         this.store.transaction(() => {
           this.store.startAttempt(this.runId, task.id, attemptNo, base);
@@ -331,7 +336,7 @@ class RunContext {
   }
 
   private task(taskId: string): Task {
-    const task = this.pipeline.tasks.find((t) => t.id === taskId);
+    const task = this.tasks.get(taskId);
     if (task === undefined) throw new Error(`pipeline ${this.pipeline.id} has no task ${taskId}`);
     return task;
   }

@@ -13,6 +13,11 @@ export class Slots {
     readonly pools: ReadonlyMap<string, number> = new Map(),
   ) {}
 
+  /** Whether the global cap is reached. */
+  full(): boolean {
+    return this.running >= this.concurrency;
+  }
+
   tryTake(pool: string | undefined): boolean {
     if (this.running >= this.concurrency) return false;
     const limit = pool === undefined ? undefined : this.pools.get(pool);

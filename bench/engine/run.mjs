@@ -1,0 +1,89 @@
+// bench/engine: per-task overhead of the embedded engine on 1,000 no-op tasks, in a wide shape
+// (start -> 1,000 tasks -> end) and a deep one (a chain of 1,000), against a plain sequential
+// shell loop running the same 1,000 commands. The command is `true` (a no-op process), so what
+// remains is the engine's own cost: deciding, recording state in SQLite, starting and reaping.
+// Usage: npm run build && node bench/engine/run.mjs [TASKS]
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runPipelines } from "../../dist/engine/engine.js";
+import { Slots } from "../../dist/engine/slots.js";
+import { StateStore } from "../../dist/engine/state-store.js";
+
+const n = Number(process.argv[2] ?? 1000);
+const work = mkdtempSync(join(tmpdir(), "slo-bench-engine-"));
+const noop = execFileSync("which", ["true"], { encoding: "utf8" }).trim(); // the program, not the shell builtin
+
+function pipeline(id, shape) {
+  const ids = Array.from({ length: n }, (_, i) => `t${i}`);
+  const edges =
+    shape === "wide"
+      ? [...ids.map((t) => ({ from: "start", to: t })), ...ids.map((t) => ({ from: t, to: "end" }))]
+      : [
+          { from: "start", to: "t0" },
+          ...ids.slice(1).map((t, i) => ({ from: ids[i], to: t })),
+          { from: ids[n - 1], to: "end" },
+        ];
+  return {
+    id,
+    kind: "load",
+    description: "",
+    tags: [],
+    schedule: { kind: "manual" },
+    catchup: false,
+    timezone: "UTC",
+    maxActiveRuns: 1,
+    defaults: { retries: 0, retryDelay: 0 },
+    environment: { kind: "shell", env: {}, settings: { slRoot: work, starlakePath: noop } },
+    tasks: [
+      { id: "start", kind: "start", trigger: "all_success" },
+      ...ids.map((t) => ({ id: t, kind: "load", trigger: "all_success", command: ["load"] })),
+      { id: "end", kind: "end", trigger: "all_success" },
+    ],
+    groups: [],
+    edges,
+    datasets: [],
+    options: {},
+  };
+}
+
+async function engine(shape, concurrency) {
+  const store = new StateStore(join(work, `${shape}-${concurrency}.db`));
+  const started = performance.now();
+  const [outcome] = await runPipelines(
+    store,
+    { pipelines: [pipeline(`${shape}_${concurrency}`, shape)] },
+    {
+      baseEnv: { PATH: process.env.PATH },
+      logsDir: join(work, "logs"),
+      slots: new Slots(concurrency),
+    },
+  );
+  const seconds = (performance.now() - started) / 1000;
+  store.close();
+  if (outcome.state !== "success") throw new Error(`${shape}: ${outcome.state}`);
+  return seconds;
+}
+
+function shellLoop() {
+  const started = performance.now();
+  execFileSync("sh", ["-c", `i=0; while [ $i -lt ${n} ]; do ${noop} load; i=$((i+1)); done`]);
+  return (performance.now() - started) / 1000;
+}
+
+const loop = shellLoop();
+const rows = [
+  ["plain sequential shell loop", loop],
+  ["engine, deep chain", await engine("deep", 2)],
+  ["engine, wide, 1 at a time", await engine("wide", 1)],
+  ["engine, wide, 2 at a time", await engine("wide", 2)],
+];
+console.log(`| ${n} no-op tasks | total | per task | overhead per task over the loop |`);
+console.log("|---|---:|---:|---:|");
+for (const [label, s] of rows)
+  console.log(
+    `| ${label} | ${s.toFixed(2)} s | ${((s / n) * 1000).toFixed(2)} ms | ${label.startsWith("plain") ? "" : `${(((s - loop) / n) * 1000).toFixed(2)} ms`} |`,
+  );
+console.log(`\nnode ${process.version}, ${process.platform} ${process.arch}`);
+rmSync(work, { recursive: true, force: true });
