@@ -6,6 +6,7 @@ import { graphCommand } from "./graph.js";
 import { planCommand } from "./plan.js";
 import { runCommand } from "./run.js";
 import { logsCommand, runsCommand } from "./runs.js";
+import { serveCommand } from "./serve.js";
 import { validateCommand } from "./validate.js";
 
 const { version } = JSON.parse(
@@ -27,6 +28,7 @@ export function program(): Command {
     graphCommand(),
     generateCommand(),
     runCommand(),
+    serveCommand(),
     runsCommand(),
     logsCommand(),
   ]) {

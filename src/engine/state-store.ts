@@ -281,6 +281,36 @@ export class StateStore {
     ).map((r) => camel(r) as unknown as DatasetEvent);
   }
 
+  lastDatasetEventId(): number {
+    const row = this.db.prepare("SELECT MAX(id) AS id FROM dataset_events").get() as {
+      id: number | null;
+    };
+    return row.id ?? 0;
+  }
+
+  /**
+   * Makes this process the one scheduler of the state file, or says who already is: a lock row
+   * with the owner's pid, taken in a transaction; a lock whose process is gone is taken over.
+   */
+  acquireSchedulerLock(): { ok: true } | { ok: false; pid: number; since: string } {
+    return this.transaction(() => {
+      const held = this.getCursor("lock");
+      if (held !== undefined) {
+        const owner = JSON.parse(held) as { pid: number; since: string };
+        if (owner.pid !== process.pid && processAlive(owner.pid))
+          return { ok: false as const, pid: owner.pid, since: owner.since };
+      }
+      this.setCursor("lock", JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
+      return { ok: true as const };
+    });
+  }
+
+  releaseSchedulerLock(): void {
+    const held = this.getCursor("lock");
+    if (held !== undefined && (JSON.parse(held) as { pid: number }).pid === process.pid)
+      this.db.prepare("DELETE FROM scheduler WHERE key = 'lock'").run();
+  }
+
   getCursor(key: string): string | undefined {
     const row = this.db.prepare("SELECT value FROM scheduler WHERE key = ?").get(key) as
       | { value: string }
@@ -294,5 +324,14 @@ export class StateStore {
         "INSERT INTO scheduler(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
       )
       .run(key, value);
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
