@@ -2,11 +2,14 @@
 // (start -> 1,000 tasks -> end) and a deep one (a chain of 1,000), against a plain sequential
 // shell loop running the same 1,000 commands. The command is `true` (a no-op process), so what
 // remains is the engine's own cost: deciding, recording state in SQLite, starting and reaping.
+// The same pipelines also run as generated Airflow DAG files under `airflow dags test` (dag.test(),
+// real Airflow 3.3, SQLite), timed in the same run.
 // Usage: npm run build && node bench/engine/run.mjs [TASKS]
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { airflow } from "../../dist/backends/airflow/airflow-orchestrator.js";
 import { runPipelines } from "../../dist/engine/engine.js";
 import { Slots } from "../../dist/engine/slots.js";
 import { StateStore } from "../../dist/engine/state-store.js";
@@ -72,6 +75,37 @@ function shellLoop() {
   return (performance.now() - started) / 1000;
 }
 
+/** Seconds of dag.test() for the same pipelines, rendered by our Airflow backend. */
+function airflowTest() {
+  const venv = execFileSync("bash", ["scripts/python-env.sh", "airflow"], {
+    encoding: "utf8",
+  }).trim();
+  const home = join(work, "airflow-home");
+  const dags = join(work, "dags");
+  mkdirSync(dags, { recursive: true });
+  const pipelines = [pipeline("airflow_deep", "deep"), pipeline("airflow_wide", "wide")];
+  for (const f of airflow.render(pipelines, { source: "bench" }))
+    writeFileSync(join(dags, f.path), f.content);
+  const env = {
+    ...process.env,
+    AIRFLOW_HOME: home,
+    AIRFLOW__CORE__DAGS_FOLDER: dags,
+    AIRFLOW__CORE__LOAD_EXAMPLES: "False",
+  };
+  execFileSync(join(venv, "bin/airflow"), ["db", "migrate"], { env, stdio: "ignore" });
+  const out = execFileSync(
+    join(venv, "bin/python"),
+    ["bench/engine/airflow_test.py", dags, "airflow_deep", "airflow_wide"],
+    { env, encoding: "utf8", maxBuffer: 1 << 28 },
+  );
+  return JSON.parse(
+    out
+      .split("\n")
+      .find((l) => l.startsWith("SLO_RESULT "))
+      .slice(11),
+  );
+}
+
 const loop = shellLoop();
 const rows = [
   ["plain sequential shell loop", loop],
@@ -79,11 +113,24 @@ const rows = [
   ["engine, wide, 1 at a time", await engine("wide", 1)],
   ["engine, wide, 2 at a time", await engine("wide", 2)],
 ];
+if (!process.argv.includes("--no-airflow")) {
+  const a = airflowTest();
+  rows.push(
+    ["airflow dags test, deep chain", a.airflow_deep],
+    ["airflow dags test, wide", a.airflow_wide],
+  );
+}
 console.log(`| ${n} no-op tasks | total | per task | overhead per task over the loop |`);
 console.log("|---|---:|---:|---:|");
 for (const [label, s] of rows)
   console.log(
     `| ${label} | ${s.toFixed(2)} s | ${((s / n) * 1000).toFixed(2)} ms | ${label.startsWith("plain") ? "" : `${(((s - loop) / n) * 1000).toFixed(2)} ms`} |`,
+  );
+const [, deep, wide1] = rows.map((r) => r[1]);
+const airflowRows = rows.filter((r) => r[0].startsWith("airflow"));
+if (airflowRows.length === 2)
+  console.log(
+    `\nratio airflow dags test / engine, per task overhead: ${((airflowRows[0][1] - loop) / (deep - loop)).toFixed(1)}x (deep), ${((airflowRows[1][1] - loop) / (wide1 - loop)).toFixed(1)}x (wide, engine 1 at a time)`,
   );
 console.log(`\nnode ${process.version}, ${process.platform} ${process.arch}`);
 rmSync(work, { recursive: true, force: true });

@@ -31,12 +31,19 @@ export class RunView {
     if (this.live) this.write("\r\x1b[K");
   }
 
+  /** `run: 3 running, 12 success | load_a, load_b, …`, cut to the terminal's width. */
   private status(runId: string): void {
     const counts = new Map<string, number>();
-    for (const [key, state] of this.states)
-      if (key.startsWith(`${runId}\u0000`)) counts.set(state, (counts.get(state) ?? 0) + 1);
+    const running: string[] = [];
+    for (const [key, state] of this.states) {
+      if (!key.startsWith(`${runId}\u0000`)) continue;
+      counts.set(state, (counts.get(state) ?? 0) + 1);
+      if (state === "running") running.push(key.slice(runId.length + 1));
+    }
     const parts = [...counts].map(([s, n]) => `${n} ${s}`).join(", ");
-    this.write(`\r\x1b[K${runId}: ${parts}`);
+    const line = `${runId}: ${parts}${running.length > 0 ? ` | ${running.join(", ")}` : ""}`;
+    const width = this.out.columns ?? 120;
+    this.write(`\r\x1b[K${line.length > width - 1 ? `${line.slice(0, width - 2)}…` : line}`);
   }
 
   private write(text: string): void {

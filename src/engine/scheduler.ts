@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { cronInterval, scheduledRange } from "../pipeline/cron.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import type { StateStore } from "./state-store.js";
 
@@ -21,7 +22,10 @@ export interface DueRun {
  *   fires, unless the pipeline has `catchup`, then every one does, from `start_date`.
  * - Dataset-triggered pipelines fire once per new set of events of their upstream datasets:
  *   `any` on one new event, `all` when every upstream has a new event; the run's date is the
- *   latest scheduled date among those events (spec §6.2, step 2).
+ *   latest scheduled date among those events (spec §6.2, step 2). Mixed frequencies (spec §6.4):
+ *   under `all`, an upstream produced less often than the pipeline's data cron does not need a
+ *   new event; its latest one counts if it belongs to that upstream's current cron window (a
+ *   daily transform of a monthly and a daily table runs daily, on the month's table).
  */
 export function dueRuns(store: StateStore, pipelines: readonly Pipeline[], now: Date): DueRun[] {
   const due: DueRun[] = [];
@@ -73,16 +77,34 @@ function datasetsDue(
   const wanted = new Set(uris);
   const events = store.datasetEvents(after).filter((e) => wanted.has(e.uri));
   const seen = new Set(events.map((e) => e.uri));
-  const ready = strategy === "any" ? seen.size > 0 : uris.every((u) => seen.has(u));
+  if (seen.size === 0) return undefined;
+  const latest = events.map((e) => stampTime(e.scheduledDate)).filter((t) => !Number.isNaN(t));
+  const date = new Date(latest.length > 0 ? Math.max(...latest) : Date.now());
+  const ready =
+    strategy === "any" || uris.every((u) => seen.has(u) || slowAndCurrent(store, p, u, date));
   if (!ready) return undefined;
-  const latest = events
-    .map((e) => Date.parse(e.scheduledDate.replace(/([+-]\d\d)(\d\d)$/, "$1:$2")))
-    .filter((t) => !Number.isNaN(t));
   const last = events.at(-1);
   return {
     pipeline: p,
-    date: new Date(latest.length > 0 ? Math.max(...latest) : Date.now()),
+    date,
     trigger: "datasets",
     cursor: { key, value: String(last?.id ?? after) },
   };
+}
+
+/** `2026-03-02T06:00:00+0100` (the engine's scheduled dates) as epoch milliseconds. */
+const stampTime = (stamp: string) => Date.parse(stamp.replace(/([+-]\d\d)(\d\d)$/, "$1:$2"));
+
+/**
+ * Whether an upstream produced less often than the pipeline's data cron already has its data for
+ * the window holding `at`: its newest event is scheduled at or after its cron's latest tick.
+ */
+function slowAndCurrent(store: StateStore, p: Pipeline, uri: string, at: Date): boolean {
+  const cron = p.datasets.find((d) => d.uri === uri)?.cron;
+  if (cron === undefined || p.dataCron === undefined) return false;
+  if (cronInterval(cron) <= cronInterval(p.dataCron)) return false;
+  const event = store.latestDatasetEvent(uri);
+  if (event === undefined) return false;
+  const { end } = scheduledRange(cron, at, p.timezone);
+  return stampTime(event.scheduledDate) >= end.getTime();
 }

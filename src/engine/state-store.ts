@@ -281,6 +281,14 @@ export class StateStore {
     ).map((r) => camel(r) as unknown as DatasetEvent);
   }
 
+  /** The newest event of a dataset, whatever run produced it. */
+  latestDatasetEvent(uri: string): DatasetEvent | undefined {
+    const row = this.db
+      .prepare("SELECT * FROM dataset_events WHERE uri = ? ORDER BY id DESC LIMIT 1")
+      .get(uri) as Row | undefined;
+    return row && (camel(row) as unknown as DatasetEvent);
+  }
+
   lastDatasetEventId(): number {
     const row = this.db.prepare("SELECT MAX(id) AS id FROM dataset_events").get() as {
       id: number | null;

@@ -124,6 +124,52 @@ describe("scheduler: datasets", () => {
   }
 });
 
+describe("scheduler: mixed frequencies (spec §6.4)", () => {
+  it("under all, a daily transform of a monthly and a daily table runs daily, on the month's table", () => {
+    ws = new EngineWorkspace();
+    const p: Pipeline = {
+      ...testPipeline({ id: "t", root: ws.dir, tasks: [{ id: "report", kind: "transform" }] }),
+      kind: "transform",
+      dataCron: "0 6 * * *",
+      schedule: { kind: "datasets", datasets: ["daily", "monthly"], strategy: "all" },
+      datasets: [
+        { name: "d.daily", uri: "daily", kind: "load", cron: "0 6 * * *" },
+        { name: "d.monthly", uri: "monthly", kind: "load", cron: "0 5 1 * *" },
+      ],
+    };
+    const step = () => {
+      const due = dueRuns(ws.store, [p], new Date("2027-01-01T00:00:00Z"));
+      for (const d of due) ws.store.setCursor(d.cursor.key, d.cursor.value);
+      return due.map((d) => d.date.toISOString());
+    };
+    let run = 0;
+    const produce = (uri: string, stamp: string) =>
+      ws.store.addDatasetEvent(uri, `run${++run}`, "load", stamp);
+    expect(step()).toEqual([]); // starts listening
+    produce("daily", "2026-03-01T06:00:00+0000");
+    expect(step()).toEqual([]); // the month's table is missing
+    produce("monthly", "2026-03-01T05:00:00+0000");
+    expect(step()).toEqual(["2026-03-01T06:00:00.000Z"]);
+    produce("daily", "2026-03-02T06:00:00+0000");
+    expect(step()).toEqual(["2026-03-02T06:00:00.000Z"]); // March's table still counts
+    expect(step()).toEqual([]); // once per event set
+    produce("daily", "2026-04-02T06:00:00+0000");
+    expect(step()).toEqual([]); // April's table is not there yet
+    produce("monthly", "2026-04-01T05:00:00+0000");
+    expect(step()).toEqual(["2026-04-02T06:00:00.000Z"]);
+    // same frequency: both need a new event
+    const even = {
+      ...p,
+      id: "even",
+      datasets: p.datasets.map((d) => ({ ...d, cron: "0 6 * * *" })),
+    };
+    const stepEven = () => dueRuns(ws.store, [even], new Date("2027-01-01T00:00:00Z"));
+    expect(stepEven()).toEqual([]);
+    produce("daily", "2026-04-03T06:00:00+0000");
+    expect(stepEven()).toEqual([]);
+  });
+});
+
 describe("slo serve", () => {
   it("a second scheduler on the same state refuses, naming the first", async () => {
     ws = new EngineWorkspace();
