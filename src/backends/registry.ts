@@ -1,4 +1,5 @@
 import { airflow } from "./airflow/airflow-orchestrator.js";
+import { dagster } from "./dagster/dagster-orchestrator.js";
 import type { Orchestrator } from "./orchestrator.js";
 
 const orchestrators = new Map<string, Orchestrator>();
@@ -19,3 +20,4 @@ export function orchestratorNames(): string[] {
 }
 
 registerOrchestrator(airflow);
+registerOrchestrator(dagster);

@@ -1,0 +1,142 @@
+/**
+ * The Python that runs the pipelines' steps in Dagster: static text, the same in every generated
+ * file. It reads the literal PIPELINES data above it; nothing happens at import time but building
+ * Dagster definitions from that data.
+ */
+export const DAGSTER_RUNTIME = `
+def _ticks(cron, tz, when):
+    """The latest tick of \`cron\` at or before \`when\`, and the tick before it (Dagster's own cron
+    windows: a window starts at a tick and ends at the next)."""
+    windows = dg.TimeWindowPartitionsDefinition(
+        cron_schedule=cron,
+        start=(when - datetime.timedelta(days=800)).replace(tzinfo=None),
+        timezone=tz,
+        fmt="%Y-%m-%dT%H:%M:%S",
+    )
+
+    def window_start(at):
+        key = windows.get_partition_key_for_timestamp(at.timestamp())
+        return windows.time_window_for_partition_key(key).start
+
+    end = window_start(when)
+    return window_start(end - datetime.timedelta(microseconds=1)), end
+
+
+def _run_values(context, pipeline):
+    """Scheduled date and data interval of this run, as the Starlake CLI expects them."""
+    tags = context.run.tags
+    if "sl_scheduled_date" in tags:
+        when = datetime.datetime.strptime(tags["sl_scheduled_date"], TIMESTAMP)
+    elif "dagster/scheduled_execution_time" in tags:
+        when = datetime.datetime.fromisoformat(tags["dagster/scheduled_execution_time"])
+    else:
+        when = datetime.datetime.now(datetime.UTC)
+    scope = context.run_id
+    if pipeline["data_cron"] is None:
+        local = when.astimezone(zoneinfo.ZoneInfo(pipeline["timezone"]))
+        return {"scheduled": local.strftime(TIMESTAMP), "scope": scope}
+    start, end = _ticks(pipeline["data_cron"], pipeline["timezone"], when)
+    return {
+        "scheduled": end.strftime(TIMESTAMP),
+        "start": start.strftime(TIMESTAMP),
+        "end": end.strftime(TIMESTAMP),
+        "scope": scope,
+    }
+
+
+def _word(arg, values):
+    """One argument: a string, or pieces where a one-element tuple names a run value."""
+    if isinstance(arg, str):
+        return arg
+    return "".join(p if isinstance(p, str) else values.get(p[0], "") for p in arg)
+
+
+def _run(context, pipeline, task, values):
+    """Runs the task's command as argv (no shell) in SL_ROOT; returns its exit code."""
+    argv = [pipeline["starlake"], *(_word(a, values) for a in task["argv"])]
+    env = {**os.environ, **pipeline["env"], "SL_SCHEDULED_DATE": values["scheduled"]}
+    if "start" in values:
+        env["SL_DATA_INTERVAL_START"] = values["start"]
+        env["SL_DATA_INTERVAL_END"] = values["end"]
+    context.log.info("running %s", shlex.join(argv))
+    child = subprocess.Popen(argv, cwd=pipeline["cwd"], env=env, start_new_session=True)
+    try:
+        return child.wait(timeout=task["timeout"]), argv
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+        raise dg.Failure(f"{task['id']}: timed out after {task['timeout']} s") from None
+
+
+def _outcome(task, code, values):
+    """A pre-load check's verdict: ready, not_ready (nothing to load) or error (spec 5.1)."""
+    sentinel = task["gate"].get("sentinel")
+    if sentinel is None:
+        return {0: "ready", 1: "not_ready"}.get(code, "error")
+    if code != 0:
+        return "error"
+    marker = _word(sentinel, values).removeprefix("file://")
+    if os.path.exists(marker):
+        os.remove(marker)
+        return "not_ready"
+    return "ready"
+
+
+def _step(pipeline_id, task):
+    """The op of one task: runs its command, gates its downstream, records its dataset."""
+    pipeline = PIPELINES[pipeline_id]
+
+    def compute(context, _inputs):
+        if task["argv"] is None:
+            yield dg.Output(None, "done")
+            return
+        values = _run_values(context, pipeline)
+        code, argv = _run(context, pipeline, task, values)
+        if task["gate"] is not None:
+            verdict = _outcome(task, code, values)
+            if verdict == "not_ready":
+                context.log.info("%s: nothing to load, its loads are skipped", task["id"])
+                return
+            if verdict == "error":
+                raise dg.Failure(f"{task['id']}: exit code {code}")
+        elif code != 0:
+            raise dg.Failure(f"{task['id']}: exit code {code}")
+        if task["produces"] is not None:
+            metadata = {"sl_scheduled_date": values["scheduled"], "command": shlex.join(argv)}
+            if "start" in values:
+                metadata["sl_data_interval_start"] = values["start"]
+                metadata["sl_data_interval_end"] = values["end"]
+            yield dg.AssetMaterialization(asset_key=task["produces"], metadata=metadata)
+        yield dg.Output(None, "done")
+
+    retry = dg.RetryPolicy(max_retries=task["retries"], delay=task["retry_delay"])
+    return dg.OpDefinition(
+        name=f"{pipeline_id}__{task['id']}",
+        ins={"after": dg.In(dg.Nothing)} if task["upstream"] else {},
+        outs={"done": dg.Out(dg.Nothing, is_required=task["gate"] is None)},
+        compute_fn=compute,
+        retry_policy=retry if task["retries"] > 0 else None,
+        pool=task["pool"],
+        tags={"kind": task["kind"]},
+    )
+
+
+def _job(pipeline_id):
+    """A pipeline as a job: one op per task, wired by the pipeline's edges."""
+    pipeline = PIPELINES[pipeline_id]
+    ops = [_step(pipeline_id, t) for t in pipeline["tasks"]]
+    dependencies = {
+        dg.NodeInvocation(f"{pipeline_id}__{t['id']}", alias=t["id"]): {
+            "after": dg.MultiDependencyDefinition(
+                [dg.DependencyDefinition(u, "done") for u in t["upstream"]]
+            )
+        }
+        for t in pipeline["tasks"]
+        if t["upstream"]
+    }
+    for t in pipeline["tasks"]:
+        if not t["upstream"]:
+            dependencies[dg.NodeInvocation(f"{pipeline_id}__{t['id']}", alias=t["id"])] = {}
+    graph = dg.GraphDefinition(name=pipeline_id, node_defs=ops, dependencies=dependencies)
+    return graph.to_job(description=pipeline["description"], tags=pipeline["tags"])
+`;

@@ -1,0 +1,128 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { dagster } from "../../src/backends/dagster/dagster-orchestrator.js";
+import { planProject } from "../../src/compile/plan-project.js";
+import type { Pipeline } from "../../src/pipeline/pipeline.js";
+import { RECORDER, type Recorded } from "./airflow.js";
+import { pythonEnv } from "./python-env.js";
+
+export interface JobRun {
+  success: boolean;
+  steps: Record<string, string>;
+  attempts: Record<string, number>;
+  materialized: Array<{ key: string; metadata: Record<string, unknown> }>;
+  records: Recorded[];
+}
+
+/** Generated Dagster definitions of a project in a scratch folder, run by real Dagster 1.13. */
+export class DagsterWorkspace {
+  readonly work = mkdtempSync(join(tmpdir(), "slo-dagster-"));
+  readonly root = join(this.work, "root");
+  readonly file = join(this.work, "definitions.py");
+  readonly venv = pythonEnv("dagster");
+  private runs = 0;
+  pipelines: readonly Pipeline[] = [];
+
+  /** Plans the project (SL_ROOT in the scratch folder, the recorder as starlake) and writes the module. */
+  async setUp(project: string, env: Record<string, string> = {}): Promise<void> {
+    mkdirSync(this.root, { recursive: true });
+    const plan = await planProject(project, {
+      vars: { SL_ROOT: this.root },
+      env: { SL_STARLAKE_PATH: RECORDER, ...env },
+    });
+    if (plan.pipelines.length === 0)
+      throw new Error(`no pipelines: ${JSON.stringify(plan.diagnostics)}`);
+    this.pipelines = plan.pipelines;
+    const [file] = dagster.render(this.pipelines, { source: project });
+    writeFileSync(this.file, file?.content ?? "");
+  }
+
+  pipeline(id: string): Pipeline {
+    const p = this.pipelines.find((x) => x.id === id);
+    if (!p) throw new Error(`no pipeline ${id}`);
+    return p;
+  }
+
+  /** `dagster definitions validate -f definitions.py`: its exit code and output. */
+  validate(): { code: number; output: string } {
+    try {
+      const output = execFileSync(
+        join(this.venv, "bin/dagster"),
+        ["definitions", "validate", "-f", this.file],
+        { cwd: this.work, env: this.env(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+      );
+      return { code: 0, output };
+    } catch (e) {
+      const err = e as { status: number; stdout: string; stderr: string };
+      return { code: err.status, output: `${err.stdout}${err.stderr}` };
+    }
+  }
+
+  /** What the loaded definitions hold (tests/integration/dagster/inspect_defs.py). */
+  inspect(): {
+    assets: Record<string, { group: string; deps: string[] }>;
+    jobs: Record<
+      string,
+      Record<
+        string,
+        {
+          upstream: string[];
+          op: string;
+          retries: number;
+          retry_delay: number | null;
+          pool: string | null;
+        }
+      >
+    >;
+    schedules: Record<string, { job: string; cron: string; timezone: string; status: string }>;
+    sensors: Record<string, { job: string; assets: string[]; status: string }>;
+  } {
+    return this.python("tests/integration/dagster/inspect_defs.py", [this.file]);
+  }
+
+  /** Runs a job in process with the recorder; `exits` as SLO_FAKE_EXITS. */
+  runJob(
+    job: string,
+    tags: Record<string, string> = {},
+    exits: Record<string, number> = {},
+  ): JobRun {
+    const record = join(this.work, `record-${++this.runs}.jsonl`);
+    const result = this.python<Omit<JobRun, "records">>(
+      "tests/integration/dagster/run_job.py",
+      [this.file, job, JSON.stringify(tags)],
+      { SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits) },
+    );
+    const records = existsSync(record)
+      ? readFileSync(record, "utf8")
+          .trim()
+          .split("\n")
+          .filter((l) => l.length > 0)
+          .map((l) => JSON.parse(l) as Recorded)
+      : [];
+    return { ...result, records };
+  }
+
+  python<T>(script: string, args: string[], env: Record<string, string> = {}): T {
+    const out = execFileSync(join(this.venv, "bin/python"), [resolve(script), ...args], {
+      cwd: this.work,
+      env: { ...this.env(), ...env },
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const line = out.split("\n").find((l) => l.startsWith("SLO_RESULT "));
+    if (line === undefined) throw new Error(`no result from ${script}: ${out.slice(-2000)}`);
+    return JSON.parse(line.slice(11)) as T;
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    const { DAGSTER_HOME: _, ...rest } = process.env;
+    return { ...rest, PYTHONDONTWRITEBYTECODE: "1" };
+  }
+
+  tearDown(): void {
+    rmSync(this.work, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,87 @@
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Pipeline } from "../../src/pipeline/pipeline.js";
+import { DagsterWorkspace } from "../helpers/dagster.js";
+
+const examples = readdirSync("examples", { withFileTypes: true })
+  .filter((e) => e.isDirectory())
+  .map((e) => e.name)
+  .sort();
+
+describe.each(examples)("real Dagster 1.13 loads the %s example", (name) => {
+  let dg: DagsterWorkspace;
+  let pipelines: readonly Pipeline[] = [];
+  let view: ReturnType<DagsterWorkspace["inspect"]>;
+
+  beforeAll(async () => {
+    dg = new DagsterWorkspace();
+    await dg.setUp(join("examples", name));
+    pipelines = dg.pipelines;
+    view = dg.inspect();
+  }, 900_000);
+  afterAll(() => dg.tearDown());
+
+  it("passes dagster definitions validate", () => {
+    const r = dg.validate();
+    expect(r.output).toContain("All code locations passed validation");
+    expect(r.code).toBe(0);
+  });
+
+  it("has a job per pipeline with the IR's tasks, upstream sets, retries, delays and pools", () => {
+    expect(Object.keys(view.jobs).sort()).toEqual(pipelines.map((p) => p.id).sort());
+    for (const p of pipelines) {
+      const job = view.jobs[p.id] ?? {};
+      expect(Object.keys(job).sort(), p.id).toEqual(p.tasks.map((t) => t.id).sort());
+      for (const t of p.tasks) {
+        const node = job[t.id];
+        const upstream = p.edges.filter((e) => e.to === t.id).map((e) => e.from);
+        expect(node?.upstream, `${p.id}.${t.id}`).toEqual(upstream.sort());
+        if (t.command === undefined) continue;
+        const retries = t.retries ?? p.defaults.retries;
+        expect(node?.retries, `${p.id}.${t.id}`).toBe(retries);
+        if (retries > 0)
+          expect(node?.retry_delay, `${p.id}.${t.id}`).toBe(t.retryDelay ?? p.defaults.retryDelay);
+        expect(node?.pool, `${p.id}.${t.id}`).toBe(t.pool ?? p.defaults.pool ?? null);
+      }
+    }
+  });
+
+  it("has an asset per loaded table and transform, grouped by domain, with lineage", () => {
+    const produced = pipelines.flatMap((p) =>
+      p.tasks.filter((t) => (t.kind === "load" || t.kind === "transform") && t.produces),
+    );
+    expect(Object.keys(view.assets).sort()).toEqual(
+      [...new Set(produced.map((t) => t.produces as string))].sort(),
+    );
+    for (const t of produced) expect(view.assets[t.produces as string]?.group, t.id).toBe(t.domain);
+    // a dataset-triggered transform depends on the assets it waits for
+    for (const p of pipelines.filter((x) => x.schedule.kind === "datasets")) {
+      const transforms = p.tasks.filter((t) => t.kind === "transform");
+      if (transforms.length !== 1 || p.schedule.kind !== "datasets") continue;
+      const deps = view.assets[transforms[0]?.produces as string]?.deps ?? [];
+      for (const d of p.schedule.datasets) expect(deps, p.id).toContain(d);
+    }
+  });
+
+  it("schedules cron pipelines in their time zone and watches the upstreams of the others", () => {
+    for (const p of pipelines) {
+      if (p.schedule.kind === "cron") {
+        expect(view.schedules[`${p.id}_schedule`], p.id).toEqual({
+          job: p.id,
+          cron: p.schedule.cron,
+          timezone: p.timezone,
+          status: "DefaultScheduleStatus.RUNNING",
+        });
+      } else if (p.schedule.kind === "datasets") {
+        expect(view.sensors[`${p.id}_sensor`], p.id).toEqual({
+          job: p.id,
+          assets: [...p.schedule.datasets].sort(),
+          status: "DefaultSensorStatus.RUNNING",
+        });
+      }
+    }
+    const scheduled = pipelines.filter((p) => p.schedule.kind !== "manual").length;
+    expect(Object.keys(view.schedules).length + Object.keys(view.sensors).length).toBe(scheduled);
+  });
+});

@@ -1,0 +1,57 @@
+"""Runs one job of generated Dagster definitions in process and prints its outcome as JSON.
+
+Usage: python run_job.py DEFINITIONS_PY JOB [TAGS_JSON]
+Prints success, each step's final status, and the materialisations with their metadata.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+
+
+def main() -> None:
+    import dagster as dg
+
+    path, job_name = sys.argv[1:3]
+    tags = json.loads(sys.argv[3]) if len(sys.argv) > 3 else {}
+    spec = importlib.util.spec_from_file_location("generated_definitions", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    job = module.defs.resolve_job_def(job_name)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        steps = {}
+        attempts = {}
+        materialized = []
+        for event in result.all_events:
+            key = event.step_key
+            kind = event.event_type_value
+            if kind == "STEP_START":
+                attempts[key] = attempts.get(key, 0) + 1
+            if kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_UP_FOR_RETRY"):
+                steps[key] = kind
+            if kind == "ASSET_MATERIALIZATION":
+                m = event.event_specific_data.materialization
+                materialized.append(
+                    {
+                        "key": m.asset_key.to_user_string(),
+                        "metadata": {k: v.value for k, v in m.metadata.items()},
+                    }
+                )
+    print(
+        "SLO_RESULT "
+        + json.dumps(
+            {
+                "success": result.success,
+                "steps": steps,
+                "attempts": attempts,
+                "materialized": materialized,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
