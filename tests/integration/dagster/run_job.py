@@ -28,7 +28,7 @@ def main() -> None:
         for event in result.all_events:
             key = event.step_key
             kind = event.event_type_value
-            if kind == "STEP_START":
+            if kind in ("STEP_START", "STEP_RESTARTED"):
                 attempts[key] = attempts.get(key, 0) + 1
             if kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_UP_FOR_RETRY"):
                 steps[key] = kind
