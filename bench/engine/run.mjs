@@ -12,6 +12,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { airflow } from "../../dist/backends/airflow/airflow-orchestrator.js";
+import { dagster } from "../../dist/backends/dagster/dagster-orchestrator.js";
 import { runPipelines } from "../../dist/engine/engine.js";
 import { Slots } from "../../dist/engine/slots.js";
 import { StateStore } from "../../dist/engine/state-store.js";
@@ -112,6 +113,32 @@ function airflowTest() {
   );
 }
 
+/** Seconds of in-process execution of the same pipelines as generated Dagster jobs. */
+function dagsterExecute() {
+  const venv = execFileSync("bash", ["scripts/python-env.sh", "dagster"], {
+    encoding: "utf8",
+  }).trim();
+  const folder = join(work, "dagster");
+  mkdirSync(folder, { recursive: true });
+  const pipelines = [
+    pipeline("dagster_deep", "deep", airflowTasks),
+    pipeline("dagster_wide", "wide", airflowTasks),
+  ];
+  const [file] = dagster.render(pipelines, { source: "bench" });
+  writeFileSync(join(folder, file.path), file.content);
+  const out = execFileSync(
+    join(venv, "bin/python"),
+    ["bench/engine/dagster_execute.py", join(folder, file.path), "dagster_deep", "dagster_wide"],
+    { encoding: "utf8", maxBuffer: 1 << 28 },
+  );
+  return JSON.parse(
+    out
+      .split("\n")
+      .find((l) => l.startsWith("SLO_RESULT "))
+      .slice(11),
+  );
+}
+
 const loop = shellLoop() / n; // seconds per command
 const rows = [
   ["engine, deep chain", n, await engine("deep", 2)],
@@ -136,9 +163,25 @@ for (const [label, tasks, seconds] of rows) {
     `| ${label} | ${tasks} | ${seconds.toFixed(2)} s | ${ms(seconds / tasks)} | ${ms(seconds / tasks - loop)} |`,
   );
 }
+if (!process.argv.includes("--no-dagster")) {
+  const d = dagsterExecute();
+  for (const [label, key] of [
+    ["dagster in process, deep chain", "dagster_deep"],
+    ["dagster in process, wide", "dagster_wide"],
+  ]) {
+    overhead.set(label, d[key] / airflowTasks - loop);
+    console.log(
+      `| ${label} | ${airflowTasks} | ${d[key].toFixed(2)} s | ${ms(d[key] / airflowTasks)} | ${ms(d[key] / airflowTasks - loop)} |`,
+    );
+  }
+}
 if (overhead.has("airflow dags test, wide"))
   console.log(
     `\nratio of the overhead per task, airflow dags test / engine: ${(overhead.get("airflow dags test, deep chain") / overhead.get("engine, deep chain")).toFixed(0)}x (deep), ${(overhead.get("airflow dags test, wide") / overhead.get("engine, wide, 1 at a time")).toFixed(0)}x (wide, one task at a time)`,
+  );
+if (overhead.has("dagster in process, wide"))
+  console.log(
+    `ratio of the overhead per task, dagster in process / engine: ${(overhead.get("dagster in process, deep chain") / overhead.get("engine, deep chain")).toFixed(0)}x (deep), ${(overhead.get("dagster in process, wide") / overhead.get("engine, wide, 1 at a time")).toFixed(0)}x (wide, one task at a time)`,
   );
 console.log(`\nnode ${process.version}, ${process.platform} ${process.arch}`);
 rmSync(work, { recursive: true, force: true });
