@@ -50,6 +50,7 @@ export function renderDagsterDefinitions(pipelines: readonly Pipeline[], source:
       "import shlex",
       "import signal",
       "import subprocess",
+      "import time",
       "import zoneinfo",
       "",
       "import dagster as dg",
@@ -105,7 +106,16 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
     upstream: [...upstream].sort(),
     argv,
     gate: t.gate
-      ? { sentinel: t.gate.sentinel === undefined ? null : word(t.gate.sentinel) }
+      ? {
+          sentinel: t.gate.sentinel === undefined ? null : word(t.gate.sentinel),
+          sensor: t.gate.sensor
+            ? {
+                poke_interval: t.gate.sensor.pokeInterval,
+                timeout: t.gate.sensor.timeout,
+                soft_fail: t.gate.sensor.softFail,
+              }
+            : null,
+        }
       : null,
     produces: t.produces ?? null,
     // a task that runs nothing needs neither retries nor a slot of a pool

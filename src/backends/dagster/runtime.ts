@@ -94,6 +94,16 @@ def _step(pipeline_id, task):
         code, argv = _run(context, pipeline, task, values)
         if task["gate"] is not None:
             verdict = _outcome(task, code, values)
+            sensor = task["gate"]["sensor"]
+            if sensor is not None:
+                # sensor mode: poke until ready, the timeout counted from the first poke
+                deadline = time.monotonic() + sensor["timeout"]
+                while verdict == "not_ready" and time.monotonic() + sensor["poke_interval"] < deadline:
+                    time.sleep(sensor["poke_interval"])
+                    code, argv = _run(context, pipeline, task, values)
+                    verdict = _outcome(task, code, values)
+                if verdict == "not_ready" and not sensor["soft_fail"]:
+                    raise dg.Failure(f"{task['id']}: nothing to load within {sensor['timeout']} s")
             if verdict == "not_ready":
                 context.log.info("%s: nothing to load, its loads are skipped", task["id"])
                 return

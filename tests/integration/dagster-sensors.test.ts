@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { DatasetSchedule } from "../../src/pipeline/schedule.js";
+import { DagsterWorkspace } from "../helpers/dagster.js";
+
+type Tick = { runs: Array<Record<string, string>>; skip: string | null };
+
+/** Sensor evaluation in real Dagster: a run after the upstreams are materialised, once. */
+describe.each([
+  ["any", "examples/minimal"],
+  ["all", "examples/bakery"],
+] as const)("the sensor of a dataset-triggered pipeline (%s)", (strategy, project) => {
+  let dg: DagsterWorkspace;
+  beforeAll(async () => {
+    dg = new DagsterWorkspace();
+    await dg.setUp(project);
+  }, 900_000);
+  afterAll(() => dg.tearDown());
+
+  it("requests a run when its upstreams are materialised, not before, and not twice", () => {
+    const p = dg.pipelines.find(
+      (x) =>
+        x.schedule.kind === "datasets" &&
+        x.schedule.strategy === strategy &&
+        x.schedule.datasets.length >= 2,
+    );
+    expect(p, `a pipeline waiting for ${strategy} of two datasets in ${project}`).toBeDefined();
+    const [a, b] = (p?.schedule as DatasetSchedule).datasets as [string, string];
+    const tick = { tick: true };
+    const ticks = dg.python<Tick[]>("tests/integration/dagster/sensor_ticks.py", [
+      dg.file,
+      `${p?.id}_sensor`,
+      JSON.stringify([
+        tick,
+        { materialize: a, scheduled: "2026-03-02T06:00:00+0000" },
+        tick,
+        tick,
+        { materialize: b, scheduled: "2026-03-02T07:00:00+0000" },
+        tick,
+        tick,
+      ]),
+    ]);
+    const runs = ticks.map((t) => t.runs.length);
+    // any: a run after each new upstream; all: one run once both are there
+    expect(runs).toEqual(strategy === "any" ? [0, 1, 0, 1, 0] : [0, 0, 0, 1, 0]);
+    const last = ticks[3]?.runs[0];
+    // the newest scheduled date among the events that triggered it
+    expect(last?.sl_scheduled_date).toBe("2026-03-02T07:00:00+0000");
+    expect(ticks[0]?.skip).toMatch(/0 of \d+ upstream assets materialised/);
+  });
+});
