@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { baseProject, fixture } from "../helpers/fixture.js";
@@ -14,6 +16,13 @@ async function expectBad(files: Record<string, string>, pattern: RegExp): Promis
   const plan = await runCli(["plan", root]);
   expect(plan.code).toBe(2);
   expect(plan.stdout).toBe("");
+  for (const target of ["airflow", "dagster"]) {
+    const out = join(root, `out-${target}`);
+    const generate = await runCli(["generate", root, "--orchestrator", target, "--out", out]);
+    expect(generate.code, target).toBe(2);
+    expect(generate.stderr, target).toMatch(pattern);
+    expect(existsSync(out), `${target} wrote nothing`).toBe(false);
+  }
   return errors.join("\n");
 }
 
@@ -96,6 +105,15 @@ describe("bad input", () => {
     await expectBad(
       files,
       /load_all\.sl\.yml:8:14: error\[invalid_option\]: option retries: invalid value "two"; expected a non-negative integer/,
+    );
+  });
+
+  it("an unknown time zone", async () => {
+    const files = baseProject();
+    files["metadata/dags/load_all.sl.yml"] += "    timezone: Europe/Atlantis\n";
+    await expectBad(
+      files,
+      /load_all\.sl\.yml:8:15: error\[invalid_option\]: option timezone: invalid value "Europe\/Atlantis"; expected an IANA time zone/,
     );
   });
 

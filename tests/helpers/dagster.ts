@@ -104,6 +104,11 @@ export class DagsterWorkspace {
     return { ...result, records };
   }
 
+  /** Real Ruff on the generated module; throws on any finding. */
+  ruff(args: readonly string[]): void {
+    execFileSync(join(this.venv, "bin/ruff"), [...args, this.file], { stdio: "pipe" });
+  }
+
   python<T>(script: string, args: string[], env: Record<string, string> = {}): T {
     const out = execFileSync(join(this.venv, "bin/python"), [resolve(script), ...args], {
       cwd: this.work,
