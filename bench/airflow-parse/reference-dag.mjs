@@ -1,11 +1,11 @@
 // Writes, for one of our load pipelines, the DAG file a user of the Python reference library
-// (starlake-airflow 0.6) would have: the same schedule, domains and tables, written against the
+// (starlake-airflow 0.6, or starlake-dagster 0.5 with orchestrator DAGSTER) would have: the same schedule, domains and tables, written against the
 // library's documented API (StarlakeJobFactory, OrchestrationFactory, sl_pre_load, sl_import,
 // sl_load, task groups). Used only to compare parse times.
 
 const py = (s) => JSON.stringify(s);
 
-export function referenceDag(pipeline, options) {
+export function referenceDag(pipeline, options, orchestrator = "AIRFLOW") {
   const byDomain = new Map();
   for (const t of pipeline.tasks) {
     if (t.kind !== "load") continue;
@@ -30,7 +30,7 @@ from ai.starlake.orchestration import OrchestrationFactory, StarlakeDomain, Star
 sl_job = StarlakeJobFactory.create_job(
     filename=os.path.basename(__file__),
     module_name=__name__,
-    orchestrator=StarlakeOrchestrator.AIRFLOW,
+    orchestrator=StarlakeOrchestrator.${orchestrator},
     execution_environment=StarlakeExecutionEnvironment.SHELL,
     options=options,
 )

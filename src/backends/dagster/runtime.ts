@@ -82,71 +82,93 @@ def _outcome(task, code, values):
     return "ready"
 
 
-def _step(pipeline_id, task):
-    """The op of one task: runs its command, gates its downstream, records its dataset."""
-    pipeline = PIPELINES[pipeline_id]
+_TASKS = {pid: {t["id"]: t for t in p["tasks"]} for pid, p in PIPELINES.items()}
 
-    def compute(context, _inputs):
-        if task["argv"] is None:
-            yield dg.Output(None, "done")
-            return
-        values = _run_values(context, pipeline)
-        code, argv = _run(context, pipeline, task, values)
-        if task["gate"] is not None:
-            verdict = _outcome(task, code, values)
-            sensor = task["gate"]["sensor"]
-            if sensor is not None:
-                # sensor mode: poke until ready, the timeout counted from the first poke
-                deadline = time.monotonic() + sensor["timeout"]
-                while verdict == "not_ready" and time.monotonic() + sensor["poke_interval"] < deadline:
-                    time.sleep(sensor["poke_interval"])
-                    code, argv = _run(context, pipeline, task, values)
-                    verdict = _outcome(task, code, values)
-                if verdict == "not_ready" and not sensor["soft_fail"]:
-                    raise dg.Failure(f"{task['id']}: nothing to load within {sensor['timeout']} s")
-            if verdict == "not_ready":
-                context.log.info("%s: nothing to load, its loads are skipped", task["id"])
-                return
-            if verdict == "error":
-                raise dg.Failure(f"{task['id']}: exit code {code}")
-        elif code != 0:
-            raise dg.Failure(f"{task['id']}: exit code {code}")
-        if task["produces"] is not None:
-            metadata = {"sl_scheduled_date": values["scheduled"], "command": shlex.join(argv)}
-            if "start" in values:
-                metadata["sl_data_interval_start"] = values["start"]
-                metadata["sl_data_interval_end"] = values["end"]
-            yield dg.AssetMaterialization(asset_key=task["produces"], metadata=metadata)
+
+def _compute(context, _inputs):
+    """Every step: runs its task's command, gates its downstream, records its dataset. The task is
+    found by job and node name, so a handful of op definitions serve every task."""
+    pipeline = PIPELINES[context.job_name]
+    task = _TASKS[context.job_name][context.op_handle.name]
+    if task["argv"] is None:
         yield dg.Output(None, "done")
+        return
+    values = _run_values(context, pipeline)
+    code, argv = _run(context, pipeline, task, values)
+    if task["gate"] is not None:
+        verdict = _outcome(task, code, values)
+        sensor = task["gate"]["sensor"]
+        if sensor is not None:
+            # sensor mode: poke until ready, the timeout counted from the first poke
+            deadline = time.monotonic() + sensor["timeout"]
+            while verdict == "not_ready" and time.monotonic() + sensor["poke_interval"] < deadline:
+                time.sleep(sensor["poke_interval"])
+                code, argv = _run(context, pipeline, task, values)
+                verdict = _outcome(task, code, values)
+            if verdict == "not_ready" and not sensor["soft_fail"]:
+                raise dg.Failure(f"{task['id']}: nothing to load within {sensor['timeout']} s")
+        if verdict == "not_ready":
+            context.log.info("%s: nothing to load, its loads are skipped", task["id"])
+            return
+        if verdict == "error":
+            raise dg.Failure(f"{task['id']}: exit code {code}")
+    elif code != 0:
+        raise dg.Failure(f"{task['id']}: exit code {code}")
+    if task["produces"] is not None:
+        metadata = {"sl_scheduled_date": values["scheduled"], "command": shlex.join(argv)}
+        if "start" in values:
+            metadata["sl_data_interval_start"] = values["start"]
+            metadata["sl_data_interval_end"] = values["end"]
+        yield dg.AssetMaterialization(asset_key=task["produces"], metadata=metadata)
+    yield dg.Output(None, "done")
 
-    retry = dg.RetryPolicy(max_retries=task["retries"], delay=task["retry_delay"])
-    return dg.OpDefinition(
-        name=f"{pipeline_id}__{task['id']}",
-        ins={"after": dg.In(dg.Nothing)} if task["upstream"] else {},
-        outs={"done": dg.Out(dg.Nothing, is_required=task["gate"] is None)},
-        compute_fn=compute,
-        retry_policy=retry if task["retries"] > 0 else None,
-        pool=task["pool"],
-        tags={"kind": task["kind"]},
-    )
+
+_OPS = {}
+
+
+def _op(task):
+    """The op definition of a task: one per shape (upstream or not, gate or not, pool)."""
+    shape = (bool(task["upstream"]), task["gate"] is not None, task["pool"])
+    if shape not in _OPS:
+        after, gated, pool = shape
+        name = "starlake" + ("_after" if after else "") + ("_gate" if gated else "")
+        if pool is not None:
+            name += "__" + "".join(c if c.isalnum() or c == "_" else "_" for c in pool)
+        _OPS[shape] = dg.OpDefinition(
+            name=name,
+            ins={"after": dg.In(dg.Nothing)} if after else {},
+            outs={"done": dg.Out(dg.Nothing, is_required=not gated)},
+            compute_fn=_compute,
+            pool=pool,
+        )
+    return _OPS[shape]
+
+
+_RETRIES = {}
+
+
+def _retry(task):
+    """One RetryPolicy per (retries, delay): Dagster hashes them with every node."""
+    if task["retries"] == 0:
+        return None
+    key = (task["retries"], task["retry_delay"])
+    if key not in _RETRIES:
+        _RETRIES[key] = dg.RetryPolicy(max_retries=key[0], delay=key[1])
+    return _RETRIES[key]
 
 
 def _job(pipeline_id):
-    """A pipeline as a job: one op per task, wired by the pipeline's edges."""
+    """A pipeline as a job: a node per task, named after it, wired by the pipeline's edges."""
     pipeline = PIPELINES[pipeline_id]
-    ops = [_step(pipeline_id, t) for t in pipeline["tasks"]]
-    dependencies = {
-        dg.NodeInvocation(f"{pipeline_id}__{t['id']}", alias=t["id"]): {
-            "after": dg.MultiDependencyDefinition(
-                [dg.DependencyDefinition(u, "done") for u in t["upstream"]]
-            )
-        }
-        for t in pipeline["tasks"]
-        if t["upstream"]
-    }
+    dependencies = {}
     for t in pipeline["tasks"]:
-        if not t["upstream"]:
-            dependencies[dg.NodeInvocation(f"{pipeline_id}__{t['id']}", alias=t["id"])] = {}
+        node = dg.NodeInvocation(_op(t).name, alias=t["id"], retry_policy=_retry(t))
+        upstream = [dg.DependencyDefinition(u, "done") for u in t["upstream"]]
+        if len(upstream) > 1:
+            dependencies[node] = {"after": dg.MultiDependencyDefinition(upstream)}
+        else:
+            dependencies[node] = {"after": upstream[0]} if upstream else {}
+    ops = list({id(op): op for op in (_op(t) for t in pipeline["tasks"])}.values())
     graph = dg.GraphDefinition(name=pipeline_id, node_defs=ops, dependencies=dependencies)
     return graph.to_job(description=pipeline["description"], tags=pipeline["tags"])
 `;

@@ -37,7 +37,7 @@ def main() -> None:
                 upstream += [d.node for d in dependency.get_node_dependencies()]
             node = job.graph.node_named(invocation.alias or invocation.name)
             op = node.definition
-            retry = op.retry_policy
+            retry = node.retry_policy or op.retry_policy
             nodes[node.name] = {
                 "upstream": sorted(upstream),
                 "op": op.name,
