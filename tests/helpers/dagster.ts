@@ -39,6 +39,20 @@ export class DagsterWorkspace {
     writeFileSync(this.file, file?.content ?? "");
   }
 
+  /** Writes the module of hand-made pipelines (their slRoot and starlake are the workspace's). */
+  setUpPipelines(pipelines: readonly Pipeline[]): void {
+    mkdirSync(this.root, { recursive: true });
+    this.pipelines = pipelines.map((p) => ({
+      ...p,
+      environment: {
+        ...p.environment,
+        settings: { ...p.environment.settings, slRoot: this.root, starlakePath: RECORDER },
+      },
+    }));
+    const [file] = dagster.render(this.pipelines, { source: "test" });
+    writeFileSync(this.file, file?.content ?? "");
+  }
+
   pipeline(id: string): Pipeline {
     const p = this.pipelines.find((x) => x.id === id);
     if (!p) throw new Error(`no pipeline ${id}`);

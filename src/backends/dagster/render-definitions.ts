@@ -103,6 +103,7 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
   return {
     id: t.id,
     kind: t.kind,
+    trigger: t.trigger,
     upstream: [...upstream].sort(),
     argv,
     gate: t.gate

@@ -126,17 +126,28 @@ def _compute(context, _inputs):
 _OPS = {}
 
 
+def _inputs(task):
+    """Input names of a task's node. A Dagster fan-in input runs the step when at least one
+    upstream produced (\`none_failed_min_one_success\`); \`all_success\` needs one input per
+    upstream, so that a skipped upstream skips the task."""
+    upstream = task["upstream"]
+    if task["trigger"] == "all_success" and len(upstream) > 1:
+        return [f"after_{i}" for i in range(len(upstream))]
+    return ["after"] if upstream else []
+
+
 def _op(task):
-    """The op definition of a task: one per shape (upstream or not, gate or not, pool)."""
-    shape = (bool(task["upstream"]), task["gate"] is not None, task["pool"])
+    """The op definition of a task: one per shape (inputs, gate or not, pool)."""
+    shape = (tuple(_inputs(task)), task["gate"] is not None, task["pool"])
     if shape not in _OPS:
-        after, gated, pool = shape
-        name = "starlake" + ("_after" if after else "") + ("_gate" if gated else "")
+        inputs, gated, pool = shape
+        name = f"starlake_{len(inputs)}" + ("_any" if inputs == ("after",) else "")
+        name += "_gate" if gated else ""
         if pool is not None:
             name += "__" + "".join(c if c.isalnum() or c == "_" else "_" for c in pool)
         _OPS[shape] = dg.OpDefinition(
             name=name,
-            ins={"after": dg.In(dg.Nothing)} if after else {},
+            ins={i: dg.In(dg.Nothing) for i in inputs},
             outs={"done": dg.Out(dg.Nothing, is_required=not gated)},
             compute_fn=_compute,
             pool=pool,
@@ -164,7 +175,10 @@ def _job(pipeline_id):
     for t in pipeline["tasks"]:
         node = dg.NodeInvocation(_op(t).name, alias=t["id"], retry_policy=_retry(t))
         upstream = [dg.DependencyDefinition(u, "done") for u in t["upstream"]]
-        if len(upstream) > 1:
+        inputs = _inputs(t)
+        if len(inputs) > 1:
+            dependencies[node] = dict(zip(inputs, upstream, strict=True))
+        elif len(upstream) > 1:
             dependencies[node] = {"after": dg.MultiDependencyDefinition(upstream)}
         else:
             dependencies[node] = {"after": upstream[0]} if upstream else {}
