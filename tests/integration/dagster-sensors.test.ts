@@ -23,12 +23,12 @@ describe.each([
         x.schedule.strategy === strategy &&
         x.schedule.datasets.length >= 2,
     );
-    expect(p, `a pipeline waiting for ${strategy} of two datasets in ${project}`).toBeDefined();
-    const [a, b] = (p?.schedule as DatasetSchedule).datasets as [string, string];
+    if (p === undefined) throw new Error(`no pipeline waiting for ${strategy} of two datasets`);
+    const [a, b] = (p.schedule as DatasetSchedule).datasets as [string, string];
     const tick = { tick: true };
     const ticks = dg.python<Tick[]>("tests/integration/dagster/sensor_ticks.py", [
       dg.file,
-      `${p?.id}_sensor`,
+      `${p.id}_sensor`,
       JSON.stringify([
         tick,
         { materialize: a, scheduled: "2026-03-02T06:00:00+0000" },
