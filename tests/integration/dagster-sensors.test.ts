@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetSchedule } from "../../src/pipeline/schedule.js";
 import { DagsterWorkspace } from "../helpers/dagster.js";
+import { testPipeline } from "../helpers/engine.js";
 
 type Tick = { runs: Array<Record<string, string>>; skip: string | null };
 
@@ -46,5 +47,62 @@ describe.each([
     // the newest scheduled date among the events that triggered it
     expect(last?.sl_scheduled_date).toBe("2026-03-02T07:00:00+0000");
     expect(ticks[0]?.skip).toMatch(/0 of \d+ upstream assets materialised/);
+  });
+});
+
+describe("the sensor aligns mixed frequencies (spec §6.4)", () => {
+  let dg: DagsterWorkspace;
+  beforeAll(() => {
+    dg = new DagsterWorkspace();
+    const p = testPipeline({
+      id: "t",
+      root: "/unused",
+      tasks: [{ id: "report", kind: "transform" }],
+    });
+    dg.setUpPipelines([
+      {
+        ...p,
+        kind: "transform",
+        dataCron: "0 6 * * *",
+        schedule: { kind: "datasets", datasets: ["daily", "monthly"], strategy: "all" },
+        datasets: [
+          { name: "d.daily", uri: "daily", kind: "load", cron: "0 6 * * *" },
+          { name: "d.monthly", uri: "monthly", kind: "load", cron: "0 5 1 * *" },
+        ],
+      },
+    ]);
+  }, 900_000);
+  afterAll(() => dg.tearDown());
+
+  it("under all, a daily transform of a monthly and a daily table runs daily, on the month's table", () => {
+    const tick = { tick: true };
+    const made = (uri: string, scheduled: string) => ({ materialize: uri, scheduled });
+    const ticks = dg.python<Tick[]>("tests/integration/dagster/sensor_ticks.py", [
+      dg.file,
+      "t_sensor",
+      JSON.stringify([
+        tick,
+        made("daily", "2026-03-01T06:00:00+0000"),
+        tick, // the month's table is missing
+        made("monthly", "2026-03-01T05:00:00+0000"),
+        tick, // both
+        made("daily", "2026-03-02T06:00:00+0000"),
+        tick, // March's table still counts
+        tick, // once per event set
+        made("daily", "2026-04-02T06:00:00+0000"),
+        tick, // April's table is not there yet
+        made("monthly", "2026-04-01T05:00:00+0000"),
+        tick,
+      ]),
+    ]);
+    expect(ticks.map((t) => t.runs[0]?.sl_scheduled_date ?? null)).toEqual([
+      null,
+      null,
+      "2026-03-01T06:00:00+0000",
+      "2026-03-02T06:00:00+0000",
+      null,
+      null,
+      "2026-04-02T06:00:00+0000",
+    ]);
   });
 });

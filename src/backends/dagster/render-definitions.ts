@@ -88,7 +88,15 @@ function scheduleData(p: Pipeline): PyValue {
   const s = p.schedule;
   if (s.kind === "cron") return { kind: "cron", cron: s.cron };
   if (s.kind === "datasets")
-    return { kind: "datasets", datasets: [...s.datasets], strategy: s.strategy };
+    return {
+      kind: "datasets",
+      datasets: [...s.datasets],
+      strategy: s.strategy,
+      // producers' crons, to align upstreams produced less often than the data cron (spec §6.4)
+      crons: Object.fromEntries(
+        s.datasets.map((uri) => [uri, p.datasets.find((d) => d.uri === uri)?.cron ?? null]),
+      ),
+    };
   return { kind: "manual" };
 }
 
@@ -199,23 +207,53 @@ def _schedule(pipeline_id, job):
     )
 
 
+def _scheduled(materialization):
+    """The scheduled date a materialisation was made for, if it says."""
+    entry = materialization.metadata.get("sl_scheduled_date")
+    return None if entry is None else datetime.datetime.strptime(entry.value, TIMESTAMP)
+
+
+def _current(context, pipeline_id, key, at):
+    """Whether an upstream produced less often than the pipeline's data cron already has its data
+    for the window holding \`at\` (spec 6.4): its newest materialisation is scheduled at or after
+    its own cron's latest tick."""
+    pipeline = PIPELINES[pipeline_id]
+    cron = pipeline["schedule"]["crons"].get(key.to_user_string())
+    if cron is None or pipeline["data_cron"] is None:
+        return False
+    start, end = _ticks(cron, pipeline["timezone"], at)
+    data_start, data_end = _ticks(pipeline["data_cron"], pipeline["timezone"], at)
+    if end - start <= data_end - data_start:
+        return False
+    event = context.instance.get_latest_materialization_event(key)
+    if event is None or event.asset_materialization is None:
+        return False
+    scheduled = _scheduled(event.asset_materialization)
+    return scheduled is not None and scheduled >= end
+
+
 def _sensor(pipeline_id, job):
-    """Requests a run once per new set of materialisations of the upstream assets (any or all)."""
+    """Requests a run once per new set of materialisations of the upstream assets: any, or all
+    (an upstream produced less often than the data cron counts while current)."""
     schedule = PIPELINES[pipeline_id]["schedule"]
     keys = [dg.AssetKey(uri) for uri in schedule["datasets"]]
 
     def evaluate(context):
         latest = context.latest_materialization_records_by_key(keys)
         fresh = {key: record for key, record in latest.items() if record is not None}
-        wanted = len(keys) if schedule["strategy"] == "all" else 1
-        if len(fresh) < wanted:
-            return dg.SkipReason(f"{len(fresh)} of {len(keys)} upstream assets materialised")
-        dates = []
-        for record in fresh.values():
-            entry = record.asset_materialization.metadata.get("sl_scheduled_date")
-            if entry is not None:
-                dates.append(datetime.datetime.strptime(entry.value, TIMESTAMP))
-        tags = {"sl_scheduled_date": max(dates).strftime(TIMESTAMP)} if dates else {}
+        if not fresh:
+            return dg.SkipReason(f"0 of {len(keys)} upstream assets materialised")
+        dates = [d for d in (_scheduled(r.asset_materialization) for r in fresh.values()) if d]
+        at = max(dates) if dates else datetime.datetime.now(datetime.UTC)
+        if schedule["strategy"] == "all":
+            missing = [
+                k for k in keys if k not in fresh and not _current(context, pipeline_id, k, at)
+            ]
+            if missing:
+                return dg.SkipReason(
+                    f"{len(keys) - len(missing)} of {len(keys)} upstream assets materialised"
+                )
+        tags = {"sl_scheduled_date": at.strftime(TIMESTAMP)} if dates else {}
         context.advance_cursor(fresh)
         return dg.RunRequest(run_key=None, tags=tags)
 
