@@ -20,6 +20,7 @@ export interface Recorded {
 export interface AirflowRun {
   state: string;
   tasks: Record<string, string>;
+  asset_events: Array<{ uri: string; task: string; extra: Record<string, unknown> }>;
   records: Recorded[];
 }
 
@@ -82,10 +83,7 @@ export class AirflowWorkspace {
         timeout: 300_000,
       },
     );
-    const result = JSON.parse(readFileSync(out, "utf8")) as {
-      state: string;
-      tasks: Record<string, string>;
-    };
+    const result = JSON.parse(readFileSync(out, "utf8")) as Omit<AirflowRun, "records">;
     const records: Recorded[] = existsSync(record)
       ? readFileSync(record, "utf8")
           .trim()
@@ -108,6 +106,15 @@ export class AirflowWorkspace {
       },
     );
     return JSON.parse(readFileSync(out, "utf8")) as T;
+  }
+
+  /** Runs a Python file in the Airflow environment (the dags folder's settings); its stdout. */
+  python(script: string, args: readonly string[]): string {
+    return execFileSync(join(this.venv, "bin/python"), [script, ...args], {
+      env: this.env(),
+      encoding: "utf8",
+      timeout: 300_000,
+    });
   }
 
   ruff(args: readonly string[]): void {

@@ -107,6 +107,8 @@ function dagBlock(p: Pipeline): string[] {
     cwd: jinjaSafe(String(p.environment.settings.slRoot ?? ".")),
     env: code("RUNTIME_ENV"),
     append_env: true,
+    // every task with an outlet stamps its asset events with the run's scheduled date
+    pre_execute: code("sl_stamp_outlets"),
     ...(p.defaults.pool ? { pool: p.defaults.pool } : {}),
     ...(p.defaults.timeout
       ? { execution_timeout: code(`datetime.timedelta(seconds=${p.defaults.timeout})`) }

@@ -5,8 +5,22 @@
  */
 export const RUNTIME_HELPERS = `
 def _sl_when(dag_run):
-    when = dag_run.logical_date or dag_run.run_after
+    """When the run is for: the newest scheduled date of the asset events that triggered it
+    (stamped by the producing task), else its logical date, else when it was due."""
+    stamps = [
+        datetime.datetime.strptime(event.extra["sl_scheduled_date"], TIMESTAMP)
+        for event in getattr(dag_run, "consumed_asset_events", None) or []
+        if isinstance(event.extra.get("sl_scheduled_date"), str)
+    ]
+    when = max(stamps) if stamps else dag_run.logical_date or dag_run.run_after
     return when.astimezone(TIMEZONE)
+
+
+def sl_stamp_outlets(context):
+    """Records the run's scheduled date on the asset events the task emits, for consumers."""
+    stamp = sl_scheduled_date(context["dag_run"])
+    for outlet in context["task"].outlets:
+        context["outlet_events"][outlet].extra["sl_scheduled_date"] = stamp
 
 
 def _sl_tick(when):
