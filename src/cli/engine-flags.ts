@@ -1,7 +1,9 @@
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { Option } from "commander";
+import type { ExecutorSettings, TaskChange } from "../engine/run-executor.js";
 import { Slots } from "../engine/slots.js";
+import { StateStore } from "../engine/state-store.js";
 import { ConfigError } from "../errors.js";
 
 /** Where a project's engine state lives unless `--state` says otherwise. */
@@ -28,4 +30,42 @@ export function slotsOf(flags: { concurrency?: string; pool?: string[] }): Slots
     pools.set(m[1] as string, Number(m[2]));
   }
   return new Slots(concurrency, pools);
+}
+
+export interface EngineFlags {
+  starlake?: string;
+  concurrency?: string;
+  pool?: string[];
+}
+
+/**
+ * Runs `work` with the engine's state open and its settings built from the flags; Ctrl-C or
+ * SIGTERM aborts (running attempts stop, runs stay resumable). Everything is closed after.
+ */
+export async function withEngine<T>(
+  path: string,
+  flags: EngineFlags,
+  onChange: ((change: TaskChange) => void) | undefined,
+  work: (store: StateStore, settings: ExecutorSettings) => Promise<T>,
+): Promise<T> {
+  const slots = slotsOf(flags);
+  const store = new StateStore(path);
+  const abort = new AbortController();
+  const stop = () => abort.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  try {
+    return await work(store, {
+      ...(flags.starlake !== undefined ? { starlake: flags.starlake } : {}),
+      baseEnv: process.env,
+      logsDir: join(dirname(path), "logs"),
+      slots,
+      ...(onChange ? { onChange } : {}),
+      signal: abort.signal,
+    });
+  } finally {
+    process.off("SIGINT", stop);
+    process.off("SIGTERM", stop);
+    store.close();
+  }
 }

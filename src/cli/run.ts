@@ -1,11 +1,9 @@
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
 import { type RunOutcome, runPipelines } from "../engine/engine.js";
-import { executeRun } from "../engine/run-executor.js";
-import { StateStore } from "../engine/state-store.js";
+import { executeRun, type TaskChange } from "../engine/run-executor.js";
 import { ConfigError } from "../errors.js";
-import { slotsOf, stateOption, statePath } from "./engine-flags.js";
+import { slotsOf, stateOption, statePath, withEngine } from "./engine-flags.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
 import { RunView, runSummary } from "./run-view.js";
@@ -46,7 +44,7 @@ export function runCommand(): Command {
       throw new ConfigError(
         `--date ${flags.date}: expected an ISO date, e.g. 2026-01-31T02:00:00Z`,
       );
-    const slots = slotsOf(flags);
+    slotsOf(flags); // bad --concurrency or --pool: say so before reading the project
     const path = statePath(project, flags.state);
     if (flags.resume !== undefined && !existsSync(path))
       throw new ConfigError(`--resume ${flags.resume}: no engine state at ${path}`);
@@ -54,21 +52,9 @@ export function runCommand(): Command {
       flags.resume === undefined
         ? selectPipelines((await planOrFail(project, flags)).pipelines, flags.pipeline)
         : [];
-    const store = new StateStore(path);
     const view = new RunView();
-    const abort = new AbortController();
-    const stop = () => abort.abort();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    try {
-      const settings = {
-        ...(flags.starlake !== undefined ? { starlake: flags.starlake } : {}),
-        baseEnv: process.env,
-        logsDir: join(dirname(path), "logs"),
-        slots,
-        onChange: flags.json ? undefined : (c: Parameters<RunView["change"]>[0]) => view.change(c),
-        signal: abort.signal,
-      };
+    const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);
+    await withEngine(path, flags, onChange, async (store, settings) => {
       let outcomes: RunOutcome[];
       if (flags.resume !== undefined) {
         const run = store.run(flags.resume);
@@ -92,16 +78,13 @@ export function runCommand(): Command {
       process.stdout.write(
         flags.json ? `${JSON.stringify({ runs: report }, null, 2)}\n` : runSummary(report),
       );
-      if (outcomes.some((o) => o.state === "interrupted")) {
+      const interrupted = outcomes.find((o) => o.state === "interrupted");
+      if (interrupted) {
         process.stderr.write(
-          `interrupted: resume with slo run ${project} --resume ${outcomes.find((o) => o.state === "interrupted")?.runId}\n`,
+          `interrupted: resume with slo run ${project} --resume ${interrupted.runId}\n`,
         );
         process.exitCode = 130;
       } else if (outcomes.some((o) => o.state === "failed")) process.exitCode = 1;
-    } finally {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      store.close();
-    }
+    });
   });
 }

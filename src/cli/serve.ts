@@ -1,8 +1,6 @@
-import { dirname, join } from "node:path";
 import { Command, Option } from "commander";
 import { serve } from "../engine/serve.js";
-import { StateStore } from "../engine/state-store.js";
-import { slotsOf, stateOption, statePath } from "./engine-flags.js";
+import { slotsOf, stateOption, statePath, withEngine } from "./engine-flags.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
 import { RunView } from "./run-view.js";
@@ -34,44 +32,28 @@ export function serveCommand(): Command {
         pool?: string[];
       },
     ) => {
-      const slots = slotsOf(flags);
+      slotsOf(flags); // bad --concurrency or --pool: say so before reading the project
       const pipelines = selectPipelines(
         (await planOrFail(project, flags)).pipelines,
         flags.pipeline,
       );
       const path = statePath(project, flags.state);
-      const store = new StateStore(path);
       const view = new RunView();
-      const abort = new AbortController();
-      const stop = () => abort.abort();
-      process.once("SIGINT", stop);
-      process.once("SIGTERM", stop);
-      try {
-        process.stderr.write(
-          `slo serve: ${pipelines.length} pipeline(s), state ${path}; Ctrl-C to stop\n`,
-        );
-        await serve(
-          store,
-          pipelines,
-          {
-            ...(flags.starlake !== undefined ? { starlake: flags.starlake } : {}),
-            baseEnv: process.env,
-            logsDir: join(dirname(path), "logs"),
-            slots,
-            onChange: (c) => view.change(c),
-            signal: abort.signal,
-          },
-          {
+      await withEngine(
+        path,
+        flags,
+        (c) => view.change(c),
+        async (store, settings) => {
+          process.stderr.write(
+            `slo serve: ${pipelines.length} pipeline(s), state ${path}; Ctrl-C to stop\n`,
+          );
+          await serve(store, pipelines, settings, {
             onRun: (r) => process.stderr.write(`\r\x1b[Kstarted ${r.runId} (${r.trigger})\n`),
-          },
-        );
-        view.done();
-        process.stderr.write("slo serve: stopped; unfinished runs resume at the next start\n");
-      } finally {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        store.close();
-      }
+          });
+          view.done();
+          process.stderr.write("slo serve: stopped; unfinished runs resume at the next start\n");
+        },
+      );
     },
   );
 }
