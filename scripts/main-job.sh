@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The main job: the bakery example, validated, planned, drawn, written as Airflow DAG files and
+# Dagster definitions, and
 # run end to end on the embedded engine (in a copy, with a stand-in that records the Starlake
 # commands instead of running the JVM: real Starlake comes with `slo starlake install`).
 # Usage: npm run main-job
@@ -14,9 +15,10 @@ slo plan examples/bakery
 slo graph examples/bakery --format mermaid -o "$out/bakery.mmd"
 slo graph examples/bakery --format svg -o "$out/bakery.svg"
 slo generate examples/bakery --orchestrator airflow --out "$out/airflow"
+slo generate examples/bakery --orchestrator dagster --out "$out/dagster"
 cp -r examples/bakery "$out/bakery"
 SLO_RECORD="$out/starlake-calls.jsonl" \
   slo run "$out/bakery" --date 2026-03-02T06:00:00Z --starlake tests/integration/bin/starlake-recorder
 slo runs "$out/bakery"
-echo "graphs written to $out/bakery.mmd and $out/bakery.svg, Airflow DAG files to $out/airflow"
+echo "graphs written to $out/bakery.mmd and $out/bakery.svg, Airflow DAG files to $out/airflow, Dagster definitions to $out/dagster"
 echo "engine state in $out/bakery/.slo (slo runs $out/bakery), Starlake commands recorded in $out/starlake-calls.jsonl"
