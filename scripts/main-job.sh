@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job: the bakery example, validated, planned, drawn, written as Airflow DAG files and
-# Dagster definitions, and
-# run end to end on the embedded engine (in a copy, with a stand-in that records the Starlake
-# commands instead of running the JVM: real Starlake comes with `slo starlake install`).
+# Dagster definitions, and run end to end on the embedded engine (in a copy, with a stand-in
+# that records the Starlake commands instead of running the JVM; running the real Starlake CLI
+# end to end is planned, see the README's status).
 # Usage: npm run main-job
 set -euo pipefail
 cd "$(dirname "$0")/.."
