@@ -39,16 +39,21 @@ export class DagsterWorkspace {
     writeFileSync(this.file, file?.content ?? "");
   }
 
-  /** Writes the module of hand-made pipelines (their slRoot and starlake are the workspace's). */
-  setUpPipelines(pipelines: readonly Pipeline[]): void {
+  /**
+   * Writes the module of pipelines planned elsewhere: their slRoot and starlake become the
+   * workspace's, unless `asPlanned` keeps them (to compare with another runner's records).
+   */
+  setUpPipelines(pipelines: readonly Pipeline[], asPlanned = false): void {
     mkdirSync(this.root, { recursive: true });
-    this.pipelines = pipelines.map((p) => ({
-      ...p,
-      environment: {
-        ...p.environment,
-        settings: { ...p.environment.settings, slRoot: this.root, starlakePath: RECORDER },
-      },
-    }));
+    this.pipelines = asPlanned
+      ? pipelines
+      : pipelines.map((p) => ({
+          ...p,
+          environment: {
+            ...p.environment,
+            settings: { ...p.environment.settings, slRoot: this.root, starlakePath: RECORDER },
+          },
+        }));
     const [file] = dagster.render(this.pipelines, { source: "test" });
     writeFileSync(this.file, file?.content ?? "");
   }
