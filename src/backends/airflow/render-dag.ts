@@ -2,9 +2,15 @@ import { createHash } from "node:crypto";
 import type { Group, Pipeline, Task, TriggerRule } from "../../pipeline/pipeline.js";
 import { formatPython } from "../python/format.js";
 import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
+import { alignedUpstreams } from "./alignment.js";
 import { bashCommand, preloadVerdict, sensorCommand } from "./bash-command.js";
 import { jinjaSafe } from "./jinja-safe.js";
-import { PRELOAD_SENSOR_CLASS, RUNTIME_HELPERS, SENTINEL_SCOPE_HELPER } from "./runtime-helpers.js";
+import {
+  ALIGNED_HELPER,
+  PRELOAD_SENSOR_CLASS,
+  RUNTIME_HELPERS,
+  SENTINEL_SCOPE_HELPER,
+} from "./runtime-helpers.js";
 
 /** A start date for pipelines that set none: fixed, so output never depends on the day it is made. */
 const DEFAULT_START = "2024-01-01";
@@ -31,6 +37,7 @@ export function renderAirflowDag(pipeline: Pipeline, source: string): string {
     RUNTIME_HELPERS,
     ...(pipeline.tasks.some((t) => t.gate?.sensor) ? [PRELOAD_SENSOR_CLASS] : []),
     ...(sentinels ? [SENTINEL_SCOPE_HELPER] : []),
+    ...(alignedUpstreams(pipeline) ? [ALIGNED_HELPER] : []),
     ...dagBlock(pipeline),
   ].join("\n");
   const body = formatPython(
@@ -87,9 +94,9 @@ function scheduleOf(p: Pipeline): string {
   if (s.kind === "cron") return `CronTriggerTimetable(${pyString(s.cron)}, timezone=TIMEZONE)`;
   if (s.kind === "manual") return "None";
   const assets = s.datasets.map((d) => `Asset(${pyString(d)})`);
-  return assets.length === 1
-    ? `[${assets[0]}]`
-    : `(${assets.join(s.strategy === "all" ? " & " : " | ")})`;
+  // mixed frequencies: run on any upstream, the start check decides (alignment.ts)
+  const all = s.strategy === "all" && alignedUpstreams(p) === undefined;
+  return assets.length === 1 ? `[${assets[0]}]` : `(${assets.join(all ? " & " : " | ")})`;
 }
 
 function pyDate(date: string): string {
@@ -172,6 +179,18 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
     common.push(`execution_timeout=datetime.timedelta(seconds=${t.timeout})`);
   const call = (op: string, args: string[]) =>
     `${indent}${variable(t.id)} = ${op}(${args.join(", ")})`;
+  const upstreams = t.kind === "start" ? alignedUpstreams(p) : undefined;
+  if (upstreams !== undefined)
+    return [
+      call("ShortCircuitOperator", [
+        ...common,
+        "python_callable=sl_aligned",
+        `op_kwargs={"upstreams": ${pyLiteral(upstreams)}}`,
+        `inlets=[${Object.keys(upstreams)
+          .map((u) => `Asset(${pyString(u)})`)
+          .join(", ")}]`,
+      ]),
+    ];
   if (t.command === undefined) return [call("EmptyOperator", common)];
   const starlake = String(p.environment.settings.starlakePath ?? "starlake");
   const sensor = t.kind === "preload" ? t.gate?.sensor : undefined;

@@ -70,3 +70,25 @@ def sl_sentinel_scope(dag_run):
     """The run's scope in sentinel marker names: DAG id and run id, path-safe."""
     return re.sub(r"[^A-Za-z0-9_.+:=-]", "_", f"{dag_run.dag_id}__{dag_run.run_id}")
 `;
+
+/**
+ * Written only into files of dataset-triggered pipelines with mixed-frequency upstreams (see
+ * alignment.ts): the `start` check.
+ */
+export const ALIGNED_HELPER = `
+def sl_aligned(upstreams, dag_run, inlet_events):
+    """Whether every upstream has data for this run's period (spec 6.2, 6.4): its newest event is
+    scheduled at or after the latest tick of its own cron (else the data cron) before the run's
+    date. When not, the run's tasks are skipped: a later event triggers it again."""
+    when = _sl_when(dag_run)
+    for uri, cron in upstreams.items():
+        events = inlet_events[Asset(uri)]
+        stamp = events[-1].extra.get("sl_scheduled_date") if events else None
+        if not isinstance(stamp, str):
+            return False
+        after = when + datetime.timedelta(seconds=1)
+        tick = croniter(cron or DATA_CRON, after).get_prev(datetime.datetime)
+        if datetime.datetime.strptime(stamp, TIMESTAMP) < tick:
+            return False
+    return True
+`;

@@ -1,0 +1,89 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { renderAirflowDag } from "../../src/backends/airflow/render-dag.js";
+import { lintPython } from "../../src/backends/python/format.js";
+import type { Pipeline } from "../../src/pipeline/pipeline.js";
+import { testPipeline } from "../helpers/engine.js";
+import { pythonEnv } from "../helpers/python-env.js";
+
+/** A daily transform of a daily and a monthly table (spec §6.4), rendered for Airflow. */
+const pipeline: Pipeline = {
+  ...testPipeline({
+    id: "report",
+    root: "/srv/x",
+    tasks: [
+      { id: "start", kind: "start", command: undefined },
+      { id: "t", kind: "transform", command: ["transform", "--name", "r.t"] },
+    ],
+    edges: [["start", "t"]],
+  }),
+  kind: "transform",
+  dataCron: "0 6 * * *",
+  schedule: { kind: "datasets", datasets: ["daily", "monthly"], strategy: "all" },
+  datasets: [
+    { name: "d.daily", uri: "daily", kind: "load", cron: "0 6 * * *" },
+    { name: "d.monthly", uri: "monthly", kind: "load", cron: "0 5 1 * *" },
+  ],
+};
+
+const work = mkdtempSync(join(tmpdir(), "slo-align-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe("mixed-frequency upstreams in real Airflow 3.3", () => {
+  it("run on any upstream; the start check passes only when every upstream has the period's data", () => {
+    const text = renderAirflowDag(pipeline, "test");
+    expect(lintPython(text)).toEqual([]);
+    expect(text).toContain('schedule=(Asset("daily") | Asset("monthly"))');
+    const dags = join(work, "dags");
+    mkdirSync(dags, { recursive: true });
+    writeFileSync(join(dags, "report.py"), text);
+    const venv = pythonEnv("airflow");
+    const cases = [
+      // March: the daily table of the 2nd and the month's table: run
+      {
+        when: "2026-03-02T06:00:00+00:00",
+        events: { daily: "2026-03-02T06:00:00+0000", monthly: "2026-03-01T05:00:00+0000" },
+      },
+      // April 2nd: the month's table is still March's: skip
+      {
+        when: "2026-04-02T06:00:00+00:00",
+        events: { daily: "2026-04-02T06:00:00+0000", monthly: "2026-03-01T05:00:00+0000" },
+      },
+      // the daily table is yesterday's: skip
+      {
+        when: "2026-03-03T06:00:00+00:00",
+        events: { daily: "2026-03-02T06:00:00+0000", monthly: "2026-03-01T05:00:00+0000" },
+      },
+      // never produced: skip
+      {
+        when: "2026-03-02T06:00:00+00:00",
+        events: { daily: "2026-03-02T06:00:00+0000", monthly: null },
+      },
+    ];
+    const out = execFileSync(
+      join(venv, "bin/python"),
+      [
+        "tests/integration/airflow/call_aligned.py",
+        join(dags, "report.py"),
+        "report",
+        JSON.stringify(cases),
+      ],
+      { encoding: "utf8", env: { ...process.env, AIRFLOW_HOME: join(work, "home") } },
+    );
+    const result = JSON.parse(
+      out
+        .split("\n")
+        .find((l) => l.startsWith("SLO_RESULT "))
+        ?.slice(11) ?? "{}",
+    );
+    expect(result).toEqual({
+      schedule: "AssetTriggeredTimetable",
+      start: "ShortCircuitOperator",
+      inlets: ["daily", "monthly"],
+      verdicts: [true, false, false, false],
+    });
+  });
+});
