@@ -32,23 +32,17 @@ export function slotsOf(flags: { concurrency?: string; pool?: string[] }): Slots
   return new Slots(concurrency, pools);
 }
 
-export interface EngineFlags {
-  starlake?: string;
-  concurrency?: string;
-  pool?: string[];
-}
-
 /**
  * Runs `work` with the engine's state open and its settings built from the flags; Ctrl-C or
  * SIGTERM aborts (running attempts stop, runs stay resumable). Everything is closed after.
  */
 export async function withEngine<T>(
   path: string,
-  flags: EngineFlags,
+  flags: { starlake?: string },
+  slots: Slots,
   onChange: ((change: TaskChange) => void) | undefined,
   work: (store: StateStore, settings: ExecutorSettings) => Promise<T>,
 ): Promise<T> {
-  const slots = slotsOf(flags);
   const store = new StateStore(path);
   const abort = new AbortController();
   const stop = () => abort.abort();

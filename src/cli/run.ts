@@ -44,7 +44,7 @@ export function runCommand(): Command {
       throw new ConfigError(
         `--date ${flags.date}: expected an ISO date, e.g. 2026-01-31T02:00:00Z`,
       );
-    slotsOf(flags); // bad --concurrency or --pool: say so before reading the project
+    const slots = slotsOf(flags); // bad --concurrency or --pool: said before reading the project
     const path = statePath(project, flags.state);
     if (flags.resume !== undefined && !existsSync(path))
       throw new ConfigError(`--resume ${flags.resume}: no engine state at ${path}`);
@@ -54,7 +54,7 @@ export function runCommand(): Command {
         : [];
     const view = new RunView();
     const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);
-    await withEngine(path, flags, onChange, async (store, settings) => {
+    await withEngine(path, flags, slots, onChange, async (store, settings) => {
       let outcomes: RunOutcome[];
       if (flags.resume !== undefined) {
         const run = store.run(flags.resume);

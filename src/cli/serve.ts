@@ -32,7 +32,7 @@ export function serveCommand(): Command {
         pool?: string[];
       },
     ) => {
-      slotsOf(flags); // bad --concurrency or --pool: say so before reading the project
+      const slots = slotsOf(flags); // bad --concurrency or --pool: said before reading the project
       const pipelines = selectPipelines(
         (await planOrFail(project, flags)).pipelines,
         flags.pipeline,
@@ -42,6 +42,7 @@ export function serveCommand(): Command {
       await withEngine(
         path,
         flags,
+        slots,
         (c) => view.change(c),
         async (store, settings) => {
           process.stderr.write(

@@ -53,9 +53,11 @@ export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSet
         `pipeline ${p.id}${p.source ? ` (dag config ${p.source.config})` : ""}: execution environment ${p.environment.kind} is not run by the embedded engine, which runs Starlake on this machine (shell); generate Airflow or Dagster files for it`,
       );
   }
+  const found = new Map<string, boolean>(); // pipelines mostly share one executable
   for (const p of pipelines) {
     const starlake = starlakeOf(p, settings);
-    if (p.tasks.some((t) => t.command !== undefined) && !executable(starlake))
+    if (!found.has(starlake)) found.set(starlake, executable(starlake));
+    if (p.tasks.some((t) => t.command !== undefined) && !found.get(starlake))
       throw new ConfigError(
         `pipeline ${p.id}: starlake executable not found: ${starlake}; name it with --starlake, the SL_STARLAKE_PATH option or environment variable, or put starlake on PATH`,
       );

@@ -7,7 +7,7 @@ import { serve } from "../../src/engine/serve.js";
 import { Slots } from "../../src/engine/slots.js";
 import { StateStore } from "../../src/engine/state-store.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
-import { EngineWorkspace, testPipeline } from "../helpers/engine.js";
+import { EngineWorkspace, mixedFrequencyPipeline, testPipeline } from "../helpers/engine.js";
 
 let ws: EngineWorkspace;
 afterEach(() => ws?.close());
@@ -127,16 +127,9 @@ describe("scheduler: datasets", () => {
 describe("scheduler: mixed frequencies (spec §6.4)", () => {
   it("under all, a daily transform of a monthly and a daily table runs daily, on the month's table", () => {
     ws = new EngineWorkspace();
-    const p: Pipeline = {
-      ...testPipeline({ id: "t", root: ws.dir, tasks: [{ id: "report", kind: "transform" }] }),
-      kind: "transform",
-      dataCron: "0 6 * * *",
-      schedule: { kind: "datasets", datasets: ["daily", "monthly"], strategy: "all" },
-      datasets: [
-        { name: "d.daily", uri: "daily", kind: "load", cron: "0 6 * * *" },
-        { name: "d.monthly", uri: "monthly", kind: "load", cron: "0 5 1 * *" },
-      ],
-    };
+    const p = mixedFrequencyPipeline(
+      testPipeline({ id: "t", root: ws.dir, tasks: [{ id: "report", kind: "transform" }] }),
+    );
     const step = () => {
       const due = dueRuns(ws.store, [p], new Date("2027-01-01T00:00:00Z"));
       for (const d of due) ws.store.setCursor(d.cursor.key, d.cursor.value);

@@ -128,3 +128,20 @@ export function peakOverlap(events: readonly StandInEvent[]): number {
 
 export const stateOf = (tasks: readonly TaskRow[]) =>
   Object.fromEntries(tasks.map((t) => [t.taskId, t.state]));
+
+/**
+ * A daily transform waiting for `all` of a daily and a monthly table (spec §6.4): the case every
+ * runner must align, shared by the engine, Airflow and Dagster tests.
+ */
+export function mixedFrequencyPipeline(base: Pipeline): Pipeline {
+  return {
+    ...base,
+    kind: "transform",
+    dataCron: "0 6 * * *",
+    schedule: { kind: "datasets", datasets: ["daily", "monthly"], strategy: "all" },
+    datasets: [
+      { name: "d.daily", uri: "daily", kind: "load", cron: "0 6 * * *" },
+      { name: "d.monthly", uri: "monthly", kind: "load", cron: "0 5 1 * *" },
+    ],
+  };
+}

@@ -6,12 +6,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { renderAirflowDag } from "../../src/backends/airflow/render-dag.js";
 import { lintPython } from "../../src/backends/python/format.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
-import { testPipeline } from "../helpers/engine.js";
+import { mixedFrequencyPipeline, testPipeline } from "../helpers/engine.js";
 import { pythonEnv } from "../helpers/python-env.js";
 
 /** A daily transform of a daily and a monthly table (spec §6.4), rendered for Airflow. */
-const pipeline: Pipeline = {
-  ...testPipeline({
+const pipeline: Pipeline = mixedFrequencyPipeline(
+  testPipeline({
     id: "report",
     root: "/srv/x",
     tasks: [
@@ -20,14 +20,7 @@ const pipeline: Pipeline = {
     ],
     edges: [["start", "t"]],
   }),
-  kind: "transform",
-  dataCron: "0 6 * * *",
-  schedule: { kind: "datasets", datasets: ["daily", "monthly"], strategy: "all" },
-  datasets: [
-    { name: "d.daily", uri: "daily", kind: "load", cron: "0 6 * * *" },
-    { name: "d.monthly", uri: "monthly", kind: "load", cron: "0 5 1 * *" },
-  ],
-};
+);
 
 const work = mkdtempSync(join(tmpdir(), "slo-align-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

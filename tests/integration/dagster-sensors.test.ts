@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetSchedule } from "../../src/pipeline/schedule.js";
 import { DagsterWorkspace } from "../helpers/dagster.js";
-import { testPipeline } from "../helpers/engine.js";
+import { mixedFrequencyPipeline, testPipeline } from "../helpers/engine.js";
 
 type Tick = { runs: Array<Record<string, string>>; skip: string | null };
 
@@ -59,18 +59,7 @@ describe("the sensor aligns mixed frequencies (spec §6.4)", () => {
       root: "/unused",
       tasks: [{ id: "report", kind: "transform" }],
     });
-    dg.setUpPipelines([
-      {
-        ...p,
-        kind: "transform",
-        dataCron: "0 6 * * *",
-        schedule: { kind: "datasets", datasets: ["daily", "monthly"], strategy: "all" },
-        datasets: [
-          { name: "d.daily", uri: "daily", kind: "load", cron: "0 6 * * *" },
-          { name: "d.monthly", uri: "monthly", kind: "load", cron: "0 5 1 * *" },
-        ],
-      },
-    ]);
+    dg.setUpPipelines([mixedFrequencyPipeline(p)]);
   }, 900_000);
   afterAll(() => dg.tearDown());
 

@@ -1,24 +1,19 @@
 import type { Task } from "../../pipeline/pipeline.js";
-import { starlakeArgv } from "../../starlake/command-line.js";
-import { SENTINEL_SCOPE_TOKEN as SCOPE_TOKEN } from "../../starlake/preload-outcome.js";
+import {
+  type ArgPiece,
+  argPieces,
+  argvTemplate,
+  type RunValueName,
+} from "../../starlake/run-placeholders.js";
 import { jinjaSafe, shellWord } from "./jinja-safe.js";
 
-/**
- * Run values Airflow renders into the task's environment, and the variables that carry them.
- * The markers hold NUL, which no real argument can contain (argv strings end at NUL).
- */
-const RUNTIME: ReadonlyArray<readonly [marker: string, variable: string]> = [
-  ["\u0000scheduled\u0000", "SL_SCHEDULED_DATE"],
-  ["\u0000start\u0000", "SL_DATA_INTERVAL_START"],
-  ["\u0000end\u0000", "SL_DATA_INTERVAL_END"],
-  ["\u0000scope\u0000", "SL_SENTINEL_SCOPE"],
-];
-const [SCHEDULED, START, END, SCOPE] = RUNTIME.map(([marker]) => marker) as [
-  string,
-  string,
-  string,
-  string,
-];
+/** The environment variables that carry the run's values (the operator renders them). */
+const VARIABLES: Readonly<Record<RunValueName, string>> = {
+  scheduled: "SL_SCHEDULED_DATE",
+  start: "SL_DATA_INTERVAL_START",
+  end: "SL_DATA_INTERVAL_END",
+  scope: "SL_SENTINEL_SCOPE",
+};
 
 /**
  * The words of the bash command of a Starlake task: the command line of `starlakeArgv` (the one
@@ -30,23 +25,16 @@ export function bashCommand(
   starlake: string,
   env: Readonly<Record<string, string>>,
 ): string[] {
-  const argv = starlakeArgv(task, env, {
-    scheduledDate: SCHEDULED,
-    interval: { start: START, end: END },
-  });
-  return [starlake, ...argv].map((a) => bashWord(a.replaceAll(SCOPE_TOKEN, SCOPE)));
+  return [[starlake], ...argvTemplate(task, env)].map(bashWord);
 }
 
 /** One argument as a bash word: literal pieces quoted, run values as double-quoted variables. */
-function bashWord(arg: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL marks run values; no real argument can hold one
-  const pieces = arg.split(/(\u0000[a-z]+\u0000)/).filter((p) => p.length > 0);
+function bashWord(pieces: readonly ArgPiece[]): string {
   if (pieces.length === 0) return "''";
   return pieces
-    .map((piece) => {
-      const variable = RUNTIME.find(([marker]) => marker === piece)?.[1];
-      return variable ? `"$${variable}"` : jinjaSafe(shellWord(piece));
-    })
+    .map((piece) =>
+      typeof piece === "string" ? jinjaSafe(shellWord(piece)) : `"$${VARIABLES[piece.value]}"`,
+    )
     .join("");
 }
 
@@ -76,7 +64,7 @@ function sentinelMarker(task: Task): string | undefined {
   const sentinel = task.gate?.sentinel;
   return sentinel === undefined
     ? undefined
-    : bashWord(sentinel.replace(/^file:\/\//, "").replaceAll(SCOPE_TOKEN, SCOPE));
+    : bashWord(argPieces(sentinel.replace(/^file:\/\//, "")));
 }
 
 /**

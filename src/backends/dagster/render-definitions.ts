@@ -1,18 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Pipeline, Task } from "../../pipeline/pipeline.js";
-import { starlakeArgv } from "../../starlake/command-line.js";
-import { SENTINEL_SCOPE_TOKEN } from "../../starlake/preload-outcome.js";
+import { type ArgPiece, argPieces, argvTemplate } from "../../starlake/run-placeholders.js";
 import { formatPython } from "../python/format.js";
 import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
 import { DAGSTER_RUNTIME } from "./runtime.js";
-
-/** Run values in an argv: NUL never occurs in a real argument, so markers cannot collide. */
-const MARKERS: Readonly<Record<string, string>> = {
-  "\u0000scheduled\u0000": "scheduled",
-  "\u0000start\u0000": "start",
-  "\u0000end\u0000": "end",
-  [SENTINEL_SCOPE_TOKEN]: "scope",
-};
 
 /**
  * One Dagster module for all pipelines (asset keys are global to a code location): the
@@ -101,13 +92,7 @@ function scheduleData(p: Pipeline): PyValue {
 }
 
 function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
-  const argv =
-    t.command === undefined
-      ? null
-      : starlakeArgv(t, p.environment.env, {
-          scheduledDate: "\u0000scheduled\u0000",
-          interval: { start: "\u0000start\u0000", end: "\u0000end\u0000" },
-        }).map(word);
+  const argv = t.command === undefined ? null : argvTemplate(t, p.environment.env).map(word);
   return {
     id: t.id,
     kind: t.kind,
@@ -116,7 +101,7 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
     argv,
     gate: t.gate
       ? {
-          sentinel: t.gate.sentinel === undefined ? null : word(t.gate.sentinel),
+          sentinel: t.gate.sentinel === undefined ? null : word(argPieces(t.gate.sentinel)),
           sensor: t.gate.sensor
             ? {
                 poke_interval: t.gate.sensor.pokeInterval,
@@ -136,19 +121,9 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
 }
 
 /** An argument as a string, or as pieces where `("scheduled",)` stands for a run value. */
-function word(arg: string): PyValue {
-  const pattern = new RegExp(
-    `(${Object.keys(MARKERS)
-      .map((m) =>
-        m.replace(/[^A-Za-z0-9_]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`),
-      )
-      .join("|")})`,
-  );
-  const pieces = arg.split(pattern).filter((p) => p.length > 0);
-  if (pieces.every((p) => MARKERS[p] === undefined)) return arg;
-  return pieces.map((p) =>
-    MARKERS[p] !== undefined ? code(`(${pyString(MARKERS[p] as string)},)`) : p,
-  );
+function word(pieces: readonly ArgPiece[]): PyValue {
+  if (pieces.every((p) => typeof p === "string")) return pieces.join("");
+  return pieces.map((p) => (typeof p === "string" ? p : code(`(${pyString(p.value)},)`)));
 }
 
 /** One asset per dataset a load or transform task produces, deps from the pipelines' datasets. */

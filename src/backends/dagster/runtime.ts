@@ -145,6 +145,8 @@ def _op(task):
         name += "_gate" if gated else ""
         if pool is not None:
             name += "__" + "".join(c if c.isalnum() or c == "_" else "_" for c in pool)
+        while any(op.name == name for op in _OPS.values()):
+            name += "_"  # two pools that read alike once sanitised ("a-b", "a_b")
         _OPS[shape] = dg.OpDefinition(
             name=name,
             ins={i: dg.In(dg.Nothing) for i in inputs},
