@@ -1,12 +1,15 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ConfigError, SloError } from "../errors.js";
+import { backfillCommand } from "./backfill.js";
 import { generateCommand } from "./generate.js";
 import { graphCommand } from "./graph.js";
 import { planCommand } from "./plan.js";
 import { runCommand } from "./run.js";
 import { logsCommand, runsCommand } from "./runs.js";
 import { serveCommand } from "./serve.js";
+import { statusCommand } from "./status.js";
+import { triggerCommand } from "./trigger.js";
 import { validateCommand } from "./validate.js";
 
 const { version } = JSON.parse(
@@ -17,7 +20,7 @@ const { version } = JSON.parse(
 export function program(): Command {
   const slo = new Command("slo")
     .description(
-      "Orchestrate Starlake pipelines: read a project, plan it, draw it, generate Airflow DAG files, run it on this machine.",
+      "Orchestrate Starlake pipelines: read a project, plan it, draw it, generate Airflow DAG files and Dagster definitions, run it on this machine, drive runs on remote Airflow and Dagster.",
     )
     .version(version, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
@@ -31,6 +34,9 @@ export function program(): Command {
     serveCommand(),
     runsCommand(),
     logsCommand(),
+    triggerCommand(),
+    statusCommand(),
+    backfillCommand(),
   ]) {
     slo.addCommand(verb.exitOverride().showHelpAfterError("(run with --help for usage)"));
   }

@@ -1,5 +1,6 @@
 import type { TaskChange } from "../engine/run-executor.js";
 import type { AttemptRow, RunRow, TaskRow } from "../engine/state-store.js";
+import { table } from "../util/text-table.js";
 
 /**
  * Progress of `slo run` on stderr. On a terminal: one status line redrawn in place, with the
@@ -100,16 +101,6 @@ export function attemptsTable(attempts: readonly AttemptRow[]): string {
       `${a.base}.log`,
     ]),
   ).join("\n")}\n`;
-}
-
-function table(head: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? "").length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join("  ")
-      .trimEnd();
-  return [line(head), ...rows.map(line)];
 }
 
 function duration(from: string | null, to: string | null): string {

@@ -1,0 +1,55 @@
+import { Command } from "commander";
+import { followRun, type RunDetail, trigger } from "../remote/run-status.js";
+import {
+  confOf,
+  instantOf,
+  pollMs,
+  type RemoteFlags,
+  remoteClient,
+  withRemoteOptions,
+} from "./remote-flags.js";
+import { runDetailText } from "./remote-view.js";
+
+interface TriggerFlags extends RemoteFlags {
+  conf?: string;
+  date?: string;
+  wait?: boolean;
+  unpause?: boolean;
+}
+
+export function triggerCommand(): Command {
+  return withRemoteOptions(
+    new Command("trigger")
+      .description(
+        "start one run of a pipeline on a remote Airflow (DAG) or Dagster (job) named by a profile; prints the run's reference",
+      )
+      .argument("<pipeline>", "pipeline id: the DAG id or job name of the generated files")
+      .option("--date <iso>", "logical date (Airflow) / scheduled date (Dagster); default now")
+      .option("--conf <json>", "Airflow conf or Dagster run config, a JSON object")
+      .option("--wait", "follow the run to its end; exit 1 if it failed")
+      .option("--unpause", "unpause the Airflow DAG first if it is paused"),
+  ).action(async (pipeline: string, flags: TriggerFlags) => {
+    const remote = remoteClient(flags);
+    const date = flags.date === undefined ? undefined : instantOf(flags.date);
+    const conf = confOf(flags.conf);
+    const every = pollMs(flags);
+    const ref = await trigger(remote, {
+      pipeline,
+      ...(date ? { date } : {}),
+      ...(conf ? { conf } : {}),
+      unpause: flags.unpause === true,
+    });
+    if (!flags.wait) {
+      process.stdout.write(flags.json ? `${JSON.stringify({ ref, pipeline })}\n` : `${ref}\n`);
+      return;
+    }
+    process.stderr.write(`${remote.kind} run ${ref} started\n`);
+    const detail: RunDetail = await followRun(remote, ref, every, (d) =>
+      process.stderr.write(`${d.ref}: ${d.serverState}\n`),
+    );
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(detail, null, 2)}\n` : runDetailText(detail),
+    );
+    if (detail.state !== "success") process.exitCode = 1;
+  });
+}
