@@ -128,7 +128,9 @@ async function backoff(endpoint: Endpoint, attempt: number, retryAfter?: string 
 /** Replaces every secret in a text we are about to show. */
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const s of secrets) if (s.length > 0) out = out.split(s).join("***");
+  // A secret of one to three characters would blank out ordinary words: such a secret is no
+  // secret worth the name, and masking it would make every message unreadable.
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
   return out;
 }
 
