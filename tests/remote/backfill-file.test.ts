@@ -151,3 +151,17 @@ describe("profiles", () => {
     expect(r.code).toBe(2);
   });
 });
+
+describe("published JSON Schemas", () => {
+  it("the committed schemas/ files are the CLI's own schemas (run npm run schemas after a change)", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { publishedSchemas } = await import("../../src/remote/json-schemas.js");
+    for (const [path, text] of Object.entries(publishedSchemas()))
+      expect(readFileSync(path, "utf8"), path).toBe(text);
+    const backfill = JSON.parse(publishedSchemas()["schemas/backfill.schema.json"] ?? "{}");
+    expect(Object.keys(backfill.properties)).toEqual(
+      expect.arrayContaining(["job_name", "repository_name", "dag_id", "tags", "native"]),
+    );
+    expect(backfill.additionalProperties).toBe(false);
+  });
+});
