@@ -1,7 +1,21 @@
 import { print } from "@0no-co/graphql.web";
-import { graphql, type TadaDocumentNode } from "gql.tada";
+import type { TadaDocumentNode } from "gql.tada";
 import { RemoteError } from "../../errors.js";
 import { type Endpoint, firstLine, redact, send } from "../http.js";
+import {
+  BACKFILL,
+  BACKFILLS_BY_TITLE,
+  CANCEL_BACKFILL,
+  LAUNCH_BACKFILL,
+  LAUNCH_RUN,
+  LAUNCH_RUNS,
+  LOCATION_STATUSES,
+  RELOAD,
+  REPOSITORIES,
+  RUN,
+  RUNS,
+  TERMINATE,
+} from "./documents.js";
 
 /**
  * A typed client of Dagster's GraphQL API (webserver `/graphql`). Documents are checked against the
@@ -48,174 +62,6 @@ export interface DagsterBackfill {
   readonly runs: readonly DagsterRun[];
   readonly error: string | null;
 }
-
-const RUN_FIELDS = graphql(`
-  fragment SloRunFields on Run @_unmask {
-    runId
-    status
-    jobName
-    tags { key value }
-    startTime
-    endTime
-  }
-`);
-
-const LAUNCH_RESULT = graphql(`
-  fragment SloLaunchResult on LaunchRunResult @_unmask {
-    __typename
-    ... on LaunchRunSuccess { run { runId } }
-    ... on Error { message }
-    ... on RunConfigValidationInvalid { errors { message } }
-  }
-`);
-
-const LAUNCH_RUN = graphql(
-  `
-  mutation SloLaunchRun($params: ExecutionParams!) {
-    launchRun(executionParams: $params) { ...SloLaunchResult }
-  }
-`,
-  [LAUNCH_RESULT],
-);
-
-const LAUNCH_RUNS = graphql(
-  `
-  mutation SloLaunchRuns($list: [ExecutionParams!]!) {
-    launchMultipleRuns(executionParamsList: $list) {
-      __typename
-      ... on LaunchMultipleRunsResult { launchMultipleRunsResult { ...SloLaunchResult } }
-      ... on PythonError { message }
-    }
-  }
-`,
-  [LAUNCH_RESULT],
-);
-
-const RUN = graphql(
-  `
-  query SloRun($runId: ID!) {
-    runOrError(runId: $runId) {
-      __typename
-      ... on Run { ...SloRunFields }
-      ... on Error { message }
-    }
-  }
-`,
-  [RUN_FIELDS],
-);
-
-const RUNS = graphql(
-  `
-  query SloRuns($filter: RunsFilter, $cursor: String, $limit: Int) {
-    runsOrError(filter: $filter, cursor: $cursor, limit: $limit) {
-      __typename
-      ... on Runs { results { ...SloRunFields } }
-      ... on Error { message }
-    }
-  }
-`,
-  [RUN_FIELDS],
-);
-
-const TERMINATE = graphql(`
-  mutation SloTerminate($runId: String!) {
-    terminateRun(runId: $runId) {
-      __typename
-      ... on TerminateRunSuccess { run { runId } }
-      ... on TerminateRunFailure { message }
-      ... on Error { message }
-    }
-  }
-`);
-
-const REPOSITORIES = graphql(`
-  query SloRepositories {
-    repositoriesOrError {
-      __typename
-      ... on RepositoryConnection {
-        nodes {
-          name
-          location { name }
-          jobs { name }
-          partitionSets { name pipelineName }
-        }
-      }
-      ... on Error { message }
-    }
-  }
-`);
-
-const LOCATION_STATUSES = graphql(`
-  query SloLocationStatuses {
-    locationStatusesOrError {
-      __typename
-      ... on WorkspaceLocationStatusEntries { entries { name loadStatus } }
-      ... on Error { message }
-    }
-  }
-`);
-
-const RELOAD = graphql(`
-  mutation SloReload($location: String!) {
-    reloadRepositoryLocation(repositoryLocationName: $location) {
-      __typename
-      ... on WorkspaceLocationEntry {
-        locationOrLoadError { __typename ... on PythonError { message } }
-      }
-      ... on Error { message }
-    }
-  }
-`);
-
-const LAUNCH_BACKFILL = graphql(`
-  mutation SloLaunchBackfill($params: LaunchBackfillParams!) {
-    launchPartitionBackfill(backfillParams: $params) {
-      __typename
-      ... on LaunchBackfillSuccess { backfillId }
-      ... on Error { message }
-      ... on RunConfigValidationInvalid { errors { message } }
-    }
-  }
-`);
-
-const BACKFILL = graphql(
-  `
-  query SloBackfill($id: String!) {
-    partitionBackfillOrError(backfillId: $id) {
-      __typename
-      ... on PartitionBackfill {
-        id
-        status
-        numPartitions
-        error { message }
-        runs { ...SloRunFields }
-      }
-      ... on Error { message }
-    }
-  }
-`,
-  [RUN_FIELDS],
-);
-
-const BACKFILLS_BY_TITLE = graphql(`
-  query SloBackfills($cursor: String) {
-    partitionBackfillsOrError(cursor: $cursor, limit: 100) {
-      __typename
-      ... on PartitionBackfills { results { id title status } }
-      ... on Error { message }
-    }
-  }
-`);
-
-const CANCEL_BACKFILL = graphql(`
-  mutation SloCancelBackfill($id: String!) {
-    cancelPartitionBackfill(backfillId: $id) {
-      __typename
-      ... on CancelBackfillSuccess { backfillId }
-      ... on Error { message }
-    }
-  }
-`);
 
 type Tagged = { readonly __typename: string; readonly message?: string };
 
