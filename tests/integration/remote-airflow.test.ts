@@ -195,4 +195,21 @@ describe("slo against a real Airflow 3.3", () => {
     expect(unknown.stderr).toContain("DAG no_such_dag: not found");
     expect(unknown.stderr).not.toContain(server.password);
   });
+
+  it("the client's other calls: import errors, asset events, cancelling a backfill", async () => {
+    const c = client();
+    expect(await c.importErrors()).toEqual([]);
+    const uri = pipeline.tasks.find((t) => t.produces !== undefined)?.produces ?? "";
+    const events = await c.assetEvents(uri);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events[0]?.extra).toMatchObject({ sl_scheduled_date: expect.any(String) });
+    const backfill = await c.createBackfill({
+      dagId: DAG,
+      from: "2023-06-01T00:00:00Z",
+      to: "2023-06-20T00:00:00Z",
+      maxActiveRuns: 1,
+    });
+    const cancelled = await c.cancelBackfill(backfill.id);
+    expect(cancelled.completed_at).not.toBeNull();
+  });
 });

@@ -15,6 +15,7 @@ import { dagster } from "../../src/backends/dagster/dagster-orchestrator.js";
 import { planProject } from "../../src/compile/plan-project.js";
 import { runValues } from "../../src/engine/run-values.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
+import { DagsterClient } from "../../src/remote/dagster/dagster-client.js";
 import { RECORDER } from "../helpers/airflow.js";
 import { runCli } from "../helpers/cli.js";
 import { freePort, type Server, startDagster } from "../helpers/remote-servers.js";
@@ -246,5 +247,42 @@ describe("slo against a real dagster dev", () => {
     const badConfig = await runCli(["trigger", "noop_job", "--conf", '{"ops": {"nope": {}}}']);
     expect(badConfig.code).toBe(1);
     expect(badConfig.stderr).toMatch(/launch of noop_job: RunConfigValidationInvalid: .*nope/);
+  });
+
+  it("the client's other calls: jobs and partition sets, reloading a location, terminating a run", async () => {
+    const client = new DagsterClient({
+      kind: "dagster",
+      baseUrl: server.url,
+      timeoutMs: 60_000,
+      retries: 2,
+      backoffMs: 200,
+      secrets: [],
+    });
+    await client.reloadLocation("partitioned_defs.py");
+    await expect(client.reloadLocation("no_such_location")).rejects.toThrow(
+      /RepositoryLocationNotFound/,
+    );
+    const jobs = await client.jobs();
+    expect(jobs.find((j) => j.job === "ingestion_job")).toMatchObject({
+      location: "partitioned_defs.py",
+      repository: "__repository__",
+      partitionSets: ["ingestion_job_partition_set"],
+    });
+    expect(jobs.filter((j) => j.location === "definitions.py").map((j) => j.job)).toEqual(
+      expect.arrayContaining(pipelines.map((p) => p.id)),
+    );
+    const noop = jobs.find((j) => j.job === "noop_job");
+    if (!noop) throw new Error("no noop_job");
+    const runId = await client.launchRun({ job: noop, tags: { "slo/test": "terminate" } });
+    await client.terminate(runId);
+    let status = "";
+    for (let i = 0; i < 60 && status !== "CANCELED"; i++) {
+      status = (await client.run(runId)).status;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(status).toBe("CANCELED");
+    expect((await client.runsByTags({ "slo/test": "terminate" })).map((r) => r.runId)).toEqual([
+      runId,
+    ]);
   });
 });

@@ -17,9 +17,6 @@ export type Backfill = Schemas["BackfillResponse"];
 export type ImportError = Schemas["ImportErrorResponse"];
 export type AssetEvent = Schemas["AssetEventResponse"];
 
-/** Run states that will not change any more. */
-export const FINISHED_RUN_STATES = new Set(["success", "failed"]);
-
 export type AirflowCredentials =
   | { readonly username: string; readonly password: string }
   | { readonly token: string }

@@ -3,17 +3,13 @@ import { RemoteError } from "../../errors.js";
 import type { BackfillFile } from "../backfill-file.js";
 import type { PartitionRun } from "../backfill-plan.js";
 import type { BackfillTarget, RemoteRun, RunState } from "../remote-run.js";
-import { type AirflowClient, type DagRun, FINISHED_RUN_STATES } from "./airflow-client.js";
+import type { AirflowClient, DagRun } from "./airflow-client.js";
 
 export function airflowState(state: string): RunState {
   if (state === "success") return "success";
   if (state === "failed") return "failed";
   if (state === "queued") return "queued";
   return "running";
-}
-
-export function isFinished(run: DagRun): boolean {
-  return FINISHED_RUN_STATES.has(run.state);
 }
 
 /** How `slo status` names an Airflow run: run ids are unique only within their DAG. */

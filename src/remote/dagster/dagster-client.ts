@@ -24,9 +24,6 @@ import {
  * not-found, conflicts, and typenames this version does not know) becomes one RemoteError line.
  */
 
-/** Run states that will not change any more. */
-export const FINISHED_RUN_STATUSES = new Set(["SUCCESS", "FAILURE", "CANCELED"]);
-
 export interface DagsterRun {
   readonly runId: string;
   readonly status: string;

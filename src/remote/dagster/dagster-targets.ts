@@ -2,13 +2,7 @@ import { RemoteError } from "../../errors.js";
 import type { BackfillFile } from "../backfill-file.js";
 import { dagsterPartitionKey, type PartitionRun } from "../backfill-plan.js";
 import type { BackfillTarget, RemoteRun, RunState } from "../remote-run.js";
-import {
-  type DagsterClient,
-  type DagsterJob,
-  type DagsterRun,
-  FINISHED_RUN_STATUSES,
-  type JobAddress,
-} from "./dagster-client.js";
+import type { DagsterClient, DagsterJob, DagsterRun, JobAddress } from "./dagster-client.js";
 
 /** Tags we put on every run of a backfill: its name, and the combination it runs. */
 export const BACKFILL_TAG = "slo/backfill";
@@ -23,10 +17,6 @@ export function dagsterState(status: string): RunState {
   if (status === "CANCELED") return "canceled";
   if (status === "QUEUED" || status === "NOT_STARTED") return "queued";
   return "running"; // STARTING, STARTED, MANAGED, CANCELING, and states newer than this client
-}
-
-export function isFinished(run: DagsterRun): boolean {
-  return FINISHED_RUN_STATUSES.has(run.status);
 }
 
 /**
