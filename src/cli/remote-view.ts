@@ -48,7 +48,8 @@ export class BackfillView {
 
   progress(p: BackfillProgress): void {
     const finished = p.counts.success + p.counts.failed + p.counts.canceled + p.counts.rejected;
-    const text = `${p.submitted}/${p.total} submitted, ${finished}/${p.total} finished: ${countsText(p)}`;
+    const counts = countsText(p);
+    const text = `${p.submitted}/${p.total} submitted, ${finished}/${p.total} finished${counts ? `: ${counts}` : ""}`;
     if (this.live) {
       const width = 24;
       const filled = p.total === 0 ? width : Math.round((finished / p.total) * width);
