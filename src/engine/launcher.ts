@@ -34,7 +34,8 @@ start() {
   disown $!
   echo "p $1 $!"
 }
-while IFS= read -r -d '' request; do eval "start $request"; done
+# a request read after the engine died is not started: the resumed engine decides again
+while IFS= read -r -d '' request; do kill -0 "$PPID" 2>/dev/null || exit 0; eval "start $request"; done
 `;
 
 /** Variables bash would act on at startup or in `read`: kept out of its own environment, given back to the commands. */
