@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { dirname } from "node:path";
+import type { Launcher } from "./launcher.js";
 
 /** How to start a task's command. */
 export interface Invocation {
@@ -17,11 +18,12 @@ export interface AttemptEnd {
 }
 
 /**
- * The wrapper that makes an attempt durable: it writes its pid, runs the command, then writes the
- * exit code next to the log. The engine may die at any moment (SIGKILL included); the attempt
- * runs on in its own process group and a resumed engine reads its outcome from the files instead
- * of running it again. The files are written by the shell's builtin `echo` (one small write, no
- * extra process); a reader that finds one empty treats it as not written yet, and the exit code is
+ * The wrapper that makes an attempt durable when no launcher runs it (no bash here): it writes its
+ * pid, runs the command, then writes the exit code next to the log, as the launcher's waiters do
+ * (see launcher.ts). The engine may die at any moment (SIGKILL included); the attempt runs on in
+ * its own process group and a resumed engine reads its outcome from the files instead of running
+ * it again. The files are written by the shell's builtin `echo` (one small write, no extra
+ * process); a reader that finds one empty treats it as not written yet, and the exit code is
  * always complete before the wrapper exits.
  */
 const WRAPPER =
@@ -33,22 +35,59 @@ const made = new Set<string>();
 /** Seconds between SIGTERM and SIGKILL when a timeout stops a process group. */
 const KILL_GRACE_MS = 2000;
 
+/** How often an attempt is checked for having vanished without an exit code (killed from outside). */
+const LIVENESS_MS = 1000;
+
 /** A started attempt: `base` is the path prefix of its `.log`, `.pid` and `.exit` files. */
 export class AttemptProcess {
+  /** The exit code the launcher reported. */
+  private reported: number | undefined;
+  private wakeUp: () => void = () => {};
+
   private constructor(
     readonly base: string,
-    readonly pid: number,
+    /** The process group (the waiter's pid); unknown until the launcher reports it. */
+    private knownPid: number | undefined,
     private readonly deadline: number | undefined,
-    /** Settles when our own child exits; absent for an adopted attempt (polled instead). */
+    /** Settles when our own child exits (spawn path). */
     private readonly exited?: Promise<void>,
+    /** The launcher that started it (launcher path). */
+    private readonly launcher?: Launcher,
   ) {}
 
-  /** Starts the command in a new process group, its output appended to `<base>.log`. */
-  static start(base: string, invocation: Invocation, timeoutMs?: number): AttemptProcess {
+  get pid(): number | undefined {
+    return this.knownPid;
+  }
+
+  /**
+   * Starts the command in a new process group, its output appended to `<base>.log`: through the
+   * run's launcher when there is one (for this folder and executable), else with a wrapper
+   * spawned by the engine.
+   */
+  static start(
+    base: string,
+    invocation: Invocation,
+    timeoutMs?: number,
+    launcher?: Launcher,
+  ): AttemptProcess {
     const folder = dirname(base);
     if (!made.has(folder)) {
       mkdirSync(folder, { recursive: true });
       made.add(folder);
+    }
+    const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
+    if (launcher !== undefined) {
+      const attempt = new AttemptProcess(base, undefined, deadline, undefined, launcher);
+      launcher.start(base.slice(launcher.folder.length + 1), invocation.args, {
+        onPid: (pid) => {
+          attempt.knownPid = pid;
+        },
+        onExit: (code) => {
+          attempt.reported = code;
+          attempt.wakeUp();
+        },
+      });
+      return attempt;
     }
     const log = openSync(`${base}.log`, "a");
     try {
@@ -68,12 +107,7 @@ export class AttemptProcess {
         child.on("exit", () => resolve());
         child.on("error", () => resolve());
       });
-      return new AttemptProcess(
-        base,
-        child.pid,
-        timeoutMs === undefined ? undefined : Date.now() + timeoutMs,
-        exited,
-      );
+      return new AttemptProcess(base, child.pid, deadline, exited);
     } finally {
       closeSync(log);
     }
@@ -95,8 +129,10 @@ export class AttemptProcess {
   }
 
   alive(): boolean {
+    const pid = this.knownPid;
+    if (pid === undefined) return true;
     try {
-      process.kill(-this.pid, 0);
+      process.kill(-pid, 0);
       return true;
     } catch {
       return false;
@@ -104,10 +140,12 @@ export class AttemptProcess {
   }
 
   /**
-   * Waits for the end: the recorded exit code, a timeout (the whole group is killed), or `lost`
-   * when the group vanished without recording one (killed from outside).
+   * Waits for the end: the exit code (reported by the launcher, or recorded in the exit file), a
+   * timeout (the whole group is killed), or `lost` when the group vanished without recording one
+   * (killed from outside).
    */
   async wait(pollMs = 25): Promise<AttemptEnd | "lost"> {
+    if (this.launcher !== undefined) return this.waitLaunched();
     for (let delay = 2; ; delay = Math.min(delay * 2, pollMs)) {
       const code = this.recordedExit();
       if (code !== undefined) return { exitCode: code, timedOut: false };
@@ -122,6 +160,52 @@ export class AttemptProcess {
       }
       await this.pause(delay);
     }
+  }
+
+  /** The launcher's notice ends it; a slow check catches an attempt killed from outside. */
+  private async waitLaunched(): Promise<AttemptEnd | "lost"> {
+    let launcherGoneAt: number | undefined;
+    for (let checked = false; ; checked = true) {
+      if (this.reported !== undefined) return { exitCode: this.reported, timedOut: false };
+      if (this.deadline !== undefined && Date.now() >= this.deadline) {
+        await this.kill();
+        return { exitCode: 124, timedOut: true };
+      }
+      if (checked) {
+        const code = this.recordedExit();
+        if (code !== undefined) return { exitCode: code, timedOut: false };
+        if (this.knownPid === undefined && this.launcher?.exited) {
+          // the launcher died before reporting: the waiter's pid file says whether it started
+          this.knownPid = readPid(this.base);
+          launcherGoneAt ??= Date.now();
+          if (this.knownPid === undefined && Date.now() - launcherGoneAt >= LIVENESS_MS)
+            return "lost";
+        }
+        if (this.knownPid !== undefined && !this.alive()) {
+          const late = this.reported ?? this.recordedExit();
+          return late === undefined ? "lost" : { exitCode: late, timedOut: false };
+        }
+      }
+      await this.until(LIVENESS_MS);
+    }
+  }
+
+  /** Waits `ms` at most: less if the deadline comes first, or the launcher reports the end. */
+  private until(ms: number): Promise<void> {
+    const wait = Math.max(
+      0,
+      Math.min(ms, (this.deadline ?? Number.POSITIVE_INFINITY) - Date.now()),
+    );
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, wait);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.wakeUp = () => {};
+        resolve();
+      }
+      this.wakeUp = done;
+    });
   }
 
   /** Waits `ms` (an adopted attempt), or until our child exits or the deadline comes. */
@@ -140,10 +224,18 @@ export class AttemptProcess {
 
   /** Stops the whole process group (grandchildren included): SIGTERM, then SIGKILL. */
   async kill(): Promise<void> {
-    signal(-this.pid, "SIGTERM");
+    // started a moment ago: the group exists once the launcher or the pid file names it
+    const known = Date.now() + KILL_GRACE_MS;
+    while (this.knownPid === undefined && Date.now() < known) {
+      this.knownPid = readPid(this.base);
+      if (this.knownPid === undefined) await new Promise((r) => setTimeout(r, 10));
+    }
+    const pid = this.knownPid;
+    if (pid === undefined) return;
+    signal(-pid, "SIGTERM");
     const until = Date.now() + KILL_GRACE_MS;
     while (this.alive() && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    signal(-this.pid, "SIGKILL");
+    signal(-pid, "SIGKILL");
     const reaped = Date.now() + KILL_GRACE_MS;
     while (this.alive() && Date.now() < reaped) await new Promise((r) => setTimeout(r, 10));
   }

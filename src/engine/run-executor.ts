@@ -1,11 +1,17 @@
 import { existsSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Pipeline, Task } from "../pipeline/pipeline.js";
 import type { RunValues } from "../starlake/command-line.js";
 import { preloadOutcome } from "../starlake/preload-outcome.js";
-import { type AttemptEnd, AttemptProcess } from "./attempt-process.js";
+import { type AttemptEnd, AttemptProcess, type Invocation } from "./attempt-process.js";
+import { Launcher, launcherUsable } from "./launcher.js";
 import { runValues } from "./run-values.js";
-import { type ShellSettings, sentinelMarker, shellInvocation } from "./shell-invocation.js";
+import {
+  type ShellSettings,
+  sentinelMarker,
+  shellEnvironment,
+  shellInvocation,
+} from "./shell-invocation.js";
 import type { Slots } from "./slots.js";
 import type { RunState, StateStore, TaskRow } from "./state-store.js";
 import { type TaskState, triggerDecision } from "./trigger.js";
@@ -34,6 +40,17 @@ interface Finished {
   readonly task: Task;
   readonly attempt: number;
   readonly end: AttemptEnd | "lost";
+  readonly pid?: number;
+}
+
+/** An attempt decided (and committed) in this turn of the loop, started once the turn commits. */
+interface Start {
+  readonly task: Task;
+  readonly attemptNo: number;
+  readonly base: string;
+  readonly invocation: Invocation;
+  readonly timeout?: number;
+  readonly pool?: string;
 }
 
 /**
@@ -68,6 +85,15 @@ class RunContext {
   private readonly inflight = new Map<string, { attempt: AttemptProcess; pool?: string }>();
   private readonly finished: Finished[] = [];
   private wake: () => void = () => {};
+  /** Tasks in plan order; `dirty[i]` when task i is queued and its decision may have changed. */
+  private readonly order: readonly Task[];
+  private readonly index = new Map<string, number>();
+  private readonly downstream = new Map<string, number[]>();
+  private readonly dirty: Uint8Array;
+  private queuedCount = 0;
+  /** The environment of every command of this run (see shellEnvironment). */
+  private readonly env: Readonly<Record<string, string>>;
+  private launcher: Launcher | undefined;
 
   constructor(
     private readonly store: StateStore,
@@ -80,6 +106,21 @@ class RunContext {
     for (const t of pipeline.tasks) this.upstream.set(t.id, []);
     for (const e of pipeline.edges) this.upstream.get(e.to)?.push(e.from);
     for (const row of store.tasks(runId)) this.rows.set(row.taskId, row);
+    this.order = pipeline.tasks;
+    this.dirty = new Uint8Array(pipeline.tasks.length);
+    pipeline.tasks.forEach((t, i) => {
+      this.index.set(t.id, i);
+      this.downstream.set(t.id, []);
+      if (this.row(t.id).state === "queued") {
+        this.dirty[i] = 1;
+        this.queuedCount++;
+      }
+    });
+    for (const e of pipeline.edges) {
+      const to = this.index.get(e.to);
+      if (to !== undefined) this.downstream.get(e.from)?.push(to);
+    }
+    this.env = shellEnvironment(pipeline, values, settings);
   }
 
   async execute(): Promise<RunState | "interrupted"> {
@@ -90,9 +131,14 @@ class RunContext {
       await this.reconcile();
       for (;;) {
         if (this.settings.signal?.aborted) return await this.interrupt();
-        this.handleFinished();
-        const nextTimer = this.schedule();
-        if (this.inflight.size === 0 && this.queued().length === 0) break;
+        // one transaction a turn: what ended, and what starts; processes start once it commits
+        const starts: Start[] = [];
+        const nextTimer = this.store.transaction(() => {
+          this.handleFinished();
+          return this.schedule(starts);
+        });
+        for (const start of starts) this.launch(start);
+        if (this.inflight.size === 0 && this.queuedCount === 0) break;
         await this.sleep(nextTimer);
       }
       const failed = [...this.rows.values()].some(
@@ -104,6 +150,7 @@ class RunContext {
     } finally {
       this.settings.signal?.removeEventListener("abort", onAbort);
       this.settings.slots.offRelease(onAbort);
+      this.launcher?.close();
     }
   }
 
@@ -135,18 +182,31 @@ class RunContext {
     }
   }
 
-  /** Decides every queued task it can; starts those allowed to run. Returns the next timer. */
-  private schedule(): number | undefined {
+  /**
+   * Decides every queued task it can and records the starts of those allowed to run (`starts`,
+   * started by the caller after the commit). Returns the next timer. Only tasks whose upstreams
+   * changed, or that wait for a slot or a time, are looked at.
+   */
+  private schedule(starts: Start[]): number | undefined {
     let next: number | undefined;
     for (let progressed = true; progressed; ) {
       progressed = false;
-      for (const row of this.queued()) {
-        const task = this.task(row.taskId);
+      for (let i = 0; i < this.order.length; i++) {
+        if (this.dirty[i] === 0) continue;
+        const task = this.order[i] as Task;
+        const row = this.row(task.id);
+        if (row.state !== "queued") {
+          this.dirty[i] = 0;
+          continue;
+        }
         // nothing can start while every slot is taken: only tasks that run nothing go on
         if (task.command !== undefined && this.settings.slots.full()) continue;
         const upstream = (this.upstream.get(task.id) ?? []).map((id) => this.seenState(id));
         const decision = triggerDecision(task.trigger, upstream);
-        if (decision === "wait") continue;
+        if (decision === "wait") {
+          this.dirty[i] = 0; // looked at again when an upstream finishes
+          continue;
+        }
         if (decision !== "run") {
           this.update(task, { state: decision, finishedAt: now() });
           progressed = true;
@@ -169,36 +229,57 @@ class RunContext {
           this.values,
           this.runId,
           this.settings,
+          this.env,
         );
         if (invocation === undefined) throw new Error(`task ${task.id} has no command`);
         const attemptNo = row.attempts + 1;
         const base = join(this.settings.logsDir, this.runId, `${task.id}.${attemptNo}`);
         const timeout = task.timeout ?? this.pipeline.defaults.timeout;
-        this.store.transaction(() => {
-          this.store.startAttempt(this.runId, task.id, attemptNo, base);
-          this.update(task, {
-            state: "running",
-            attempts: attemptNo,
-            firstStart: row.firstStart ?? Date.now(),
-            startedAt: row.startedAt ?? now(),
-          });
+        this.store.startAttempt(this.runId, task.id, attemptNo, base);
+        this.update(task, {
+          state: "running",
+          attempts: attemptNo,
+          firstStart: row.firstStart ?? Date.now(),
+          startedAt: row.startedAt ?? now(),
         });
-        const attempt = AttemptProcess.start(
-          base,
-          invocation,
-          timeout === undefined ? undefined : timeout * 1000,
-        );
-        this.store.setAttemptPid(this.runId, task.id, attemptNo, attempt.pid);
-        this.track(task, attemptNo, attempt, pool);
+        starts.push({ task, attemptNo, base, invocation, timeout, pool });
       }
     }
     return next;
   }
 
+  /** Starts a committed attempt: through the run's launcher, else spawned by the engine. */
+  private launch({ task, attemptNo, base, invocation, timeout, pool }: Start): void {
+    const launcher = this.launcherFor(invocation, dirname(base));
+    const attempt = AttemptProcess.start(
+      base,
+      invocation,
+      timeout === undefined ? undefined : timeout * 1000,
+      launcher,
+    );
+    // a spawned wrapper's pid is known now; a launcher's comes with its end (and in the pid file)
+    if (launcher === undefined && attempt.pid !== undefined)
+      this.store.setAttemptPid(this.runId, task.id, attemptNo, attempt.pid);
+    this.track(task, attemptNo, attempt, pool);
+  }
+
+  /** The run's launcher (started at the first attempt, again if it died), when bash is here. */
+  private launcherFor(invocation: Invocation, folder: string): Launcher | undefined {
+    if (invocation.env !== this.env || !launcherUsable(this.env)) return undefined;
+    if (this.launcher === undefined || this.launcher.exited) {
+      this.launcher?.close();
+      this.launcher = new Launcher(invocation.cwd, this.env, folder, invocation.file);
+    }
+    const l = this.launcher;
+    return l.cwd === invocation.cwd && l.folder === folder && l.file === invocation.file
+      ? l
+      : undefined;
+  }
+
   private track(task: Task, attemptNo: number, attempt: AttemptProcess, pool?: string): void {
     this.inflight.set(task.id, { attempt, pool });
     attempt.wait().then((end) => {
-      this.finished.push({ task, attempt: attemptNo, end });
+      this.finished.push({ task, attempt: attemptNo, end, pid: attempt.pid });
       this.wake();
     });
   }
@@ -206,7 +287,7 @@ class RunContext {
   /** Records the attempts that ended and what follows for their tasks. */
   private handleFinished(): void {
     for (let f = this.finished.shift(); f !== undefined; f = this.finished.shift()) {
-      const { task, attempt, end } = f;
+      const { task, attempt, end, pid } = f;
       const slot = this.inflight.get(task.id);
       this.inflight.delete(task.id);
       this.settings.slots.release(slot?.pool);
@@ -218,7 +299,14 @@ class RunContext {
             ? `timed out after ${task.timeout ?? this.pipeline.defaults.timeout} s`
             : `exit code ${end.exitCode}`;
       this.store.transaction(() => {
-        this.store.endAttempt(this.runId, task.id, attempt, end === "lost" ? "lost" : "done", code);
+        this.store.endAttempt(
+          this.runId,
+          task.id,
+          attempt,
+          end === "lost" ? "lost" : "done",
+          code,
+          pid,
+        );
         if (end === "lost" || end.timedOut) this.fail(task, why);
         else if (task.gate !== undefined) this.gateEnded(task, end.exitCode, why);
         else if (end.exitCode === 0) this.succeed(task, null);
@@ -312,14 +400,19 @@ class RunContext {
     return row.state === "success" && row.note === NOTHING_TO_LOAD ? "skipped" : row.state;
   }
 
-  private queued(): TaskRow[] {
-    return this.pipeline.tasks.map((t) => this.row(t.id)).filter((r) => r.state === "queued");
-  }
-
   private update(task: Task, change: Partial<Omit<TaskRow, "runId" | "taskId">>): void {
     this.store.updateTask(this.runId, task.id, change);
-    const row = { ...this.row(task.id), ...change };
+    const before = this.row(task.id);
+    const row = { ...before, ...change };
     this.rows.set(task.id, row);
+    if (before.state !== row.state) {
+      if (before.state === "queued") this.queuedCount--;
+      if (row.state === "queued") this.queuedCount++;
+    }
+    // what may now be decided: the task itself (queued again), or its downstream (it finished)
+    if (row.state === "queued") this.dirty[this.index.get(task.id) ?? 0] = 1;
+    else if (row.state !== "running")
+      for (const i of this.downstream.get(task.id) ?? []) this.dirty[i] = 1;
     if (change.state !== undefined && (change.state !== "queued" || change.note !== undefined))
       this.settings.onChange?.({
         runId: this.runId,

@@ -15,7 +15,8 @@ export interface ShellSettings {
 /**
  * The command of a task in the shell environment, as the Airflow backend runs it: the argv of
  * `starlakeArgv`, in SL_ROOT, with the Starlake variables (`sl_env_var`) and the run's values in
- * the environment. Undefined for tasks that run nothing (start, end, joins).
+ * the environment. Undefined for tasks that run nothing (start, end, joins). `env` is the same for
+ * every task of a run: a caller starting many passes the one of `shellEnvironment`.
  */
 export function shellInvocation(
   pipeline: Pipeline,
@@ -23,12 +24,22 @@ export function shellInvocation(
   values: RunValues,
   runId: string,
   settings: ShellSettings,
+  env: Readonly<Record<string, string>> = shellEnvironment(pipeline, values, settings),
 ): Invocation | undefined {
   if (task.command === undefined) return undefined;
   const scope = sentinelScope(runId);
   const argv = starlakeArgv(task, pipeline.environment.env, values).map((a) =>
     a.replaceAll(SENTINEL_SCOPE_TOKEN, scope),
   );
+  return { file: starlakeOf(pipeline, settings), args: argv, cwd: slRoot(pipeline), env };
+}
+
+/** The environment of a run's commands: the engine's, the Starlake variables, the run's values. */
+export function shellEnvironment(
+  pipeline: Pipeline,
+  values: RunValues,
+  settings: ShellSettings,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(settings.baseEnv)) if (v !== undefined) env[k] = v;
   Object.assign(env, pipeline.environment.env, {
@@ -40,7 +51,7 @@ export function shellInvocation(
         }
       : {}),
   });
-  return { file: starlakeOf(pipeline, settings), args: argv, cwd: slRoot(pipeline), env };
+  return env;
 }
 
 /** The executable: `--starlake`, else the option or variable `SL_STARLAKE_PATH`, else `starlake`. */

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import type { TaskState } from "./trigger.js";
 
@@ -106,6 +106,18 @@ export class StateStore {
     if (this.db.isOpen) this.db.close();
   }
 
+  private readonly statements = new Map<string, StatementSync>();
+
+  /** A prepared statement, prepared once (preparing costs more than running these small ones). */
+  private sql(text: string): StatementSync {
+    let statement = this.statements.get(text);
+    if (statement === undefined) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
   private depth = 0;
 
   /** Runs `work` in one transaction (a nested call joins the outer one). */
@@ -139,39 +151,33 @@ export class StateStore {
       let id = `${pipeline.id}__${stamp}`;
       for (let n = 2; this.run(id) !== undefined; n++) id = `${pipeline.id}__${stamp}_${n}`;
       const now = new Date().toISOString();
-      this.db
-        .prepare(
-          "INSERT INTO runs(id, pipeline, run_date, state, trigger, plan, settings, created_at) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
-        )
-        .run(
-          id,
-          pipeline.id,
-          runDate.toISOString(),
-          trigger,
-          JSON.stringify(pipeline),
-          JSON.stringify(settings),
-          now,
-        );
-      const insert = this.db.prepare(
-        "INSERT INTO tasks(run_id, task_id, state) VALUES (?, ?, 'queued')",
+      this.sql(
+        "INSERT INTO runs(id, pipeline, run_date, state, trigger, plan, settings, created_at) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+      ).run(
+        id,
+        pipeline.id,
+        runDate.toISOString(),
+        trigger,
+        JSON.stringify(pipeline),
+        JSON.stringify(settings),
+        now,
       );
+      const insert = this.sql("INSERT INTO tasks(run_id, task_id, state) VALUES (?, ?, 'queued')");
       for (const t of pipeline.tasks) insert.run(id, t.id);
       return id;
     });
   }
 
   run(id: string): RunRow | undefined {
-    const row = this.db
-      .prepare(
-        "SELECT id, pipeline, run_date, state, trigger, created_at, finished_at FROM runs WHERE id = ?",
-      )
-      .get(id) as Row | undefined;
+    const row = this.sql(
+      "SELECT id, pipeline, run_date, state, trigger, created_at, finished_at FROM runs WHERE id = ?",
+    ).get(id) as Row | undefined;
     return row && (camel(row) as unknown as RunRow);
   }
 
   /** The plan and settings a run was created with (a resumed run runs exactly these). */
   runPlan(id: string): { pipeline: Pipeline; settings: Record<string, unknown> } | undefined {
-    const row = this.db.prepare("SELECT plan, settings FROM runs WHERE id = ?").get(id) as
+    const row = this.sql("SELECT plan, settings FROM runs WHERE id = ?").get(id) as
       | { plan: string; settings: string }
       | undefined;
     return row && { pipeline: JSON.parse(row.plan), settings: JSON.parse(row.settings) };
@@ -179,33 +185,31 @@ export class StateStore {
 
   runs(limit = 50): RunRow[] {
     return (
-      this.db
-        .prepare(
-          "SELECT id, pipeline, run_date, state, trigger, created_at, finished_at FROM runs ORDER BY created_at DESC, id DESC LIMIT ?",
-        )
-        .all(limit) as Row[]
+      this.sql(
+        "SELECT id, pipeline, run_date, state, trigger, created_at, finished_at FROM runs ORDER BY created_at DESC, id DESC LIMIT ?",
+      ).all(limit) as Row[]
     ).map((r) => camel(r) as unknown as RunRow);
   }
 
   unfinishedRuns(): RunRow[] {
     return (
-      this.db
-        .prepare(
-          "SELECT id, pipeline, run_date, state, trigger, created_at, finished_at FROM runs WHERE state = 'running' ORDER BY created_at",
-        )
-        .all() as Row[]
+      this.sql(
+        "SELECT id, pipeline, run_date, state, trigger, created_at, finished_at FROM runs WHERE state = 'running' ORDER BY created_at",
+      ).all() as Row[]
     ).map((r) => camel(r) as unknown as RunRow);
   }
 
   finishRun(id: string, state: RunState): void {
-    this.db
-      .prepare("UPDATE runs SET state = ?, finished_at = ? WHERE id = ?")
-      .run(state, new Date().toISOString(), id);
+    this.sql("UPDATE runs SET state = ?, finished_at = ? WHERE id = ?").run(
+      state,
+      new Date().toISOString(),
+      id,
+    );
   }
 
   tasks(runId: string): TaskRow[] {
     return (
-      this.db.prepare("SELECT * FROM tasks WHERE run_id = ? ORDER BY rowid").all(runId) as Row[]
+      this.sql("SELECT * FROM tasks WHERE run_id = ? ORDER BY rowid").all(runId) as Row[]
     ).map((r) => camel(r) as unknown as TaskRow);
   }
 
@@ -218,37 +222,40 @@ export class StateStore {
       (k) => `${k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} = ?`,
     );
     if (columns.length === 0) return;
-    this.db
-      .prepare(`UPDATE tasks SET ${columns.join(", ")} WHERE run_id = ? AND task_id = ?`)
-      .run(...(Object.values(change) as Array<string | number | null>), runId, taskId);
+    this.sql(`UPDATE tasks SET ${columns.join(", ")} WHERE run_id = ? AND task_id = ?`).run(
+      ...(Object.values(change) as Array<string | number | null>),
+      runId,
+      taskId,
+    );
   }
 
   startAttempt(runId: string, taskId: string, attempt: number, base: string): void {
-    this.db
-      .prepare(
-        "INSERT INTO attempts(run_id, task_id, attempt, state, base, started_at) VALUES (?, ?, ?, 'running', ?, ?)",
-      )
-      .run(runId, taskId, attempt, base, new Date().toISOString());
+    this.sql(
+      "INSERT INTO attempts(run_id, task_id, attempt, state, base, started_at) VALUES (?, ?, ?, 'running', ?, ?)",
+    ).run(runId, taskId, attempt, base, new Date().toISOString());
   }
 
   setAttemptPid(runId: string, taskId: string, attempt: number, pid: number): void {
-    this.db
-      .prepare("UPDATE attempts SET pid = ? WHERE run_id = ? AND task_id = ? AND attempt = ?")
-      .run(pid, runId, taskId, attempt);
+    this.sql("UPDATE attempts SET pid = ? WHERE run_id = ? AND task_id = ? AND attempt = ?").run(
+      pid,
+      runId,
+      taskId,
+      attempt,
+    );
   }
 
+  /** Records how an attempt ended, and its pid when only now known (a launcher reports it late). */
   endAttempt(
     runId: string,
     taskId: string,
     attempt: number,
     state: "done" | "lost",
     exitCode: number | null,
+    pid?: number,
   ): void {
-    this.db
-      .prepare(
-        "UPDATE attempts SET state = ?, exit_code = ?, finished_at = ? WHERE run_id = ? AND task_id = ? AND attempt = ?",
-      )
-      .run(state, exitCode, new Date().toISOString(), runId, taskId, attempt);
+    this.sql(
+      "UPDATE attempts SET state = ?, exit_code = ?, finished_at = ?, pid = COALESCE(?, pid) WHERE run_id = ? AND task_id = ? AND attempt = ?",
+    ).run(state, exitCode, new Date().toISOString(), pid ?? null, runId, taskId, attempt);
   }
 
   attempts(runId: string, taskId?: string): AttemptRow[] {
@@ -268,29 +275,27 @@ export class StateStore {
 
   /** Records that a task produced its dataset; once per task and run, whatever happens. */
   addDatasetEvent(uri: string, runId: string, taskId: string, scheduledDate: string): void {
-    this.db
-      .prepare(
-        "INSERT OR IGNORE INTO dataset_events(uri, run_id, task_id, scheduled_date, created_at) VALUES (?, ?, ?, ?, ?)",
-      )
-      .run(uri, runId, taskId, scheduledDate, new Date().toISOString());
+    this.sql(
+      "INSERT OR IGNORE INTO dataset_events(uri, run_id, task_id, scheduled_date, created_at) VALUES (?, ?, ?, ?, ?)",
+    ).run(uri, runId, taskId, scheduledDate, new Date().toISOString());
   }
 
   datasetEvents(afterId = 0): DatasetEvent[] {
     return (
-      this.db.prepare("SELECT * FROM dataset_events WHERE id > ? ORDER BY id").all(afterId) as Row[]
+      this.sql("SELECT * FROM dataset_events WHERE id > ? ORDER BY id").all(afterId) as Row[]
     ).map((r) => camel(r) as unknown as DatasetEvent);
   }
 
   /** The newest event of a dataset, whatever run produced it. */
   latestDatasetEvent(uri: string): DatasetEvent | undefined {
-    const row = this.db
-      .prepare("SELECT * FROM dataset_events WHERE uri = ? ORDER BY id DESC LIMIT 1")
-      .get(uri) as Row | undefined;
+    const row = this.sql("SELECT * FROM dataset_events WHERE uri = ? ORDER BY id DESC LIMIT 1").get(
+      uri,
+    ) as Row | undefined;
     return row && (camel(row) as unknown as DatasetEvent);
   }
 
   lastDatasetEventId(): number {
-    const row = this.db.prepare("SELECT MAX(id) AS id FROM dataset_events").get() as {
+    const row = this.sql("SELECT MAX(id) AS id FROM dataset_events").get() as {
       id: number | null;
     };
     return row.id ?? 0;
@@ -316,22 +321,20 @@ export class StateStore {
   releaseSchedulerLock(): void {
     const held = this.getCursor("lock");
     if (held !== undefined && (JSON.parse(held) as { pid: number }).pid === process.pid)
-      this.db.prepare("DELETE FROM scheduler WHERE key = 'lock'").run();
+      this.sql("DELETE FROM scheduler WHERE key = 'lock'").run();
   }
 
   getCursor(key: string): string | undefined {
-    const row = this.db.prepare("SELECT value FROM scheduler WHERE key = ?").get(key) as
+    const row = this.sql("SELECT value FROM scheduler WHERE key = ?").get(key) as
       | { value: string }
       | undefined;
     return row?.value;
   }
 
   setCursor(key: string, value: string): void {
-    this.db
-      .prepare(
-        "INSERT INTO scheduler(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-      )
-      .run(key, value);
+    this.sql(
+      "INSERT INTO scheduler(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    ).run(key, value);
   }
 }
 

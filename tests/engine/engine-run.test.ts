@@ -1,13 +1,21 @@
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { EngineWorkspace, peakOverlap, stateOf, testPipeline } from "../helpers/engine.js";
 
 let ws: EngineWorkspace;
 afterEach(() => ws?.close());
 
-describe("embedded engine: a run", () => {
+// attempts go through the run's bash launcher, or (no bash, or SLO_LAUNCHER=spawn) a wrapper each
+describe.each(["launcher", "spawn"])("embedded engine: a run (%s)", (mode) => {
+  beforeEach(() => {
+    if (mode === "spawn") process.env.SLO_LAUNCHER = "spawn";
+  });
+  afterEach(() => {
+    delete process.env.SLO_LAUNCHER;
+  });
+
   it("starts no task before its upstreams succeeded, and records dataset events once", async () => {
     ws = new EngineWorkspace();
     const p = testPipeline({
@@ -123,6 +131,39 @@ describe("embedded engine: a run", () => {
     const ps = execFileSync("ps", ["-eo", "args"], { encoding: "utf8" });
     expect(ps).not.toContain(pids);
   });
+
+  // only the launcher has a launcher to kill: the test is not registered for the spawn variant
+  if (mode === "launcher")
+    it("a launcher killed mid-run: its running attempt still reports, the next ones get a new one", async () => {
+      ws = new EngineWorkspace();
+      const tasks = [{ id: "a" }, { id: "b" }, { id: "c" }];
+      const p = testPipeline({
+        root: ws.dir,
+        tasks,
+        edges: [
+          ["a", "b"],
+          ["b", "c"],
+        ],
+      });
+      let killed: number | undefined;
+      const killer = setInterval(() => {
+        if (killed !== undefined || !ws.events().some((e) => e.ev === "start" && e.key === "a"))
+          return;
+        // the launcher is our child whose command line names this workspace
+        const found = execFileSync("sh", ["-c", `pgrep -P ${process.pid} -f ${ws.dir} || true`], {
+          encoding: "utf8",
+        }).trim();
+        killed = Number(found.split("\n")[0]);
+        if (killed > 0) process.kill(killed, "SIGKILL");
+      }, 20);
+      const { states } = await ws.run([p], { plan: { a: { sleep: 0.6 } } });
+      clearInterval(killer);
+      expect(killed).toBeGreaterThan(0);
+      expect(states[0]?.state).toBe("success");
+      const starts = ws.events().filter((e) => e.ev === "start");
+      expect(starts.map((e) => e.key)).toEqual(["a", "b", "c"]);
+      expect(ws.store.attempts(states[0]?.runId ?? "").map((a) => a.exitCode)).toEqual([0, 0, 0]);
+    });
 
   it("holds the pool's slots and the global cap", async () => {
     ws = new EngineWorkspace();

@@ -1,0 +1,171 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { delimiter, join } from "node:path";
+
+/**
+ * The launcher: one long-lived `bash` per run that starts the run's attempts, so the engine never
+ * forks its own (large) process per task. For each attempt it forks a small waiter, a job of its
+ * own (job control gives it a new process group), which writes its pid, runs the command in that
+ * group with its output appended to the log, then writes the exit code. The waiter, not the
+ * launcher, owns the outcome: killing the launcher (or the engine with it) loses nothing, the
+ * waiters run on and a resumed engine reads their files. Requests arrive on stdin as
+ * NUL-terminated shell words (`ID NAME ARG…`: the attempt's files are `FOLDER/NAME.*`, the command
+ * `FILE ARG…`; bash reads a pipe a byte at a time, so they are kept short); notices go back on
+ * stdout: `p ID PID` (started), `x ID CODE` (ended).
+ */
+const SCRIPT = `
+set -m -f
+folder=$1 file=$2
+shift 2
+restore=("$@")
+if [ "\${BASH_VERSINFO[0]}" -ge 4 ]; then mypid() { echo "$BASHPID"; }; else mypid() { sh -c 'echo $PPID'; }; fi
+start() {
+  {
+    exec </dev/null
+    id=$1 base=$folder/$2
+    shift 2
+    mypid >"$base.pid"
+    [ \${#restore[@]} -eq 0 ] || export "\${restore[@]}"
+    "$file" "$@" >>"$base.log" 2>&1
+    rc=$?
+    echo "$rc" >"$base.exit"
+    echo "x $id $rc"
+  } &
+  disown $!
+  echo "p $1 $!"
+}
+# a request read after the engine died is not started: the resumed engine decides again
+while IFS= read -r -d '' request; do kill -0 "$PPID" 2>/dev/null || exit 0; eval "start $request"; done
+`;
+
+/** Variables bash would act on at startup or in `read`: kept out of its own environment, given back to the commands. */
+const SHELL_SENSITIVE = ["BASH_ENV", "ENV", "TMOUT"];
+/** Variables that change how bash itself runs (and it keeps them read-only): use the spawn path then. */
+const SHELL_OPTIONS = ["SHELLOPTS", "BASHOPTS"];
+
+interface Pending {
+  onPid(pid: number): void;
+  onExit(code: number): void;
+}
+
+/** Where bash is, if anywhere: `/bin/bash`, else the first on PATH. */
+export function findBash(path = process.env.PATH ?? ""): string | undefined {
+  for (const candidate of ["/bin/bash", ...path.split(delimiter).map((d) => join(d, "bash"))]) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // next
+    }
+  }
+  return undefined;
+}
+
+let bashPath: string | null | undefined;
+
+/** Whether attempts can go through a launcher with this environment (else the engine spawns each). */
+export function launcherUsable(env: Readonly<Record<string, string>>): boolean {
+  if (process.env.SLO_LAUNCHER === "spawn") return false;
+  if (SHELL_OPTIONS.some((k) => k in env)) return false;
+  if (bashPath === undefined) bashPath = findBash() ?? null;
+  return bashPath !== null;
+}
+
+const quote = (word: string) => `'${word.replaceAll("'", "'\\''")}'`;
+
+export class Launcher {
+  private readonly child: ChildProcess;
+  private readonly pending = new Map<string, Pending>();
+  private next = 0;
+  private buffer = "";
+  private stderr = "";
+  /** Set once the bash process is gone (killed, or closed by us). */
+  exited = false;
+
+  /**
+   * Starts bash in `cwd` with exactly `env` (see SHELL_SENSITIVE), in a session of its own, for
+   * attempts of `file` whose files are in `folder`.
+   */
+  constructor(
+    readonly cwd: string,
+    readonly env: Readonly<Record<string, string>>,
+    readonly folder: string,
+    readonly file: string,
+  ) {
+    const own: Record<string, string> = { ...env };
+    const restore: string[] = [];
+    for (const k of SHELL_SENSITIVE)
+      if (k in own) {
+        restore.push(`${k}=${own[k]}`);
+        delete own[k];
+      }
+    if (bashPath === undefined) bashPath = findBash() ?? null;
+    if (bashPath === null) throw new Error("bash not found");
+    this.child = spawn(
+      bashPath,
+      ["--norc", "--noprofile", "-c", SCRIPT, "launcher", folder, file, ...restore],
+      {
+        cwd,
+        env: own,
+        // its own session: a signal to the engine's process group or terminal does not reach it
+        detached: true,
+        stdio: ["pipe", "pipe", "pipe"],
+      },
+    );
+    this.child.unref();
+    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr])
+      (s as unknown as { unref?: () => void } | null)?.unref?.();
+    this.child.stdin?.on("error", () => {}); // a dead launcher: its exit is handled below
+    this.child.stdout?.setEncoding("utf8");
+    this.child.stdout?.on("data", (chunk: string) => this.notices(chunk));
+    this.child.stderr?.setEncoding("utf8");
+    this.child.stderr?.on("data", (chunk: string) => {
+      this.stderr = (this.stderr + chunk).slice(-2000);
+    });
+    this.child.on("exit", () => {
+      this.exited = true;
+    });
+    this.child.on("error", () => {
+      this.exited = true;
+    });
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** What bash said on stderr lately (for a launcher that died). */
+  get lastErrors(): string {
+    return this.stderr;
+  }
+
+  /** Asks for an attempt: `FILE args…` with its output in `FOLDER/<name>.log`; notices come to `pending`. */
+  start(name: string, args: readonly string[], pending: Pending): void {
+    const id = String(this.next++);
+    this.pending.set(id, pending);
+    for (const word of [name, ...args])
+      if (word.includes("\0")) throw new Error(`a NUL byte in a command line: ${this.file}`);
+    this.child.stdin?.write(`${id} ${[name, ...args].map(quote).join(" ")}\0`);
+  }
+
+  /** No more attempts: bash exits; the attempts it started run on (their waiters report here). */
+  close(): void {
+    this.child.stdin?.end();
+  }
+
+  private notices(chunk: string): void {
+    this.buffer += chunk;
+    for (let nl = this.buffer.indexOf("\n"); nl >= 0; nl = this.buffer.indexOf("\n")) {
+      const [kind, id, value] = this.buffer.slice(0, nl).split(" ");
+      this.buffer = this.buffer.slice(nl + 1);
+      const p = id === undefined ? undefined : this.pending.get(id);
+      const n = Number(value);
+      if (p === undefined || !Number.isInteger(n)) continue;
+      if (kind === "p") p.onPid(n);
+      else if (kind === "x") {
+        this.pending.delete(id as string);
+        p.onExit(n);
+      }
+    }
+  }
+}
