@@ -14,9 +14,9 @@ export function renderDagsterDefinitions(pipelines: readonly Pipeline[], source:
   const rest = [
     'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
     "# The pipelines as data: the runtime below turns each into a job.",
-    `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p)])))}`,
+    `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p)])), "tuple")}`,
     "# Every loaded table and transform of the project, with its lineage.",
-    `ASSETS = ${pyLiteral(assets(pipelines))}`,
+    `ASSETS = ${pyLiteral(assets(pipelines), "tuple")}`,
     DAGSTER_RUNTIME,
     SCHEDULING,
     "jobs = {pipeline_id: _job(pipeline_id) for pipeline_id in PIPELINES}",
