@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dagster } from "../../dist/backends/dagster/dagster-orchestrator.js";
+import { assetLineage } from "../../dist/compile/asset-lineage.js";
 import { planProject } from "../../dist/index.js";
 import { referenceDag } from "../airflow-parse/reference-dag.mjs";
 import { generateProject } from "../compile/generate.mjs";
@@ -24,7 +25,8 @@ writeFileSync(
   join(project, "metadata/dags/load_per_domain.sl.yml"),
   `version: 1\ndag:\n  template: "load/airflow__scheduled_table__shell.py.j2"\n  filename: "bench_{{domain}}_{{schedule}}.py"\n  options:\n    sl_env_var: '{"SL_ROOT": "/srv/bench"}'\n    pre_load_strategy: imported\n`,
 );
-const { pipelines } = await planProject(project, { vars: { SL_ROOT: "/srv/bench" }, env: {} });
+const plan = await planProject(project, { vars: { SL_ROOT: "/srv/bench" }, env: {} });
+const { pipelines } = plan;
 const loads = pipelines.filter(
   (p) => p.kind === "load" && p.schedule.kind === "cron" && p.schedule.cron === "0 2 * * *",
 );
@@ -42,7 +44,7 @@ writeFileSync(
 );
 writeFileSync(
   join(oursAll, "definitions.py"),
-  dagster.render(pipelines, { source: "bench" })[0].content,
+  dagster.render(pipelines, { source: "bench", lineage: assetLineage(plan.project) })[0].content,
 );
 const options = {
   sl_env_var: '{"SL_ROOT": "/srv/bench"}',
