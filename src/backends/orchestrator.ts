@@ -19,4 +19,6 @@ export interface Orchestrator {
 export interface RenderContext {
   /** Where the pipelines come from, for file headers. */
   readonly source: string;
+  /** What each transform reads, by dataset URI (`assetLineage`), for a project-wide asset graph. */
+  readonly lineage?: ReadonlyMap<string, readonly string[]>;
 }

@@ -1,6 +1,7 @@
 import { basename } from "node:path";
 import { Command, Option } from "commander";
 import { orchestrator, orchestratorNames } from "../backends/registry.js";
+import { assetLineage } from "../compile/asset-lineage.js";
 import { ConfigError } from "../errors.js";
 import { writeGenerated } from "../output/write-generated.js";
 import { planOrFail } from "./plan-or-fail.js";
@@ -32,9 +33,10 @@ export function generateCommand(): Command {
           `--orchestrator ${flags.orchestrator}: unknown; expected one of ${orchestratorNames().join(", ")}`,
         );
       }
-      const { pipelines } = await planOrFail(project, flags);
-      const files = target.render(selectPipelines(pipelines, flags.pipeline), {
+      const plan = await planOrFail(project, flags);
+      const files = target.render(selectPipelines(plan.pipelines, flags.pipeline), {
         source: basename(project.replace(/\/+$/, "")) || project,
+        ...(plan.project ? { lineage: assetLineage(plan.project) } : {}),
       });
       const r = writeGenerated(flags.out, target.name, files, flags.clean === true);
       process.stdout.write(

@@ -15,6 +15,12 @@ describe("Python literals", () => {
     );
     expect(() => pyLiteral(Number.NaN)).toThrow(/NaN/);
   });
+
+  it("writes arrays as tuples when asked, one element with its comma", () => {
+    expect(pyLiteral({ a: [], b: ["x"], c: [["y"], 2] }, "tuple")).toBe(
+      '{"a": (), "b": ("x",), "c": (("y",), 2)}',
+    );
+  });
 });
 
 describe("bash and Jinja protection", () => {

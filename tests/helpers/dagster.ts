@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { dagster } from "../../src/backends/dagster/dagster-orchestrator.js";
+import { assetLineage } from "../../src/compile/asset-lineage.js";
 import { planProject } from "../../src/compile/plan-project.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import { RECORDER, type Recorded } from "./airflow.js";
@@ -24,6 +25,8 @@ export class DagsterWorkspace {
   readonly venv = pythonEnv("dagster");
   private runs = 0;
   pipelines: readonly Pipeline[] = [];
+  /** The project's lineage by dataset URI, when set up from a project. */
+  lineage: ReadonlyMap<string, readonly string[]> = new Map();
 
   /** Plans the project (SL_ROOT in the scratch folder, the recorder as starlake) and writes the module. */
   async setUp(
@@ -39,7 +42,8 @@ export class DagsterWorkspace {
     if (plan.pipelines.length === 0)
       throw new Error(`no pipelines: ${JSON.stringify(plan.diagnostics)}`);
     this.pipelines = plan.pipelines;
-    const [file] = dagster.render(this.pipelines, { source: project });
+    if (plan.project) this.lineage = assetLineage(plan.project);
+    const [file] = dagster.render(this.pipelines, { source: project, lineage: this.lineage });
     writeFileSync(this.file, file?.content ?? "");
   }
 

@@ -64,6 +64,13 @@ describe.each(examples)("real Dagster 1.13 loads the %s example", (name) => {
     }
   });
 
+  it("draws the project's lineage: a transform's asset depends on every dataset its SQL reads", () => {
+    expect(dg.lineage.size).toBeGreaterThan(0);
+    for (const [uri, reads] of dg.lineage) {
+      expect(view.assets[uri]?.deps, uri).toEqual(expect.arrayContaining([...reads]));
+    }
+  });
+
   it("schedules cron pipelines in their time zone and watches the upstreams of the others", () => {
     for (const p of pipelines) {
       if (p.schedule.kind === "cron") {

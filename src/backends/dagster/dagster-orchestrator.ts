@@ -6,6 +6,9 @@ export const dagster: Orchestrator = {
   name: "dagster",
   description: "Dagster definitions (one module exposing defs)",
   render: (pipelines, context) => [
-    { path: "definitions.py", content: renderDagsterDefinitions(pipelines, context.source) },
+    {
+      path: "definitions.py",
+      content: renderDagsterDefinitions(pipelines, context.source, context.lineage),
+    },
   ],
 };

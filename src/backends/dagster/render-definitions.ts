@@ -10,13 +10,17 @@ import { DAGSTER_RUNTIME } from "./runtime.js";
  * project's assets as specs with their lineage, one job per pipeline (an op per task, wired by
  * the edges), a schedule per cron pipeline and a sensor per dataset-triggered one.
  */
-export function renderDagsterDefinitions(pipelines: readonly Pipeline[], source: string): string {
+export function renderDagsterDefinitions(
+  pipelines: readonly Pipeline[],
+  source: string,
+  lineage: ReadonlyMap<string, readonly string[]> = new Map(),
+): string {
   const rest = [
     'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
     "# The pipelines as data: the runtime below turns each into a job.",
-    `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p)])))}`,
+    `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p)])), "tuple")}`,
     "# Every loaded table and transform of the project, with its lineage.",
-    `ASSETS = ${pyLiteral(assets(pipelines))}`,
+    `ASSETS = ${pyLiteral(assets(pipelines, lineage), "tuple")}`,
     DAGSTER_RUNTIME,
     SCHEDULING,
     "jobs = {pipeline_id: _job(pipeline_id) for pipeline_id in PIPELINES}",
@@ -126,8 +130,15 @@ function word(pieces: readonly ArgPiece[]): PyValue {
   return pieces.map((p) => (typeof p === "string" ? p : code(`(${pyString(p.value)},)`)));
 }
 
-/** One asset per dataset a load or transform task produces, deps from the pipelines' datasets. */
-function assets(pipelines: readonly Pipeline[]): PyValue {
+/**
+ * One asset per dataset a load or transform task produces. A transform depends on what its SQL
+ * reads (the project's lineage, when given: whatever pipeline the transform is in), on the
+ * producers upstream of it in its pipeline and on the datasets its pipeline waits for.
+ */
+function assets(
+  pipelines: readonly Pipeline[],
+  lineage: ReadonlyMap<string, readonly string[]>,
+): PyValue {
   const byKey = new Map<
     string,
     { key: string; group: string; deps: Set<string>; description: string }
@@ -142,6 +153,7 @@ function assets(pipelines: readonly Pipeline[]): PyValue {
         description: `${t.kind === "load" ? "Loaded table" : "Transform"} ${t.domain ?? ""}.${t.table ?? t.id}`,
       };
       byKey.set(t.produces, entry);
+      if (t.kind === "transform") for (const d of lineage.get(t.produces) ?? []) entry.deps.add(d);
       // lineage inside the pipeline: the datasets of the producing upstream tasks
       for (const e of p.edges)
         if (e.to === t.id) {

@@ -136,55 +136,52 @@ def _inputs(task):
     return ["after"] if upstream else []
 
 
-def _op(task):
-    """The op definition of a task: one per shape (inputs, gate or not, pool)."""
-    shape = (tuple(_inputs(task)), task["gate"] is not None, task["pool"])
-    if shape not in _OPS:
-        inputs, gated, pool = shape
+def _op(task, inputs):
+    """The op definition of a task: one per shape (inputs, gate or not, pool, retries). Dagster
+    inspects each op's function, and hashes a node's retry policy with it: both live here."""
+    retry = (task["retries"], task["retry_delay"]) if task["retries"] else None
+    shape = (tuple(inputs), task["gate"] is not None, task["pool"], retry)
+    op = _OPS.get(shape)
+    if op is None:
+        inputs, gated, pool, retry = shape
         name = f"starlake_{len(inputs)}" + ("_any" if inputs == ("after",) else "")
         name += "_gate" if gated else ""
         if pool is not None:
-            name += "__" + "".join(c if c.isalnum() or c == "_" else "_" for c in pool)
-        while any(op.name == name for op in _OPS.values()):
+            name += "__" + pool
+        if retry is not None:
+            name += f"__retry_{retry[0]}x_{retry[1]}s"
+        name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+        while any(o.name == name for o in _OPS.values()):
             name += "_"  # two pools that read alike once sanitised ("a-b", "a_b")
-        _OPS[shape] = dg.OpDefinition(
+        op = _OPS[shape] = dg.OpDefinition(
             name=name,
             ins={i: dg.In(dg.Nothing) for i in inputs},
             outs={"done": dg.Out(dg.Nothing, is_required=not gated)},
             compute_fn=_compute,
             pool=pool,
+            retry_policy=None if retry is None else dg.RetryPolicy(max_retries=retry[0], delay=retry[1]),
         )
-    return _OPS[shape]
-
-
-_RETRIES = {}
-
-
-def _retry(task):
-    """One RetryPolicy per (retries, delay): Dagster hashes them with every node."""
-    if task["retries"] == 0:
-        return None
-    key = (task["retries"], task["retry_delay"])
-    if key not in _RETRIES:
-        _RETRIES[key] = dg.RetryPolicy(max_retries=key[0], delay=key[1])
-    return _RETRIES[key]
+    return op
 
 
 def _job(pipeline_id):
     """A pipeline as a job: a node per task, named after it, wired by the pipeline's edges."""
     pipeline = PIPELINES[pipeline_id]
+    done = {t["id"]: dg.DependencyDefinition(t["id"], "done") for t in pipeline["tasks"]}
+    ops = {}
     dependencies = {}
     for t in pipeline["tasks"]:
-        node = dg.NodeInvocation(_op(t).name, alias=t["id"], retry_policy=_retry(t))
-        upstream = [dg.DependencyDefinition(u, "done") for u in t["upstream"]]
         inputs = _inputs(t)
+        op = _op(t, inputs)
+        ops[op.name] = op
+        node = dg.NodeInvocation(op.name, alias=t["id"])
+        upstream = [done[u] for u in t["upstream"]]
         if len(inputs) > 1:
             dependencies[node] = dict(zip(inputs, upstream, strict=True))
         elif len(upstream) > 1:
             dependencies[node] = {"after": dg.MultiDependencyDefinition(upstream)}
         else:
             dependencies[node] = {"after": upstream[0]} if upstream else {}
-    ops = list({id(op): op for op in (_op(t) for t in pipeline["tasks"])}.values())
-    graph = dg.GraphDefinition(name=pipeline_id, node_defs=ops, dependencies=dependencies)
+    graph = dg.GraphDefinition(name=pipeline_id, node_defs=list(ops.values()), dependencies=dependencies)
     return graph.to_job(description=pipeline["description"], tags=pipeline["tags"])
 `;

@@ -51,8 +51,12 @@ export function pyString(text: string): string {
   return `${out}"`;
 }
 
-/** Writes a value as a Python literal on one line (the formatter wraps long lines). */
-export function pyLiteral(value: PyValue): string {
+/**
+ * Writes a value as a Python literal on one line (the formatter wraps long lines). Arrays are
+ * lists, or tuples with `sequences: "tuple"`: data that only gets read, which Python's garbage
+ * collector then stops tracking (with dicts holding nothing else).
+ */
+export function pyLiteral(value: PyValue, sequences: "list" | "tuple" = "list"): string {
   if (value === null || value === undefined) return "None";
   if (value instanceof PyCode) return value.code;
   if (typeof value === "string") return pyString(value);
@@ -61,7 +65,11 @@ export function pyLiteral(value: PyValue): string {
     if (!Number.isFinite(value)) throw new Error(`cannot write ${value} as a Python literal`);
     return String(value);
   }
-  if (Array.isArray(value)) return `[${value.map((v) => pyLiteral(v)).join(", ")}]`;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => pyLiteral(v, sequences));
+    if (sequences === "list") return `[${items.join(", ")}]`;
+    return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
+  }
   const entries = Object.entries(value as Record<string, PyValue>);
-  return `{${entries.map(([k, v]) => `${pyString(k)}: ${pyLiteral(v)}`).join(", ")}}`;
+  return `{${entries.map(([k, v]) => `${pyString(k)}: ${pyLiteral(v, sequences)}`).join(", ")}}`;
 }
