@@ -76,10 +76,11 @@ def sl_sentinel_scope(dag_run):
  * alignment.ts): the `start` check.
  */
 export const ALIGNED_HELPER = `
-def sl_aligned(upstreams, dag_run, inlet_events):
+def sl_aligned(upstreams, dag_run, inlet_events, ti):
     """Whether every upstream has data for this run's period (spec 6.2, 6.4): its newest event is
     scheduled at or after the latest tick of its own cron (else the data cron) before the run's
-    date. When not, the run's tasks are skipped: a later event triggers it again."""
+    date. When not, the run's tasks are skipped: a later event triggers it again. A period that an
+    earlier run of this DAG went on for (its XCom sl_period) is skipped too: it runs once."""
     when = _sl_when(dag_run)
     for uri, cron in upstreams.items():
         events = inlet_events[Asset(uri)]
@@ -90,6 +91,11 @@ def sl_aligned(upstreams, dag_run, inlet_events):
         tick = croniter(cron or DATA_CRON, after).get_prev(datetime.datetime)
         if datetime.datetime.strptime(stamp, TIMESTAMP) < tick:
             return False
+    period = sl_scheduled_date(dag_run)
+    done = ti.xcom_pull(task_ids=ti.task_id, key="sl_period", include_prior_dates=True)
+    if period in (done if isinstance(done, list) else [done]):
+        return False
+    ti.xcom_push(key="sl_period", value=period)
     return True
 `;
 
