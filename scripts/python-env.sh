@@ -8,6 +8,11 @@ here="$(cd "$(dirname "$0")" && pwd)"
 req="$here/python/$name-requirements.txt"
 hash="$(sha256sum "$req" | cut -c1-12)"
 dir="${XDG_CACHE_HOME:-$HOME/.cache}/starlake-orchestration/venvs/$name-$hash"
+# Test files and benchmarks ask for the same environment at once: one creates it while the others
+# wait on the lock (built in place: a venv's scripts name its path, so it cannot be moved).
+mkdir -p "$(dirname "$dir")"
+exec 9>"$dir.lock"
+command -v flock >/dev/null && flock 9
 if [ ! -f "$dir/.complete" ]; then
   rm -rf "$dir"
   python3 -m venv "$dir" >&2

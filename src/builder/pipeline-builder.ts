@@ -118,15 +118,11 @@ export class PipelineBuilder {
     ackFile?: string;
     sentinel?: string;
     sensor?: PreloadGate["sensor"];
-    ackWaitTimeout?: number;
   }): Node | undefined {
     if (p.strategy === "none") return undefined;
     const gate: PreloadGate = {
       strategy: p.strategy,
       ...(p.sensor ? { sensor: p.sensor } : {}),
-      ...(p.strategy === "ack" && p.ackWaitTimeout !== undefined
-        ? { ackWaitTimeout: p.ackWaitTimeout }
-        : {}),
       ...(p.sentinel ? { sentinel: p.sentinel } : {}),
     };
     return this.task({

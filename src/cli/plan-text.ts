@@ -60,6 +60,13 @@ export function planText(pipelines: readonly Pipeline[]): string {
       ]);
     }
     out.push(...table(rows, "  "));
+    for (const t of p.tasks) {
+      const sensor = t.gate?.sensor;
+      if (sensor)
+        out.push(
+          `  wait: ${t.id} checks every ${sensor.pokeInterval} s for up to ${sensor.timeout} s, then ${sensor.softFail ? "skips its loads" : "fails"}`,
+        );
+    }
     for (const n of p.notes ?? []) out.push(`  note: ${n}`);
     out.push("");
   }

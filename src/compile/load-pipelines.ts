@@ -7,6 +7,7 @@ import { SENTINEL_SCOPE_TOKEN } from "../starlake/preload-outcome.js";
 import type { FileGroup } from "./file-groups.js";
 import { frame } from "./frame.js";
 import { type PipelineSettings, pipelineSettings } from "./pipeline-settings.js";
+import { preloadSensor } from "./preload-sensor.js";
 import type { ScheduleRef } from "./schedule-ref.js";
 import type { TemplateKind } from "./template-kind.js";
 
@@ -104,6 +105,7 @@ function domainGroup(
   const name = suffix ? joinId(domain.name, suffix) : sanitizeId(domain.name);
   const strategy = s.options.pre_load_strategy as PreloadStrategy;
   const tableNames = tables.map((t) => t.name).sort();
+  const sensor = preloadSensor(strategy, s.options);
   return b.group(name, "domain", () => {
     const loads = b.group(joinId("load", name), "load", () => {
       for (const t of tables) {
@@ -123,16 +125,7 @@ function domainGroup(
         ackFile:
           (s.options.global_ack_file_path as string | null) ??
           `${s.datasetsRoot}/pending/${domain.name}/${domain.name}.ack`,
-        ackWaitTimeout: s.options.ack_wait_timeout as number,
-        ...(s.options.pre_load_sensor === true
-          ? {
-              sensor: {
-                pokeInterval: s.options.pre_load_poke_interval as number,
-                timeout: s.options.pre_load_timeout as number,
-                softFail: s.options.pre_load_sensor_soft_fail as boolean,
-              },
-            }
-          : {}),
+        ...(sensor ? { sensor } : {}),
         ...(typeof s.options.pre_load_not_ready_sentinel_path === "string"
           ? {
               sentinel: `${s.options.pre_load_not_ready_sentinel_path.replace(/\/+$/, "")}/${domain.name}/${SENTINEL_SCOPE_TOKEN}.notready`,

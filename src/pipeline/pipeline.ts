@@ -109,14 +109,12 @@ export type PreloadStrategy = "none" | "imported" | "pending" | "ack";
  */
 export interface PreloadGate {
   readonly strategy: Exclude<PreloadStrategy, "none">;
-  /** Poke until ready instead of deciding once. */
+  /** Poke until ready instead of deciding once (sensor mode, or the ACK strategy's wait). */
   readonly sensor?: {
     readonly pokeInterval: number;
     readonly timeout: number;
     readonly softFail: boolean;
   };
-  /** ACK strategy: how long to wait for the ack file (seconds), as retries of the preload. */
-  readonly ackWaitTimeout?: number;
   /** `--notReadySentinel` marker URI, when configured. */
   readonly sentinel?: string;
 }

@@ -58,7 +58,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
     type: nonNegative,
     default: 3600,
     scope: "core",
-    doc: "ACK strategy: seconds to keep waiting for the ack file.",
+    doc: "ACK strategy: seconds to wait for the ack file, checking every pre_load_poke_interval at most, before skipping the loads; 0 checks once. Ignored when pre_load_sensor is set.",
   },
   {
     key: "pre_load_sensor",

@@ -25,6 +25,9 @@ describe("slo", () => {
     expect(r.stdout).toMatch(
       /check_supply_ack_file\s+preload\s+pre_load_supply\s+start\s+preload --domain supply --tables deliveries --strategy ack/,
     );
+    expect(r.stdout).toContain(
+      "  wait: check_supply_ack_file checks every 300 s for up to 600 s, then skips its loads\n",
+    );
     expect(r.stdout).toMatch(/1 pipeline\(s\), 4 task\(s\)\n$/);
     const unknown = await runCli(["plan", ...bakery, "--pipeline", "bakery_load_supply_on_akc"]);
     expect(unknown.code).toBe(2);

@@ -223,9 +223,42 @@ describe("compile", () => {
     expect(check?.gate).toEqual({
       strategy: "ack",
       sensor: { pokeInterval: 60, timeout: 600, softFail: false },
-      ackWaitTimeout: 3600,
       sentinel: "/srv/p/sentinels/shop/__SL_SENTINEL_SCOPE__.notready",
     });
+  });
+
+  it.each([
+    [{}, { pokeInterval: 300, timeout: 3600, softFail: true }],
+    [{ ack_wait_timeout: "90" }, { pokeInterval: 90, timeout: 90, softFail: true }],
+    [
+      { ack_wait_timeout: "900", pre_load_poke_interval: "60" },
+      { pokeInterval: 60, timeout: 900, softFail: true },
+    ],
+    [{ ack_wait_timeout: "0" }, undefined],
+  ])("ack waits for its ack file: %j gives the check %j", async (options, sensor) => {
+    const files = baseProject({
+      "metadata/dags/load_all.sl.yml": dag(LOAD, "load_{{domain}}.py", {
+        pre_load_strategy: "ack",
+        ...options,
+      }),
+    });
+    const check = byId((await plan(files)).pipelines, "load_shop").tasks.find(
+      (t) => t.kind === "preload",
+    );
+    expect(check?.gate?.sensor).toEqual(sensor);
+  });
+
+  it("only ack waits: other strategies decide once unless sensor mode is on", async () => {
+    const files = baseProject({
+      "metadata/dags/load_all.sl.yml": dag(LOAD, "load_{{domain}}.py", {
+        pre_load_strategy: "pending",
+        ack_wait_timeout: "600",
+      }),
+    });
+    const check = byId((await plan(files)).pipelines, "load_shop").tasks.find(
+      (t) => t.kind === "preload",
+    );
+    expect(check?.gate).toEqual({ strategy: "pending" });
   });
 
   it("a schedule of none means manual, raw crons get stable names", async () => {

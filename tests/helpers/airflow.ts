@@ -35,11 +35,15 @@ export class AirflowWorkspace {
   pipelines: readonly Pipeline[] = [];
 
   /** Plans the project (SL_ROOT in the scratch folder, the recorder as starlake), writes the files, migrates the database. */
-  async setUp(project: string, env: Record<string, string> = {}): Promise<void> {
+  async setUp(
+    project: string,
+    env: Record<string, string> = {},
+    vars: Record<string, string> = {},
+  ): Promise<void> {
     mkdirSync(this.root, { recursive: true });
     mkdirSync(this.dags, { recursive: true });
     const plan = await planProject(project, {
-      vars: { SL_ROOT: this.root },
+      vars: { SL_ROOT: this.root, ...vars },
       env: { SL_STARLAKE_PATH: RECORDER, ...env },
     });
     if (plan.pipelines.length === 0)
@@ -68,7 +72,7 @@ export class AirflowWorkspace {
   runDag(
     dagId: string,
     logicalDate: string,
-    exits: Record<string, number> = {},
+    exits: Record<string, number | number[]> = {},
     extraEnv: Record<string, string> = {},
   ): AirflowRun {
     const n = ++this.runs;

@@ -26,10 +26,14 @@ export class DagsterWorkspace {
   pipelines: readonly Pipeline[] = [];
 
   /** Plans the project (SL_ROOT in the scratch folder, the recorder as starlake) and writes the module. */
-  async setUp(project: string, env: Record<string, string> = {}): Promise<void> {
+  async setUp(
+    project: string,
+    env: Record<string, string> = {},
+    vars: Record<string, string> = {},
+  ): Promise<void> {
     mkdirSync(this.root, { recursive: true });
     const plan = await planProject(project, {
-      vars: { SL_ROOT: this.root },
+      vars: { SL_ROOT: this.root, ...vars },
       env: { SL_STARLAKE_PATH: RECORDER, ...env },
     });
     if (plan.pipelines.length === 0)
@@ -105,7 +109,7 @@ export class DagsterWorkspace {
   runJob(
     job: string,
     tags: Record<string, string> = {},
-    exits: Record<string, number> = {},
+    exits: Record<string, number | number[]> = {},
   ): JobRun {
     const record = join(this.work, `record-${++this.runs}.jsonl`);
     const result = this.python<Omit<JobRun, "records">>(

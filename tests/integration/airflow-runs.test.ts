@@ -5,8 +5,13 @@ import { AirflowWorkspace, expectedArgv } from "../helpers/airflow.js";
 let af: AirflowWorkspace;
 beforeAll(async () => {
   af = new AirflowWorkspace();
-  // retry_delay from the environment applies where a dag config sets none (kitchen): 1 s, not 300 s
-  await af.setUp("examples/bakery", { retry_delay: "1" });
+  // retry_delay from the environment applies where a dag config sets none (kitchen): 1 s, not 300 s;
+  // the load on ack waits 3 s for its ack file, checking every second
+  await af.setUp(
+    "examples/bakery",
+    { retry_delay: "1", pre_load_poke_interval: "1" },
+    { supplier_ack_wait: "3" },
+  );
 }, 900_000);
 afterAll(() => af.tearDown());
 
@@ -59,36 +64,52 @@ describe("generated DAGs run in real Airflow 3.3 (dag.test)", () => {
     expect(r.records.map((x) => x.argv[0])).toEqual(["preload", "load", "load"]);
   });
 
-  it.each([
-    [
-      "pending",
-      "bakery_load_kitchen_batches",
-      "check_kitchen_pending_files",
-      "load_kitchen_batches",
-      "2024-03-05T02:00:00+00:00",
-    ],
-    [
-      "ack",
-      "bakery_load_supply_on_ack",
-      "check_supply_ack_file",
-      "load_supply_deliveries",
-      "2024-03-05T05:30:00+00:00",
-    ],
-  ])(
-    "%s: files present runs the load, nothing to load skips it",
-    (_strategy, dagId, check, load, logical) => {
-      const p = af.pipeline(dagId);
-      const ready = af.runDag(dagId, logical);
-      expect(ready.state).toBe("success");
-      expect(ready.records.map((x) => x.argv)).toEqual(
-        expectedArgv(p, [check, load], { scheduledDate: `${logical.slice(0, 19)}+0000` }),
-      );
-      const empty = af.runDag(dagId, logical, { preload: 1 });
-      expect(empty.state).toBe("success");
-      expect(empty.tasks[load]).toBe("skipped");
-      expect(empty.records).toHaveLength(1);
-    },
-  );
+  it("pending: files present runs the load, nothing to load skips it", () => {
+    const [dagId, logical] = ["bakery_load_kitchen_batches", "2024-03-05T02:00:00+00:00"];
+    const ready = af.runDag(dagId, logical);
+    expect(ready.state).toBe("success");
+    expect(ready.records.map((x) => x.argv)).toEqual(
+      expectedArgv(af.pipeline(dagId), ["check_kitchen_pending_files", "load_kitchen_batches"], {
+        scheduledDate: "2024-03-05T02:00:00+0000",
+      }),
+    );
+    const empty = af.runDag(dagId, logical, { preload: 1 });
+    expect(empty.state).toBe("success");
+    expect(empty.tasks.load_kitchen_batches).toBe("skipped");
+    expect(empty.records).toHaveLength(1);
+  });
+
+  it("ack: waits for the ack file, then loads; never there, the loads are skipped after the wait", () => {
+    const [dagId, logical] = ["bakery_load_supply_on_ack", "2024-03-05T05:30:00+00:00"];
+    const p = af.pipeline(dagId);
+    expect(p.tasks.find((t) => t.kind === "preload")?.gate?.sensor).toEqual({
+      pokeInterval: 1,
+      timeout: 3,
+      softFail: true,
+    });
+    const late = af.runDag(dagId, logical, { preload: [1, 1, 0] });
+    expect(late.state).toBe("success");
+    expect(late.records.map((x) => x.argv)).toEqual(
+      expectedArgv(
+        p,
+        [
+          "check_supply_ack_file",
+          "check_supply_ack_file",
+          "check_supply_ack_file",
+          "load_supply_deliveries",
+        ],
+        { scheduledDate: "2024-03-05T05:30:00+0000" },
+      ),
+    );
+    const never = af.runDag(dagId, logical, { preload: 1 });
+    expect(never.state).toBe("success");
+    expect(never.tasks).toMatchObject({
+      check_supply_ack_file: "skipped",
+      load_supply_deliveries: "skipped",
+    });
+    expect(never.records.length).toBeGreaterThanOrEqual(3);
+    expect(never.records.every((x) => x.argv[0] === "preload")).toBe(true);
+  });
 
   it("a cron transform gets its scheduled date and data interval", () => {
     const p = af.pipeline("bakery_sales_daily_sales");

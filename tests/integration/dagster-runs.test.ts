@@ -7,8 +7,13 @@ import { DagsterWorkspace } from "../helpers/dagster.js";
 let dg: DagsterWorkspace;
 beforeAll(async () => {
   dg = new DagsterWorkspace();
-  // retry_delay from the environment applies where a dag config sets none (kitchen): 1 s, not 300 s
-  await dg.setUp("examples/bakery", { retry_delay: "1" });
+  // retry_delay from the environment applies where a dag config sets none (kitchen): 1 s, not 300 s;
+  // the load on ack waits 3 s for its ack file, checking every second
+  await dg.setUp(
+    "examples/bakery",
+    { retry_delay: "1", pre_load_poke_interval: "1" },
+    { supplier_ack_wait: "3" },
+  );
 }, 900_000);
 afterAll(() => dg.tearDown());
 
@@ -77,32 +82,50 @@ describe("generated Dagster jobs run in process (real Dagster 1.13)", () => {
     expect(r.records.map((x) => x.argv[0])).toEqual(["preload", "load", "load"]);
   });
 
-  it.each([
-    [
-      "pending",
-      "bakery_load_kitchen_batches",
-      "check_kitchen_pending_files",
-      "load_kitchen_batches",
-      "2024-03-05T02:00:00Z",
-    ],
-    [
-      "ack",
-      "bakery_load_supply_on_ack",
-      "check_supply_ack_file",
-      "load_supply_deliveries",
-      "2024-03-05T05:30:00Z",
-    ],
-  ])("%s: files present runs the load, nothing to load skips it", (_s, job, check, load, iso) => {
-    const p = dg.pipeline(job);
+  it("pending: files present runs the load, nothing to load skips it", () => {
+    const [job, iso] = ["bakery_load_kitchen_batches", "2024-03-05T02:00:00Z"];
     const ready = dg.runJob(job, at(iso).tags);
     expect(ready.success).toBe(true);
     expect(ready.records.map((x) => x.argv)).toEqual(
-      expectedArgv(p, [check, load], at(iso).values(job)),
+      expectedArgv(
+        dg.pipeline(job),
+        ["check_kitchen_pending_files", "load_kitchen_batches"],
+        at(iso).values(job),
+      ),
     );
     const empty = dg.runJob(job, at(iso).tags, { preload: 1 });
     expect(empty.success).toBe(true);
-    expect(empty.steps[load]).toBe("STEP_SKIPPED");
+    expect(empty.steps.load_kitchen_batches).toBe("STEP_SKIPPED");
     expect(empty.records).toHaveLength(1);
+  });
+
+  it("ack: waits for the ack file, then loads; never there, the loads are skipped after the wait", () => {
+    const [job, iso] = ["bakery_load_supply_on_ack", "2024-03-05T05:30:00Z"];
+    const p = dg.pipeline(job);
+    expect(p.tasks.find((t) => t.kind === "preload")?.gate?.sensor).toEqual({
+      pokeInterval: 1,
+      timeout: 3,
+      softFail: true,
+    });
+    const late = dg.runJob(job, at(iso).tags, { preload: [1, 1, 0] });
+    expect(late.success).toBe(true);
+    expect(late.records.map((x) => x.argv)).toEqual(
+      expectedArgv(
+        p,
+        [
+          "check_supply_ack_file",
+          "check_supply_ack_file",
+          "check_supply_ack_file",
+          "load_supply_deliveries",
+        ],
+        at(iso).values(job),
+      ),
+    );
+    const never = dg.runJob(job, at(iso).tags, { preload: 1 });
+    expect(never.success).toBe(true);
+    expect(never.steps.load_supply_deliveries).toBe("STEP_SKIPPED");
+    expect(never.records.length).toBeGreaterThanOrEqual(3);
+    expect(never.records.every((x) => x.argv[0] === "preload")).toBe(true);
   });
 
   it("a dataset-triggered transform gets its scheduled date and data interval", () => {
