@@ -36,11 +36,11 @@ const examples = readdirSync("examples", { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 
-/** The IR, as Airflow should show it: each pre-load check followed by its skip step. */
+/** The IR, as Airflow should show it: each one-shot pre-load check followed by its skip step (a sensor gates by itself). */
 function expected(p: Pipeline) {
   const skip = new Map(
     p.tasks
-      .filter((t) => t.kind === "preload")
+      .filter((t) => t.kind === "preload" && !t.gate?.sensor)
       .map((t) => [t.id, `skip_or_start_loading_${(t.group ?? t.id).replace(/^pre_load_/, "")}`]),
   );
   const upstream = new Map<string, string[]>(p.tasks.map((t) => [t.id, []]));
@@ -84,7 +84,8 @@ describe.each(examples)("real Airflow 3.3 loads the %s example", (name) => {
         expect(seen.retry_delay, `${p.id}.${t.id}`).toBe(t.retryDelay ?? p.defaults.retryDelay);
         expect(seen.pool, `${p.id}.${t.id}`).toBe(t.pool ?? p.defaults.pool ?? "default_pool");
         expect(seen.trigger_rule, `${p.id}.${t.id}`).toBe(t.trigger);
-        expect(seen.type).toBe(t.command ? "BashOperator" : "EmptyOperator");
+        const type = t.gate?.sensor ? "StarlakePreloadSensor" : "BashOperator";
+        expect(seen.type, `${p.id}.${t.id}`).toBe(t.command ? type : "EmptyOperator");
       }
       // every edge is recorded on both ends (the serialised DAG keeps only downstream ids)
       for (const [id, task] of Object.entries(dag?.tasks ?? {}))
