@@ -21,6 +21,8 @@ interface AirflowView {
 interface AirflowTask {
   type: string;
   upstream: string[];
+  downstream: string[];
+  serialized_upstream: string[];
   group: string | null;
   outlets: string[];
   retries: number;
@@ -34,11 +36,11 @@ const examples = readdirSync("examples", { withFileTypes: true })
   .map((e) => e.name)
   .sort();
 
-/** The IR, as Airflow should show it: each pre-load check followed by its skip step. */
+/** The IR, as Airflow should show it: each one-shot pre-load check followed by its skip step (a sensor gates by itself). */
 function expected(p: Pipeline) {
   const skip = new Map(
     p.tasks
-      .filter((t) => t.kind === "preload")
+      .filter((t) => t.kind === "preload" && !t.gate?.sensor)
       .map((t) => [t.id, `skip_or_start_loading_${(t.group ?? t.id).replace(/^pre_load_/, "")}`]),
   );
   const upstream = new Map<string, string[]>(p.tasks.map((t) => [t.id, []]));
@@ -65,7 +67,7 @@ describe.each(examples)("real Airflow 3.3 loads the %s example", (name) => {
     expect(Object.keys(view.dags).sort()).toEqual(pipelines.map((p) => p.id).sort());
   });
 
-  it("has the IR's tasks, upstream sets, groups, outlets, retries, retry delays and pools", () => {
+  it("has the IR's tasks, upstream and downstream sets (also once serialised), groups, outlets, retries, retry delays and pools", () => {
     for (const p of pipelines) {
       const dag = view.dags[p.id];
       const { skip, upstream } = expected(p);
@@ -75,14 +77,20 @@ describe.each(examples)("real Airflow 3.3 loads the %s example", (name) => {
       for (const t of p.tasks) {
         const seen = dag?.tasks[t.id] as AirflowTask;
         expect(seen.upstream, `${p.id}.${t.id}`).toEqual([...(upstream.get(t.id) ?? [])].sort());
+        expect(seen.serialized_upstream, `${p.id}.${t.id}`).toEqual(seen.upstream);
         expect(seen.group, `${p.id}.${t.id}`).toBe(t.group ?? null);
         expect(seen.outlets, `${p.id}.${t.id}`).toEqual(t.produces ? [t.produces] : []);
         expect(seen.retries, `${p.id}.${t.id}`).toBe(t.retries ?? p.defaults.retries);
         expect(seen.retry_delay, `${p.id}.${t.id}`).toBe(t.retryDelay ?? p.defaults.retryDelay);
         expect(seen.pool, `${p.id}.${t.id}`).toBe(t.pool ?? p.defaults.pool ?? "default_pool");
         expect(seen.trigger_rule, `${p.id}.${t.id}`).toBe(t.trigger);
-        expect(seen.type).toBe(t.command ? "BashOperator" : "EmptyOperator");
+        const type = t.gate?.sensor ? "StarlakePreloadSensor" : "BashOperator";
+        expect(seen.type, `${p.id}.${t.id}`).toBe(t.command ? type : "EmptyOperator");
       }
+      // every edge is recorded on both ends (the serialised DAG keeps only downstream ids)
+      for (const [id, task] of Object.entries(dag?.tasks ?? {}))
+        for (const up of task.upstream)
+          expect(dag?.tasks[up]?.downstream, `${p.id}: ${up} >> ${id}`).toContain(id);
       for (const [check, s] of skip) {
         expect(dag?.tasks[s]).toMatchObject({
           type: "ShortCircuitOperator",

@@ -7,6 +7,7 @@ import { bashCommand, preloadVerdict, sensorCommand } from "./bash-command.js";
 import { jinjaSafe } from "./jinja-safe.js";
 import {
   ALIGNED_HELPER,
+  LINK_HELPER,
   PRELOAD_SENSOR_CLASS,
   RUNTIME_HELPERS,
   SENTINEL_SCOPE_HELPER,
@@ -38,6 +39,7 @@ export function renderAirflowDag(pipeline: Pipeline, source: string): string {
     ...(pipeline.tasks.some((t) => t.gate?.sensor) ? [PRELOAD_SENSOR_CLASS] : []),
     ...(sentinels ? [SENTINEL_SCOPE_HELPER] : []),
     ...(alignedUpstreams(pipeline) ? [ALIGNED_HELPER] : []),
+    ...(edges(pipeline).length > 0 ? [LINK_HELPER] : []),
     ...dagBlock(pipeline),
   ].join("\n");
   const body = formatPython(
@@ -222,8 +224,8 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
 }
 
 /**
- * IR edges, with each pre-load check's downstream moved behind its skip step, in as few `>>` /
- * `<<` statements as possible: Airflow re-hashes the whole DAG on each, so fewer parse faster.
+ * IR edges, with each pre-load check's downstream moved behind its skip step, as `sl_link` calls
+ * (see LINK_HELPER): one per fan-in (a task and all its upstreams) and one per fan-out.
  */
 function edges(p: Pipeline): string[] {
   // A sensor gates by itself (it succeeds, fails or is skipped); a one-shot check needs a skip step.
@@ -240,16 +242,15 @@ function edges(p: Pipeline): string[] {
       m.set(pair[key], [...(m.get(pair[key]) ?? []), pair[1 - key] as string]);
     return m;
   };
-  const list = (ids: string[]) =>
-    ids.length === 1 ? variable(ids[0] as string) : `[${ids.sort().map(variable).join(", ")}]`;
+  const list = (ids: string[]) => `[${ids.sort().map(variable).join(", ")}]`;
   const lines: string[] = [];
   const joins = [...group(all, 1)].filter(([, from]) => from.length > 1);
-  for (const [to, from] of joins) lines.push(`${variable(to)} << ${list(from)}`);
+  for (const [to, from] of joins) lines.push(`sl_link(${list(from)}, ${list([to])})`);
   const joined = new Set(joins.map(([to]) => to));
   for (const [from, to] of group(
     all.filter(([, to]) => !joined.has(to)),
     0,
   ))
-    lines.push(`${variable(from)} >> ${list(to)}`);
+    lines.push(`sl_link(${list([from])}, ${list(to)})`);
   return lines.sort();
 }

@@ -24,7 +24,17 @@ def asset_expression(schedule) -> object:
     return repr(schedule)
 
 
+def serialized_upstreams(dag) -> dict:
+    """Upstream ids per task after the round trip through the serialised form the scheduler reads
+    (rebuilt from each task's downstream ids)."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    back = DagSerialization.from_dict(DagSerialization.to_dict(dag))
+    return {t.task_id: sorted(t.upstream_task_ids) for t in back.tasks}
+
+
 def describe(dag) -> dict:
+    serialized = serialized_upstreams(dag)
     timetable = dag.timetable
     schedule: object
     if type(timetable).__name__ == "CronTriggerTimetable":
@@ -38,6 +48,8 @@ def describe(dag) -> dict:
         tasks[t.task_id] = {
             "type": type(t).__name__,
             "upstream": sorted(t.upstream_task_ids),
+            "downstream": sorted(t.downstream_task_ids),
+            "serialized_upstream": serialized[t.task_id],
             "group": t.task_group.group_id if t.task_group and t.task_group.group_id else None,
             "outlets": sorted(o.uri for o in t.outlets),
             "retries": t.retries,
