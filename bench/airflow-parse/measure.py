@@ -18,7 +18,7 @@ from pathlib import Path
 
 
 def main() -> None:
-    import airflow.providers.standard.operators.bash  # noqa: F401  (warm-up, not timed)
+    import airflow.providers.standard.operators.bash
     import airflow.sdk  # noqa: F401
     from airflow.dag_processing.dagbag import DagBag
 

@@ -57,7 +57,11 @@ def main() -> None:
             per_file_cpu.append(statistics.median(cpu[1:] if rounds > 1 else cpu))
             repo = defs.get_repository_def()
             graph = repo.asset_graph
-            keys = graph.get_all_asset_keys() if hasattr(graph, "get_all_asset_keys") else graph.all_asset_keys
+            keys = (
+                graph.get_all_asset_keys()
+                if hasattr(graph, "get_all_asset_keys")
+                else graph.all_asset_keys
+            )
             assets += len(keys)
             jobs += len([j for j in repo.get_all_jobs() if not j.name.startswith("__")])
         result[folder] = {

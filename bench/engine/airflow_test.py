@@ -27,7 +27,7 @@ def main() -> None:
     for dag_id in dag_ids:
         dag = bag.dags[dag_id]
         started = time.perf_counter()
-        run = dag.test(logical_date=datetime.datetime(2026, 3, 2, tzinfo=datetime.timezone.utc))
+        run = dag.test(logical_date=datetime.datetime(2026, 3, 2, tzinfo=datetime.UTC))
         seconds = time.perf_counter() - started
         states = {str(ti.state) for ti in run.get_task_instances()}
         if str(run.state) != "success" or states != {"success"}:

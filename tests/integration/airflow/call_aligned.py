@@ -32,12 +32,18 @@ def main() -> None:
             consumed_asset_events=[],
         )
         events = {
-            Asset(uri): [] if stamp is None else [SimpleNamespace(extra={"sl_scheduled_date": stamp})]
+            Asset(uri): []
+            if stamp is None
+            else [SimpleNamespace(extra={"sl_scheduled_date": stamp})]
             for uri, stamp in case["events"].items()
         }
         # no earlier run went on for any period here (runs once per period: run_aligned.py)
-        ti = SimpleNamespace(task_id="start", xcom_pull=lambda **_: None, xcom_push=lambda **_: None)
-        verdicts.append(module.sl_aligned(start.op_kwargs["upstreams"], run, events, ti))
+        ti = SimpleNamespace(
+            task_id="start", xcom_pull=lambda **_: None, xcom_push=lambda **_: None
+        )
+        verdicts.append(
+            module.sl_aligned(start.op_kwargs["upstreams"], run, events, ti)
+        )
     result = {
         "schedule": type(dag.timetable).__name__,
         "start": type(start).__name__,

@@ -50,12 +50,18 @@ def describe(dag) -> dict:
             "upstream": sorted(t.upstream_task_ids),
             "downstream": sorted(t.downstream_task_ids),
             "serialized_upstream": serialized[t.task_id],
-            "group": t.task_group.group_id if t.task_group and t.task_group.group_id else None,
+            "group": t.task_group.group_id
+            if t.task_group and t.task_group.group_id
+            else None,
             "outlets": sorted(o.uri for o in t.outlets),
             "retries": t.retries,
             "retry_delay": t.retry_delay.total_seconds(),
             "pool": t.pool,
-            "trigger_rule": str(t.trigger_rule.value if hasattr(t.trigger_rule, "value") else t.trigger_rule),
+            "trigger_rule": str(
+                t.trigger_rule.value
+                if hasattr(t.trigger_rule, "value")
+                else t.trigger_rule
+            ),
             "bash_command": getattr(t, "bash_command", None),
             "cwd": getattr(t, "cwd", None),
         }
@@ -76,7 +82,9 @@ def main() -> None:
     bag = DagBag(dag_folder=sys.argv[1], safe_mode=False)
     elapsed = time.perf_counter() - started
     out = {
-        "import_errors": {k: v.splitlines()[-1] if v else v for k, v in bag.import_errors.items()},
+        "import_errors": {
+            k: v.splitlines()[-1] if v else v for k, v in bag.import_errors.items()
+        },
         "seconds": elapsed,
         "dags": {dag_id: describe(dag) for dag_id, dag in sorted(bag.dags.items())},
     }

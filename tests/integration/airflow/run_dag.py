@@ -24,7 +24,11 @@ def main() -> None:
     states = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
     with open(output, "w", encoding="utf-8") as f:
         json.dump(
-            {"state": str(run.state), "tasks": states, "asset_events": asset_events(run.run_id)},
+            {
+                "state": str(run.state),
+                "tasks": states,
+                "asset_events": asset_events(run.run_id),
+            },
             f,
             indent=1,
             sort_keys=True,
@@ -37,7 +41,9 @@ def asset_events(run_id):
     from airflow.utils.session import create_session
 
     with create_session() as session:
-        rows = session.query(AssetEvent).filter(AssetEvent.source_run_id == run_id).all()
+        rows = (
+            session.query(AssetEvent).filter(AssetEvent.source_run_id == run_id).all()
+        )
         return [
             {"uri": e.asset.uri, "task": e.source_task_id, "extra": dict(e.extra or {})}
             for e in rows

@@ -19,8 +19,10 @@ def main() -> None:
     spec.loader.exec_module(module)
     run = SimpleNamespace(
         logical_date=None,
-        run_after=datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc),
-        consumed_asset_events=[SimpleNamespace(extra=e) for e in json.loads(sys.argv[2])],
+        run_after=datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC),
+        consumed_asset_events=[
+            SimpleNamespace(extra=e) for e in json.loads(sys.argv[2])
+        ],
     )
     result = {
         "scheduled": module.sl_scheduled_date(run),

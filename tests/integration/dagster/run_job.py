@@ -21,7 +21,9 @@ def main() -> None:
     spec.loader.exec_module(module)
     job = module.defs.resolve_job_def(job_name)
     with dg.DagsterInstance.ephemeral() as instance:
-        result = job.execute_in_process(instance=instance, tags=tags, raise_on_error=False)
+        result = job.execute_in_process(
+            instance=instance, tags=tags, raise_on_error=False
+        )
         steps = {}
         attempts = {}
         materialized = []
@@ -30,7 +32,12 @@ def main() -> None:
             kind = event.event_type_value
             if kind in ("STEP_START", "STEP_RESTARTED"):
                 attempts[key] = attempts.get(key, 0) + 1
-            if kind in ("STEP_SUCCESS", "STEP_FAILURE", "STEP_SKIPPED", "STEP_UP_FOR_RETRY"):
+            if kind in (
+                "STEP_SUCCESS",
+                "STEP_FAILURE",
+                "STEP_SKIPPED",
+                "STEP_UP_FOR_RETRY",
+            ):
                 steps[key] = kind
             if kind == "ASSET_MATERIALIZATION":
                 m = event.event_specific_data.materialization

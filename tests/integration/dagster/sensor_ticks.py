@@ -35,7 +35,10 @@ def main() -> None:
                 )
                 continue
             context = dg.build_multi_asset_sensor_context(
-                monitored_assets=keys, instance=instance, cursor=cursor, definitions=defs
+                monitored_assets=keys,
+                instance=instance,
+                cursor=cursor,
+                definitions=defs,
             )
             data = sensor.evaluate_tick(context)
             cursor = data.cursor

@@ -19,7 +19,12 @@ stations = dg.MultiPartitionsDefinition(
 def ingest(context: dg.OpExecutionContext) -> None:
     key = context.partition_key
     with open(os.environ["SLO_RECORD"], "a", encoding="utf-8") as out:
-        out.write(json.dumps({"job": context.job_name, "partition": str(key), "run": context.run_id}) + "\n")
+        out.write(
+            json.dumps(
+                {"job": context.job_name, "partition": str(key), "run": context.run_id}
+            )
+            + "\n"
+        )
     if str(key).endswith("|FAIL") or str(key).startswith("FAIL|"):
         raise dg.Failure(f"station FAIL cannot be ingested ({key})")
 
