@@ -3,6 +3,11 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AirflowClient } from "../../src/remote/airflow/airflow-client.js";
 import { DagsterClient } from "../../src/remote/dagster/dagster-client.js";
+import {
+  LAUNCH_BATCH,
+  LAUNCHES_IN_FLIGHT,
+  launchInBatches,
+} from "../../src/remote/dagster/dagster-targets.js";
 import type { Endpoint } from "../../src/remote/http.js";
 
 /**
@@ -145,6 +150,54 @@ describe("GraphQL result unions", () => {
     ]);
     expect(answers[0]).toBe("a");
     expect(String(answers[1])).toContain("RunConfigValidationInvalid: bad field");
+  });
+});
+
+describe("launches in concurrent batches", () => {
+  const job = { location: "l", repository: "__repository__", job: "j" };
+  const requests = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({ job, tags: { n: `${i}` } }));
+  // Answers each launch with a run id made of its tag, after `delayMs`.
+  const echo =
+    (delayMs: number): Handler =>
+    (_q, body, res) => {
+      const list = JSON.parse(body).variables.list as {
+        executionMetadata: { tags: { value: string }[] };
+      }[];
+      const results = list.map((p) => ({
+        __typename: "LaunchRunSuccess",
+        run: { runId: `run-${p.executionMetadata.tags[0]?.value}` },
+      }));
+      setTimeout(
+        () =>
+          json(200, {
+            data: {
+              launchMultipleRuns: {
+                __typename: "LaunchMultipleRunsResult",
+                launchMultipleRunsResult: results,
+              },
+            },
+          })(_q, body, res),
+        delayMs,
+      );
+    };
+
+  it("splits the launches into batches and answers in the order asked", async () => {
+    const n = LAUNCH_BATCH * 2 + 3;
+    script = [echo(30), echo(0), echo(10)];
+    const answers = await launchInBatches(new DagsterClient(endpoint()), requests(n));
+    expect(answers).toEqual(requests(n).map((_, i) => `run-${i}`));
+    const sizes = seen.map((s) => JSON.parse(s.body).variables.list.length).sort((a, b) => a - b);
+    expect(sizes).toEqual([3, LAUNCH_BATCH, LAUNCH_BATCH]);
+  });
+
+  it("a failed batch stops further batches and is thrown once the others answered", async () => {
+    script = [json(500, { error: "down" }), ...Array.from({ length: 20 }, () => echo(50))];
+    await expect(
+      launchInBatches(new DagsterClient(endpoint()), requests(LAUNCH_BATCH * 12)),
+    ).rejects.toThrow("HTTP 500");
+    // Those in flight when the first failed, and no more.
+    expect(seen).toHaveLength(LAUNCHES_IN_FLIGHT);
   });
 });
 
