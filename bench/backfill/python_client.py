@@ -9,7 +9,8 @@ import time
 from dagster_graphql import DagsterGraphQLClient
 
 port, location, job, ticket, partitions_file = sys.argv[1:6]
-partitions = json.load(open(partitions_file, encoding="utf-8"))
+with open(partitions_file, encoding="utf-8") as f:
+    partitions = json.load(f)
 
 t0 = time.perf_counter()
 client = DagsterGraphQLClient("127.0.0.1", port_number=int(port))  # fetches the schema
@@ -31,4 +32,13 @@ for daily, station in partitions:
 t1 = time.perf_counter()
 statuses = [client.get_run_status(run_id) for run_id in run_ids]
 t2 = time.perf_counter()
-print(json.dumps({"submit": t1 - t0, "sweep": t2 - t1, "runs": len(run_ids), "states": sorted({s.value for s in statuses})}))
+print(
+    json.dumps(
+        {
+            "submit": t1 - t0,
+            "sweep": t2 - t1,
+            "runs": len(run_ids),
+            "states": sorted({s.value for s in statuses}),
+        }
+    )
+)
