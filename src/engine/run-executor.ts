@@ -1,40 +1,24 @@
 import { existsSync, rmSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Pipeline, Task } from "../pipeline/pipeline.js";
 import type { RunValues } from "../starlake/command-line.js";
 import { preloadOutcome } from "../starlake/preload-outcome.js";
 import { type AttemptEnd, AttemptProcess, type Invocation } from "./attempt-process.js";
-import { Launcher, launcherUsable } from "./launcher.js";
+import { AttemptStarter } from "./attempt-starter.js";
+import type { ExecutorSettings } from "./executor-settings.js";
 import { runValues } from "./run-values.js";
-import {
-  type ShellSettings,
-  sentinelMarker,
-  shellEnvironment,
-  shellInvocation,
-} from "./shell-invocation.js";
-import type { Slots } from "./slots.js";
+import { sentinelMarker, shellEnvironment, shellInvocation } from "./shell-invocation.js";
 import type { RunState, StateStore, TaskRow } from "./state-store.js";
+import {
+  afterFailure,
+  afterNotReady,
+  NOTHING_TO_LOAD,
+  type RowChange,
+  seenState,
+} from "./task-outcome.js";
 import { type TaskState, triggerDecision } from "./trigger.js";
 
-/** The note of a pre-load check that found nothing: its downstream tasks are skipped. */
-export const NOTHING_TO_LOAD = "nothing to load";
-
-export interface ExecutorSettings extends ShellSettings {
-  /** Folder of the attempts' logs: `<logs>/<run>/<task>.<attempt>.log`. */
-  readonly logsDir: string;
-  readonly slots: Slots;
-  /** Told of every task state change (progress views). */
-  readonly onChange?: (change: TaskChange) => void;
-  /** Aborting stops the running attempts and leaves the run resumable. */
-  readonly signal?: AbortSignal;
-}
-
-export interface TaskChange {
-  readonly runId: string;
-  readonly taskId: string;
-  readonly state: TaskState;
-  readonly note?: string | null;
-}
+export type { ExecutorSettings, TaskChange } from "./executor-settings.js";
 
 interface Finished {
   readonly task: Task;
@@ -93,7 +77,7 @@ class RunContext {
   private queuedCount = 0;
   /** The environment of every command of this run (see shellEnvironment). */
   private readonly env: Readonly<Record<string, string>>;
-  private launcher: Launcher | undefined;
+  private readonly starter: AttemptStarter;
 
   constructor(
     private readonly store: StateStore,
@@ -121,6 +105,7 @@ class RunContext {
       if (to !== undefined) this.downstream.get(e.from)?.push(to);
     }
     this.env = shellEnvironment(pipeline, values, settings);
+    this.starter = new AttemptStarter(this.env);
   }
 
   async execute(): Promise<RunState | "interrupted"> {
@@ -150,7 +135,7 @@ class RunContext {
     } finally {
       this.settings.signal?.removeEventListener("abort", onAbort);
       this.settings.slots.offRelease(onAbort);
-      this.launcher?.close();
+      this.starter.close();
     }
   }
 
@@ -250,30 +235,11 @@ class RunContext {
 
   /** Starts a committed attempt: through the run's launcher, else spawned by the engine. */
   private launch({ task, attemptNo, base, invocation, timeout, pool }: Start): void {
-    const launcher = this.launcherFor(invocation, dirname(base));
-    const attempt = AttemptProcess.start(
-      base,
-      invocation,
-      timeout === undefined ? undefined : timeout * 1000,
-      launcher,
-    );
+    const { attempt, spawned } = this.starter.start(base, invocation, timeout);
     // a spawned wrapper's pid is known now; a launcher's comes with its end (and in the pid file)
-    if (launcher === undefined && attempt.pid !== undefined)
+    if (spawned && attempt.pid !== undefined)
       this.store.setAttemptPid(this.runId, task.id, attemptNo, attempt.pid);
     this.track(task, attemptNo, attempt, pool);
-  }
-
-  /** The run's launcher (started at the first attempt, again if it died), when bash is here. */
-  private launcherFor(invocation: Invocation, folder: string): Launcher | undefined {
-    if (invocation.env !== this.env || !launcherUsable(this.env)) return undefined;
-    if (this.launcher === undefined || this.launcher.exited) {
-      this.launcher?.close();
-      this.launcher = new Launcher(invocation.cwd, this.env, folder, invocation.file);
-    }
-    const l = this.launcher;
-    return l.cwd === invocation.cwd && l.folder === folder && l.file === invocation.file
-      ? l
-      : undefined;
   }
 
   private track(task: Task, attemptNo: number, attempt: AttemptProcess, pool?: string): void {
@@ -329,23 +295,7 @@ class RunContext {
       else this.succeed(task, outcome === "ready" ? null : NOTHING_TO_LOAD);
       return;
     }
-    const row = this.row(task.id);
-    const nextPoke = Date.now() + sensor.pokeInterval * 1000;
-    if (nextPoke < (row.firstStart ?? Date.now()) + sensor.timeout * 1000) {
-      this.update(task, { state: "queued", notBefore: nextPoke, note: "nothing to load yet" });
-    } else if (sensor.softFail) {
-      this.update(task, {
-        state: "skipped",
-        note: `nothing to load within ${sensor.timeout} s`,
-        finishedAt: now(),
-      });
-    } else {
-      this.update(task, {
-        state: "failed",
-        note: `nothing to load within ${sensor.timeout} s`,
-        finishedAt: now(),
-      });
-    }
+    this.update(task, afterNotReady(sensor, this.row(task.id), Date.now()));
   }
 
   private succeed(task: Task, note: string | null): void {
@@ -362,20 +312,7 @@ class RunContext {
   }
 
   private fail(task: Task, why: string): void {
-    const row = this.row(task.id);
-    const retries = task.retries ?? this.pipeline.defaults.retries;
-    const delay = task.retryDelay ?? this.pipeline.defaults.retryDelay;
-    const failures = row.failures + 1;
-    if (failures <= retries) {
-      this.update(task, {
-        state: "queued",
-        failures,
-        notBefore: Date.now() + delay * 1000,
-        note: `${why}; retry ${failures} of ${retries} in ${delay} s`,
-      });
-    } else {
-      this.update(task, { state: "failed", failures, note: why, finishedAt: now() });
-    }
+    this.update(task, afterFailure(task, this.pipeline, this.row(task.id), why, Date.now()));
   }
 
   /** Stops the running attempts; they will run again when the run is resumed. */
@@ -394,13 +331,11 @@ class RunContext {
     return "interrupted";
   }
 
-  /** A task's state as its downstream sees it: a check that found nothing counts as skipped. */
   private seenState(taskId: string): TaskState {
-    const row = this.row(taskId);
-    return row.state === "success" && row.note === NOTHING_TO_LOAD ? "skipped" : row.state;
+    return seenState(this.row(taskId));
   }
 
-  private update(task: Task, change: Partial<Omit<TaskRow, "runId" | "taskId">>): void {
+  private update(task: Task, change: RowChange): void {
     this.store.updateTask(this.runId, task.id, change);
     const before = this.row(task.id);
     const row = { ...before, ...change };
