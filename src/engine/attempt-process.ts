@@ -43,6 +43,8 @@ export class AttemptProcess {
   /** The exit code the launcher reported. */
   private reported: number | undefined;
   private wakeUp: () => void = () => {};
+  /** The launcher's id of its request (launcher path). */
+  private launchId = "";
 
   private constructor(
     readonly base: string,
@@ -78,7 +80,7 @@ export class AttemptProcess {
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     if (launcher !== undefined) {
       const attempt = new AttemptProcess(base, undefined, deadline, undefined, launcher);
-      launcher.start(base.slice(launcher.folder.length + 1), invocation.args, {
+      attempt.launchId = launcher.start(base.slice(launcher.folder.length + 1), invocation.args, {
         onPid: (pid) => {
           attempt.knownPid = pid;
         },
@@ -145,7 +147,11 @@ export class AttemptProcess {
    * (killed from outside).
    */
   async wait(pollMs = 25): Promise<AttemptEnd | "lost"> {
-    if (this.launcher !== undefined) return this.waitLaunched();
+    if (this.launcher !== undefined) {
+      const end = await this.waitLaunched();
+      this.launcher.forget(this.launchId);
+      return end;
+    }
     for (let delay = 2; ; delay = Math.min(delay * 2, pollMs)) {
       const code = this.recordedExit();
       if (code !== undefined) return { exitCode: code, timedOut: false };

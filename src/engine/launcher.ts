@@ -139,13 +139,22 @@ export class Launcher {
     return this.stderr;
   }
 
-  /** Asks for an attempt: `FILE args…` with its output in `FOLDER/<name>.log`; notices come to `pending`. */
-  start(name: string, args: readonly string[], pending: Pending): void {
+  /**
+   * Asks for an attempt: `FILE args…` with its output in `FOLDER/<name>.log`; notices come to
+   * `pending`. Returns the request's id, for `forget`.
+   */
+  start(name: string, args: readonly string[], pending: Pending): string {
     const id = String(this.next++);
     this.pending.set(id, pending);
     for (const word of [name, ...args])
       if (word.includes("\0")) throw new Error(`a NUL byte in a command line: ${this.file}`);
     this.child.stdin?.write(`${id} ${[name, ...args].map(quote).join(" ")}\0`);
+    return id;
+  }
+
+  /** Drops an attempt that ended without a notice (timed out or killed with its waiter). */
+  forget(id: string): void {
+    this.pending.delete(id);
   }
 
   /** No more attempts: bash exits; the attempts it started run on (their waiters report here). */

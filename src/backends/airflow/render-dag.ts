@@ -39,7 +39,7 @@ export function renderAirflowDag(pipeline: Pipeline, source: string): string {
     ...(pipeline.tasks.some((t) => t.gate?.sensor) ? [PRELOAD_SENSOR_CLASS] : []),
     ...(sentinels ? [SENTINEL_SCOPE_HELPER] : []),
     ...(alignedUpstreams(pipeline) ? [ALIGNED_HELPER] : []),
-    ...(edges(pipeline).length > 0 ? [LINK_HELPER] : []),
+    ...(pipeline.edges.length > 0 ? [LINK_HELPER] : []),
     ...dagBlock(pipeline),
   ].join("\n");
   const body = formatPython(
