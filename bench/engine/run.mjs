@@ -19,6 +19,7 @@ import { StateStore } from "../../dist/engine/state-store.js";
 
 const n = Number(process.argv[2] ?? 1000);
 const airflowTasks = Number(process.argv[3] ?? 200);
+const dagsterTasks = Number(process.argv[4] ?? n);
 const work = mkdtempSync(join(tmpdir(), "slo-bench-engine-"));
 const noop = execFileSync("which", ["true"], { encoding: "utf8" }).trim(); // the program, not the shell builtin
 
@@ -121,8 +122,8 @@ function dagsterExecute() {
   const folder = join(work, "dagster");
   mkdirSync(folder, { recursive: true });
   const pipelines = [
-    pipeline("dagster_deep", "deep", airflowTasks),
-    pipeline("dagster_wide", "wide", airflowTasks),
+    pipeline("dagster_deep", "deep", dagsterTasks),
+    pipeline("dagster_wide", "wide", dagsterTasks),
   ];
   const [file] = dagster.render(pipelines, { source: "bench" });
   writeFileSync(join(folder, file.path), file.content);
@@ -169,9 +170,9 @@ if (!process.argv.includes("--no-dagster")) {
     ["dagster in process, deep chain", "dagster_deep"],
     ["dagster in process, wide", "dagster_wide"],
   ]) {
-    overhead.set(label, d[key] / airflowTasks - loop);
+    overhead.set(label, d[key] / dagsterTasks - loop);
     console.log(
-      `| ${label} | ${airflowTasks} | ${d[key].toFixed(2)} s | ${ms(d[key] / airflowTasks)} | ${ms(d[key] / airflowTasks - loop)} |`,
+      `| ${label} | ${dagsterTasks} | ${d[key].toFixed(2)} s | ${ms(d[key] / dagsterTasks)} | ${ms(d[key] / dagsterTasks - loop)} |`,
     );
   }
 }

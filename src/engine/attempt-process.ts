@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { closeSync, mkdirSync, openSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { AttemptJournal, JOURNAL } from "./attempt-journal.js";
 import type { Launcher } from "./launcher.js";
 
 /** How to start a task's command. */
@@ -18,16 +19,15 @@ export interface AttemptEnd {
 }
 
 /**
- * The wrapper that makes an attempt durable when no launcher runs it (no bash here): it writes its
- * pid, runs the command, then writes the exit code next to the log, as the launcher's waiters do
- * (see launcher.ts). The engine may die at any moment (SIGKILL included); the attempt runs on in
- * its own process group and a resumed engine reads its outcome from the files instead of running
- * it again. The files are written by the shell's builtin `echo` (one small write, no extra
- * process); a reader that finds one empty treats it as not written yet, and the exit code is
- * always complete before the wrapper exits.
+ * The wrapper that makes an attempt durable when no launcher runs it (no bash here): it journals
+ * its pid, runs the command, then journals the exit code, as an attempt and its launcher do (see
+ * launcher.ts, attempt-journal.ts). The engine may die at any moment (SIGKILL included); the
+ * attempt runs on in its own process group and a resumed engine reads its outcome from the journal
+ * instead of running it again. The lines are appended by the shell's builtin `echo` (one small
+ * write, no extra process), and the exit code is written before the wrapper exits.
  */
 const WRAPPER =
-  'base=$1; shift; echo $$ > "$base.pid"; "$@"; rc=$?; echo $rc > "$base.exit"; exit $rc';
+  'j=$1 name=$2; shift 2; echo "p $name $$" >>"$j"; "$@"; rc=$?; echo "x $name $rc" >>"$j"; exit $rc';
 
 /** Log folders already made by this process (one per run: making it again costs a system call per task). */
 const made = new Set<string>();
@@ -38,24 +38,29 @@ const KILL_GRACE_MS = 2000;
 /** How often an attempt is checked for having vanished without an exit code (killed from outside). */
 const LIVENESS_MS = 1000;
 
-/** A started attempt: `base` is the path prefix of its `.log`, `.pid` and `.exit` files. */
+/** A started attempt: `base` is the path of its log without `.log`; its last part names it in the journal. */
 export class AttemptProcess {
   /** The exit code the launcher reported. */
   private reported: number | undefined;
   private wakeUp: () => void = () => {};
   /** The launcher's id of its request (launcher path). */
   private launchId = "";
+  private readonly journal: AttemptJournal;
+  private readonly name: string;
 
   private constructor(
     readonly base: string,
-    /** The process group (the waiter's pid); unknown until the launcher reports it. */
+    /** The process group (the attempt's pid); unknown until the launcher reports it. */
     private knownPid: number | undefined,
     private readonly deadline: number | undefined,
     /** Settles when our own child exits (spawn path). */
     private readonly exited?: Promise<void>,
     /** The launcher that started it (launcher path). */
     private readonly launcher?: Launcher,
-  ) {}
+  ) {
+    this.journal = AttemptJournal.of(dirname(base));
+    this.name = basename(base);
+  }
 
   get pid(): number | undefined {
     return this.knownPid;
@@ -95,7 +100,15 @@ export class AttemptProcess {
     try {
       const child = spawn(
         "/bin/sh",
-        ["-c", WRAPPER, "sh", base, invocation.file, ...invocation.args],
+        [
+          "-c",
+          WRAPPER,
+          "sh",
+          join(folder, JOURNAL),
+          basename(base),
+          invocation.file,
+          ...invocation.args,
+        ],
         {
           cwd: invocation.cwd,
           env: invocation.env,
@@ -116,18 +129,18 @@ export class AttemptProcess {
   }
 
   /**
-   * Takes over an attempt started by an earlier engine: `pid` from the database or the pid file;
+   * Takes over an attempt started by an earlier engine: `pid` from the database or the journal;
    * undefined when the attempt never started.
    */
   static adopt(base: string, pid: number | null, deadline?: number): AttemptProcess | undefined {
-    const known = pid ?? readPid(base);
+    const known = pid ?? AttemptJournal.of(dirname(base)).pid(basename(base));
     if (known === undefined) return undefined;
     return new AttemptProcess(base, known, deadline);
   }
 
-  /** The exit code the wrapper recorded, if it finished. */
+  /** The exit code the waiter or wrapper journaled, if it finished. */
   recordedExit(): number | undefined {
-    return readExit(this.base);
+    return this.journal.exit(this.name);
   }
 
   alive(): boolean {
@@ -142,7 +155,7 @@ export class AttemptProcess {
   }
 
   /**
-   * Waits for the end: the exit code (reported by the launcher, or recorded in the exit file), a
+   * Waits for the end: the exit code (reported by the launcher, or journaled), a
    * timeout (the whole group is killed), or `lost` when the group vanished without recording one
    * (killed from outside).
    */
@@ -152,6 +165,7 @@ export class AttemptProcess {
       this.launcher.forget(this.launchId);
       return end;
     }
+    let goneAt: number | undefined;
     for (let delay = 2; ; delay = Math.min(delay * 2, pollMs)) {
       const code = this.recordedExit();
       if (code !== undefined) return { exitCode: code, timedOut: false };
@@ -160,17 +174,18 @@ export class AttemptProcess {
         return { exitCode: 124, timedOut: true };
       }
       if (!this.alive()) {
-        // the wrapper may have written its exit file just before leaving
-        const late = this.recordedExit();
-        return late === undefined ? "lost" : { exitCode: late, timedOut: false };
+        // a launcher journals the exit code just after its attempt's group is gone
+        goneAt ??= Date.now();
+        if (Date.now() - goneAt >= LIVENESS_MS) return "lost";
       }
-      await this.pause(delay);
+      await this.pause(delay, goneAt !== undefined);
     }
   }
 
   /** The launcher's notice ends it; a slow check catches an attempt killed from outside. */
   private async waitLaunched(): Promise<AttemptEnd | "lost"> {
     let launcherGoneAt: number | undefined;
+    let goneAt: number | undefined;
     for (let checked = false; ; checked = true) {
       if (this.reported !== undefined) return { exitCode: this.reported, timedOut: false };
       if (this.deadline !== undefined && Date.now() >= this.deadline) {
@@ -181,15 +196,19 @@ export class AttemptProcess {
         const code = this.recordedExit();
         if (code !== undefined) return { exitCode: code, timedOut: false };
         if (this.knownPid === undefined && this.launcher?.exited) {
-          // the launcher died before reporting: the waiter's pid file says whether it started
-          this.knownPid = readPid(this.base);
+          // the launcher died before reporting: the journal says whether the attempt started
+          this.knownPid = this.journal.pid(this.name);
           launcherGoneAt ??= Date.now();
           if (this.knownPid === undefined && Date.now() - launcherGoneAt >= LIVENESS_MS)
             return "lost";
         }
         if (this.knownPid !== undefined && !this.alive()) {
-          const late = this.reported ?? this.recordedExit();
-          return late === undefined ? "lost" : { exitCode: late, timedOut: false };
+          // its launcher reports just after the group is gone, unless it died too
+          goneAt ??= Date.now();
+          if (this.launcher?.exited || Date.now() - goneAt >= LIVENESS_MS) {
+            const late = this.reported ?? this.recordedExit();
+            return late === undefined ? "lost" : { exitCode: late, timedOut: false };
+          }
         }
       }
       await this.until(LIVENESS_MS);
@@ -214,26 +233,26 @@ export class AttemptProcess {
     });
   }
 
-  /** Waits `ms` (an adopted attempt), or until our child exits or the deadline comes. */
-  private pause(ms: number): Promise<void> {
+  /** Waits `ms` (an adopted attempt, or a group gone), or until our child exits or the deadline comes. */
+  private pause(ms: number, gone: boolean): Promise<void> {
     const wait =
-      this.exited === undefined
+      this.exited === undefined || gone
         ? ms
         : Math.max(0, Math.min(60_000, (this.deadline ?? Number.POSITIVE_INFINITY) - Date.now()));
     let timer: NodeJS.Timeout | undefined;
     const elapsed = new Promise<void>((r) => {
       timer = setTimeout(r, wait);
     });
-    const done = this.exited ? Promise.race([this.exited, elapsed]) : elapsed;
+    const done = this.exited && !gone ? Promise.race([this.exited, elapsed]) : elapsed;
     return done.finally(() => clearTimeout(timer));
   }
 
   /** Stops the whole process group (grandchildren included): SIGTERM, then SIGKILL. */
   async kill(): Promise<void> {
-    // started a moment ago: the group exists once the launcher or the pid file names it
+    // started a moment ago: the group exists once the launcher or the journal names it
     const known = Date.now() + KILL_GRACE_MS;
     while (this.knownPid === undefined && Date.now() < known) {
-      this.knownPid = readPid(this.base);
+      this.knownPid = this.journal.pid(this.name);
       if (this.knownPid === undefined) await new Promise((r) => setTimeout(r, 10));
     }
     const pid = this.knownPid;
@@ -252,20 +271,5 @@ function signal(target: number, name: NodeJS.Signals): void {
     process.kill(target, name);
   } catch {
     // already gone
-  }
-}
-
-function readPid(base: string): number | undefined {
-  if (!existsSync(`${base}.pid`)) return undefined;
-  const pid = Number.parseInt(readFileSync(`${base}.pid`, "utf8"), 10);
-  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-}
-
-function readExit(base: string): number | undefined {
-  try {
-    const code = Number.parseInt(readFileSync(`${base}.exit`, "utf8"), 10);
-    return Number.isInteger(code) ? code : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,41 +1,60 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { accessSync, constants, mkdirSync } from "node:fs";
 import { delimiter, join } from "node:path";
+import { JOURNAL } from "./attempt-journal.js";
 
 /**
- * The launcher: one long-lived `bash` per run that starts the run's attempts, so the engine never
- * forks its own (large) process per task. For each attempt it forks a small waiter, a job of its
- * own (job control gives it a new process group), which writes its pid, runs the command in that
- * group with its output appended to the log, then writes the exit code. The waiter, not the
- * launcher, owns the outcome: killing the launcher (or the engine with it) loses nothing, the
- * waiters run on and a resumed engine reads their files. Requests arrive on stdin as
- * NUL-terminated shell words (`ID NAME ARG…`: the attempt's files are `FOLDER/NAME.*`, the command
- * `FILE ARG…`; bash reads a pipe a byte at a time, so they are kept short); notices go back on
- * stdout: `p ID PID` (started), `x ID CODE` (ended).
+ * A launcher: a long-lived `bash` that starts a run's attempts one at a time, so the engine never
+ * forks its own (large) process per task; a run keeps as many as it runs attempts at once
+ * (attempt-starter.ts). Each attempt is a single fork, a job of its own (job control gives it a
+ * new process group): it journals its pid (attempt-journal.ts), then execs the command with its
+ * output appended to its log. The launcher waits for it and journals its exit code. The launcher
+ * is in a session of its own and outlives the engine: after the engine dies (SIGKILL included) it
+ * still journals the exit code of the attempt it runs, which a resumed engine reads. What is lost
+ * is that exit code when the launcher itself is killed while its attempt runs: the attempt is then
+ * `lost` (its task fails, or is retried). Requests arrive on stdin as NUL-terminated shell words
+ * (`ID NAME ARG…`: the attempt's log is `FOLDER/NAME.log`, the command `FILE ARG…`; bash reads a
+ * pipe a byte at a time, so they are kept short); notices go back on stdout: `p ID PID` (started),
+ * `x ID CODE` (ended).
  */
 const SCRIPT = `
 set -m -f
 folder=$1 file=$2
 shift 2
 restore=("$@")
-if [ "\${BASH_VERSINFO[0]}" -ge 4 ]; then mypid() { echo "$BASHPID"; }; else mypid() { sh -c 'echo $PPID'; }; fi
-start() {
-  {
-    exec </dev/null
-    id=$1 base=$folder/$2
-    shift 2
-    mypid >"$base.pid"
-    [ \${#restore[@]} -eq 0 ] || export "\${restore[@]}"
-    "$file" "$@" >>"$base.log" 2>&1
+exec 3>>"$folder/${JOURNAL}"
+# the engine gone, a notice fails instead of killing bash: the exit code still goes to the journal
+# (ignored, not trapped: a trapped signal would cut "wait" short; the attempts get it back)
+trap '' PIPE
+if [ "\${BASH_VERSINFO[0]}" -ge 4 ]; then started() { echo "p $1 $BASHPID"; }; else started() { echo "p $1 $(sh -c 'echo $PPID')"; }; fi
+# with job control "wait" also returns, at once and again, while the job is stopped: its process is
+# still there then, and is looked at again a second later ("wait -f" would do, but loops in bash 5.2
+# on a job that ended before it)
+waitend() {
+  while :; do
+    wait "$1"
     rc=$?
-    echo "$rc" >"$base.exit"
-    echo "x $id $rc"
-  } &
-  disown $!
-  echo "p $1 $!"
+    kill -0 "$1" 2>/dev/null || return 0
+    sleep 1
+  done
 }
-# a request read after the engine died is not started: the resumed engine decides again
-while IFS= read -r -d '' request; do kill -0 "$PPID" 2>/dev/null || exit 0; eval "start $request"; done
+while IFS= read -r -d '' request; do
+  # a request read after the engine died is not started: the resumed engine decides again
+  kill -0 "$PPID" 2>/dev/null || exit 0
+  eval "set -- $request"
+  id=$1 name=$2
+  shift 2
+  {
+    trap - PIPE
+    started "$name" >&3
+    [ \${#restore[@]} -eq 0 ] || export "\${restore[@]}"
+    exec "$file" "$@" </dev/null >>"$folder/$name.log" 2>&1 3>&-
+  } &
+  echo "p $id $!"
+  waitend $!
+  echo "x $name $rc" >&3
+  echo "x $id $rc"
+done
 `;
 
 /** Variables bash would act on at startup or in `read`: kept out of its own environment, given back to the commands. */
@@ -77,6 +96,8 @@ export class Launcher {
   private readonly child: ChildProcess;
   private readonly pending = new Map<string, Pending>();
   private next = 0;
+  /** Requests sent whose end bash has not reported (0 or 1: bash runs one at a time). */
+  private outstanding = 0;
   private buffer = "";
   private stderr = "";
   /** Set once the bash process is gone (killed, or closed by us). */
@@ -101,6 +122,7 @@ export class Launcher {
       }
     if (bashPath === undefined) bashPath = findBash() ?? null;
     if (bashPath === null) throw new Error("bash not found");
+    mkdirSync(folder, { recursive: true }); // where bash opens the journal first
     this.child = spawn(
       bashPath,
       ["--norc", "--noprofile", "-c", SCRIPT, "launcher", folder, file, ...restore],
@@ -139,25 +161,33 @@ export class Launcher {
     return this.stderr;
   }
 
+  /** Whether it runs an attempt (or is about to): a request now would wait for that one's end. */
+  get busy(): boolean {
+    return this.outstanding > 0;
+  }
+
   /**
    * Asks for an attempt: `FILE args…` with its output in `FOLDER/<name>.log`; notices come to
    * `pending`. Returns the request's id, for `forget`.
    */
   start(name: string, args: readonly string[], pending: Pending): string {
-    const id = String(this.next++);
-    this.pending.set(id, pending);
     for (const word of [name, ...args])
       if (word.includes("\0")) throw new Error(`a NUL byte in a command line: ${this.file}`);
+    // the journal's lines are split on spaces
+    if (/\s/.test(name)) throw new Error(`white space in an attempt's name: ${name}`);
+    const id = String(this.next++);
+    this.pending.set(id, pending);
+    this.outstanding++;
     this.child.stdin?.write(`${id} ${[name, ...args].map(quote).join(" ")}\0`);
     return id;
   }
 
-  /** Drops an attempt that ended without a notice (timed out or killed with its waiter). */
+  /** Drops an attempt that ended without its notice (timed out, or its launcher died). */
   forget(id: string): void {
     this.pending.delete(id);
   }
 
-  /** No more attempts: bash exits; the attempts it started run on (their waiters report here). */
+  /** No more attempts: bash exits once the attempt it runs has ended and been journaled. */
   close(): void {
     this.child.stdin?.end();
   }
@@ -165,14 +195,15 @@ export class Launcher {
   private notices(chunk: string): void {
     this.buffer += chunk;
     for (let nl = this.buffer.indexOf("\n"); nl >= 0; nl = this.buffer.indexOf("\n")) {
-      const [kind, id, value] = this.buffer.slice(0, nl).split(" ");
+      const [kind, id = "", value] = this.buffer.slice(0, nl).split(" ");
       this.buffer = this.buffer.slice(nl + 1);
-      const p = id === undefined ? undefined : this.pending.get(id);
+      if (kind === "x") this.outstanding--;
+      const p = this.pending.get(id);
       const n = Number(value);
       if (p === undefined || !Number.isInteger(n)) continue;
       if (kind === "p") p.onPid(n);
       else if (kind === "x") {
-        this.pending.delete(id as string);
+        this.pending.delete(id);
         p.onExit(n);
       }
     }

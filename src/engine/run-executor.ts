@@ -236,7 +236,7 @@ class RunContext {
   /** Starts a committed attempt: through the run's launcher, else spawned by the engine. */
   private launch({ task, attemptNo, base, invocation, timeout, pool }: Start): void {
     const { attempt, spawned } = this.starter.start(base, invocation, timeout);
-    // a spawned wrapper's pid is known now; a launcher's comes with its end (and in the pid file)
+    // a spawned wrapper's pid is known now; a launcher's comes with its end (and in the journal)
     if (spawned && attempt.pid !== undefined)
       this.store.setAttemptPid(this.runId, task.id, attemptNo, attempt.pid);
     this.track(task, attemptNo, attempt, pool);

@@ -57,17 +57,23 @@ describe("embedded engine: crashes", () => {
     await crashes(moments(20261122, 24, 1400), false);
   });
 
-  it("SIGKILLed with its launcher at 16 moments: the attempts' waiters still record every outcome", async () => {
+  it("SIGKILLed with its launchers at 16 moments: an attempt whose launcher died is lost and retried, never one that succeeded", async () => {
     await crashes(moments(20261201, 16, 1400), true);
   });
 });
 
-/** Kills the engine (and its launcher) at each pair of moments, resumes, and checks the run. */
+/**
+ * Kills the engine (and its launchers) at each pair of moments, resumes, and checks the run. With
+ * its launchers killed, the exit code of an attempt that was running is lost: the task is retried
+ * (two retries, for the two kills), but a task is never started again once one of its attempts
+ * succeeded.
+ */
 async function crashes(kills: number[], withLauncher: boolean): Promise<void> {
   ws = new EngineWorkspace();
   const pipeline = testPipeline({
     root: ws.dir,
     tasks: TASKS.map((id) => ({ id, produces: `ds_${id}` })),
+    defaults: withLauncher ? { retries: 2 } : {},
     // a fan-out, a join and a chain
     edges: [
       ["a", "b"],
@@ -106,7 +112,20 @@ async function crashes(kills: number[], withLauncher: boolean): Promise<void> {
     await exited(last);
     expect(ws.store.run(runId)?.state, runId).toBe("success");
     const starts = ws.events(record).filter((e) => e.ev === "start");
-    expect(starts.map((e) => e.key).sort(), runId).toEqual(TASKS);
+    if (!withLauncher) expect(starts.map((e) => e.key).sort(), runId).toEqual(TASKS);
+    else
+      for (const task of TASKS) {
+        const attempts = ws.store.attempts(runId, task);
+        // every attempt but the last was lost; the last succeeded; no attempt started twice
+        expect(
+          attempts.slice(0, -1).map((a) => a.state),
+          `${runId} ${task}`,
+        ).toEqual(attempts.slice(0, -1).map(() => "lost"));
+        expect(attempts.at(-1)?.exitCode, `${runId} ${task}`).toBe(0);
+        const started = starts.filter((e) => e.key === task).length;
+        expect(started, `${runId} ${task}`).toBeGreaterThanOrEqual(1);
+        expect(started, `${runId} ${task}`).toBeLessThanOrEqual(attempts.length);
+      }
     const events = ws.store.datasetEvents().filter((e) => e.runId === runId);
     expect(events.map((e) => e.uri).sort(), runId).toEqual(TASKS.map((t) => `ds_${t}`));
   }

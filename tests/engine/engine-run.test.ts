@@ -107,6 +107,26 @@ describe.each(["launcher", "spawn"])("embedded engine: a run (%s)", (mode) => {
       expect((starts[i] as number) - (starts[i - 1] as number)).toBeGreaterThanOrEqual(0.95);
   });
 
+  it("a task stopped and continued from outside ends with its own exit code, not as stopped", async () => {
+    ws = new EngineWorkspace();
+    const p = testPipeline({ root: ws.dir, tasks: [{ id: "a" }] });
+    let stopped = false;
+    const stopper = setInterval(() => {
+      const start = ws.events().find((e) => e.ev === "start");
+      if (stopped || start === undefined) return;
+      stopped = true;
+      process.kill(start.pid, "SIGSTOP");
+      setTimeout(() => process.kill(start.pid, "SIGCONT"), 1200);
+    }, 20);
+    const { states } = await ws.run([p], { plan: { a: { sleep: 0.3, exit: 3 } } });
+    clearInterval(stopper);
+    expect(stopped).toBe(true);
+    const [start, end] = ["start", "end"].map((ev) => ws.events().find((e) => e.ev === ev));
+    expect((end?.t ?? 0) - (start?.t ?? 0)).toBeGreaterThan(1.2);
+    const attempts = ws.store.attempts(states[0]?.runId ?? "");
+    expect(attempts.map((a) => [a.state, a.exitCode])).toEqual([["done", 3]]);
+  });
+
   it("a timeout kills the whole process group, grandchildren included", async () => {
     ws = new EngineWorkspace();
     const pids = join(ws.dir, "pids");
@@ -134,7 +154,7 @@ describe.each(["launcher", "spawn"])("embedded engine: a run (%s)", (mode) => {
 
   // only the launcher has a launcher to kill: the test is not registered for the spawn variant
   if (mode === "launcher")
-    it("a launcher killed mid-run: its running attempt still reports, the next ones get a new one", async () => {
+    it("a launcher killed mid-run: its attempt is lost once its process ends, then retried; the next ones get a new launcher", async () => {
       ws = new EngineWorkspace();
       const tasks = [{ id: "a" }, { id: "b" }, { id: "c" }];
       const p = testPipeline({
@@ -144,6 +164,7 @@ describe.each(["launcher", "spawn"])("embedded engine: a run (%s)", (mode) => {
           ["a", "b"],
           ["b", "c"],
         ],
+        defaults: { retries: 1 },
       });
       let killed: number | undefined;
       const killer = setInterval(() => {
@@ -160,9 +181,26 @@ describe.each(["launcher", "spawn"])("embedded engine: a run (%s)", (mode) => {
       clearInterval(killer);
       expect(killed).toBeGreaterThan(0);
       expect(states[0]?.state).toBe("success");
-      const starts = ws.events().filter((e) => e.ev === "start");
-      expect(starts.map((e) => e.key)).toEqual(["a", "b", "c"]);
-      expect(ws.store.attempts(states[0]?.runId ?? "").map((a) => a.exitCode)).toEqual([0, 0, 0]);
+      const events = ws.events();
+      expect(events.filter((e) => e.ev === "start").map((e) => e.key)).toEqual([
+        "a",
+        "a",
+        "b",
+        "c",
+      ]);
+      // the retry started after the first process had ended: never two at once
+      const [firstEnd, secondStart] = [
+        events.find((e) => e.ev === "end" && e.key === "a"),
+        events.filter((e) => e.ev === "start" && e.key === "a")[1],
+      ];
+      expect(secondStart?.t).toBeGreaterThan(firstEnd?.t ?? Number.POSITIVE_INFINITY);
+      const attempts = ws.store.attempts(states[0]?.runId ?? "");
+      expect(attempts.map((a) => [a.taskId, a.attempt, a.state, a.exitCode])).toEqual([
+        ["a", 1, "lost", null],
+        ["a", 2, "done", 0],
+        ["b", 1, "done", 0],
+        ["c", 1, "done", 0],
+      ]);
     });
 
   it("holds the pool's slots and the global cap", async () => {
