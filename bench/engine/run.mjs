@@ -5,8 +5,10 @@
 // The same pipelines also run as generated Airflow DAG files under `airflow dags test` (dag.test(),
 // real Airflow 3.3, SQLite), timed in the same run.
 // Airflow runs a smaller size (AIRFLOW_TASKS, default 200): dag.test() of a 1,000-task chain did
-// not finish in 5 minutes here, and its cost per task grows with the size.
-// Usage: npm run build && node bench/engine/run.mjs [TASKS] [AIRFLOW_TASKS]
+// not finish in 5 minutes here, and its cost per task grows with the size. Dagster runs TASKS
+// (DAGSTER_TASKS, default TASKS). The engine gets the environment of this process, as `slo run`
+// gives it, and the shell loop runs in it too (a locale in it makes `true` itself slower).
+// Usage: npm run build && node bench/engine/run.mjs [TASKS] [AIRFLOW_TASKS] [DAGSTER_TASKS]
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -63,7 +65,7 @@ async function engine(shape, concurrency) {
     store,
     { pipelines: [pipeline(`${shape}_${concurrency}`, shape)] },
     {
-      baseEnv: { PATH: process.env.PATH },
+      baseEnv: process.env, // as `slo run` gives it, and as the shell loop runs
       logsDir: join(work, "logs"),
       slots: new Slots(concurrency),
     },
