@@ -7,8 +7,7 @@ import { join } from "node:path";
  * attempt's file name, `TASK.N`): the attempt itself and its launcher (launcher.ts), or the
  * spawned wrapper (attempt-process.ts). One small append to a file that exists, where a pid file
  * and an exit file per attempt cost two file creations (up to hundreds of microseconds each on
- * some file systems). A resumed engine reads it to
- * learn what ran while it was away. Lines are shorter than PIPE_BUF and appended with O_APPEND,
+ * some file systems). A resumed engine reads it to learn what ran while it was away. Lines are shorter than PIPE_BUF and appended with O_APPEND,
  * so writers never interleave within a line; a line without its newline is not read yet.
  */
 export const JOURNAL = "attempts.journal";
@@ -18,22 +17,14 @@ interface Entry {
   exit?: number;
 }
 
-const journals = new Map<string, AttemptJournal>();
-
+/** A reader of one run folder's journal (a run has one, see AttemptStarter). */
 export class AttemptJournal {
+  readonly path: string;
   private readonly entries = new Map<string, Entry>();
   private offset = 0;
 
-  private constructor(readonly path: string) {}
-
-  /** The journal of the run folder `folder` (one reader per folder in this process). */
-  static of(folder: string): AttemptJournal {
-    let journal = journals.get(folder);
-    if (journal === undefined) {
-      journal = new AttemptJournal(join(folder, JOURNAL));
-      journals.set(folder, journal);
-    }
-    return journal;
+  constructor(readonly folder: string) {
+    this.path = join(folder, JOURNAL);
   }
 
   /** The pid recorded for attempt `name`, reading what was appended since the last look. */

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
-import { closeSync, mkdirSync, openSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { AttemptJournal, JOURNAL } from "./attempt-journal.js";
+import { closeSync, openSync } from "node:fs";
+import { basename } from "node:path";
+import type { AttemptJournal } from "./attempt-journal.js";
 import type { Launcher } from "./launcher.js";
 
 /** How to start a task's command. */
@@ -29,9 +29,6 @@ export interface AttemptEnd {
 const WRAPPER =
   'j=$1 name=$2; shift 2; echo "p $name $$" >>"$j"; "$@"; rc=$?; echo "x $name $rc" >>"$j"; exit $rc';
 
-/** Log folders already made by this process (one per run: making it again costs a system call per task). */
-const made = new Set<string>();
-
 /** Seconds between SIGTERM and SIGKILL when a timeout stops a process group. */
 const KILL_GRACE_MS = 2000;
 
@@ -45,11 +42,12 @@ export class AttemptProcess {
   private wakeUp: () => void = () => {};
   /** The launcher's id of its request (launcher path). */
   private launchId = "";
-  private readonly journal: AttemptJournal;
   private readonly name: string;
 
   private constructor(
     readonly base: string,
+    /** The journal of the run's folder, where `base` is. */
+    private readonly journal: AttemptJournal,
     /** The process group (the attempt's pid); unknown until the launcher reports it. */
     private knownPid: number | undefined,
     private readonly deadline: number | undefined,
@@ -58,7 +56,6 @@ export class AttemptProcess {
     /** The launcher that started it (launcher path). */
     private readonly launcher?: Launcher,
   ) {
-    this.journal = AttemptJournal.of(dirname(base));
     this.name = basename(base);
   }
 
@@ -67,24 +64,20 @@ export class AttemptProcess {
   }
 
   /**
-   * Starts the command in a new process group, its output appended to `<base>.log`: through the
-   * run's launcher when there is one (for this folder and executable), else with a wrapper
-   * spawned by the engine.
+   * Starts the command in a new process group, its output appended to `<base>.log` (in the
+   * journal's folder, which exists): through the run's launcher when there is one (for this
+   * folder and executable), else with a wrapper spawned by the engine.
    */
   static start(
     base: string,
+    journal: AttemptJournal,
     invocation: Invocation,
     timeoutMs?: number,
     launcher?: Launcher,
   ): AttemptProcess {
-    const folder = dirname(base);
-    if (!made.has(folder)) {
-      mkdirSync(folder, { recursive: true });
-      made.add(folder);
-    }
     const deadline = timeoutMs === undefined ? undefined : Date.now() + timeoutMs;
     if (launcher !== undefined) {
-      const attempt = new AttemptProcess(base, undefined, deadline, undefined, launcher);
+      const attempt = new AttemptProcess(base, journal, undefined, deadline, undefined, launcher);
       attempt.launchId = launcher.start(base.slice(launcher.folder.length + 1), invocation.args, {
         onPid: (pid) => {
           attempt.knownPid = pid;
@@ -100,15 +93,7 @@ export class AttemptProcess {
     try {
       const child = spawn(
         "/bin/sh",
-        [
-          "-c",
-          WRAPPER,
-          "sh",
-          join(folder, JOURNAL),
-          basename(base),
-          invocation.file,
-          ...invocation.args,
-        ],
+        ["-c", WRAPPER, "sh", journal.path, basename(base), invocation.file, ...invocation.args],
         {
           cwd: invocation.cwd,
           env: invocation.env,
@@ -122,7 +107,7 @@ export class AttemptProcess {
         child.on("exit", () => resolve());
         child.on("error", () => resolve());
       });
-      return new AttemptProcess(base, child.pid, deadline, exited);
+      return new AttemptProcess(base, journal, child.pid, deadline, exited);
     } finally {
       closeSync(log);
     }
@@ -132,13 +117,18 @@ export class AttemptProcess {
    * Takes over an attempt started by an earlier engine: `pid` from the database or the journal;
    * undefined when the attempt never started.
    */
-  static adopt(base: string, pid: number | null, deadline?: number): AttemptProcess | undefined {
-    const known = pid ?? AttemptJournal.of(dirname(base)).pid(basename(base));
+  static adopt(
+    base: string,
+    journal: AttemptJournal,
+    pid: number | null,
+    deadline?: number,
+  ): AttemptProcess | undefined {
+    const known = pid ?? journal.pid(basename(base));
     if (known === undefined) return undefined;
-    return new AttemptProcess(base, known, deadline);
+    return new AttemptProcess(base, journal, known, deadline);
   }
 
-  /** The exit code the waiter or wrapper journaled, if it finished. */
+  /** The exit code journaled (by the launcher or the wrapper), if it finished. */
   recordedExit(): number | undefined {
     return this.journal.exit(this.name);
   }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { accessSync, constants, mkdirSync } from "node:fs";
+import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { JOURNAL } from "./attempt-journal.js";
 
@@ -105,7 +105,7 @@ export class Launcher {
 
   /**
    * Starts bash in `cwd` with exactly `env` (see SHELL_SENSITIVE), in a session of its own, for
-   * attempts of `file` whose files are in `folder`.
+   * attempts of `file` whose files are in `folder` (which exists).
    */
   constructor(
     readonly cwd: string,
@@ -122,7 +122,6 @@ export class Launcher {
       }
     if (bashPath === undefined) bashPath = findBash() ?? null;
     if (bashPath === null) throw new Error("bash not found");
-    mkdirSync(folder, { recursive: true }); // where bash opens the journal first
     this.child = spawn(
       bashPath,
       ["--norc", "--noprofile", "-c", SCRIPT, "launcher", folder, file, ...restore],

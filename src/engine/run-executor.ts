@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Pipeline, Task } from "../pipeline/pipeline.js";
 import type { RunValues } from "../starlake/command-line.js";
 import { preloadOutcome } from "../starlake/preload-outcome.js";
-import { type AttemptEnd, AttemptProcess, type Invocation } from "./attempt-process.js";
+import type { AttemptEnd, AttemptProcess, Invocation } from "./attempt-process.js";
 import { AttemptStarter } from "./attempt-starter.js";
 import type { ExecutorSettings } from "./executor-settings.js";
 import { runValues } from "./run-values.js";
@@ -105,7 +105,7 @@ class RunContext {
       if (to !== undefined) this.downstream.get(e.from)?.push(to);
     }
     this.env = shellEnvironment(pipeline, values, settings);
-    this.starter = new AttemptStarter(this.env);
+    this.starter = new AttemptStarter(this.env, join(settings.logsDir, runId));
   }
 
   async execute(): Promise<RunState | "interrupted"> {
@@ -148,11 +148,11 @@ class RunContext {
         this.update(task, { state: "queued" });
         continue;
       }
-      let attempt = AttemptProcess.adopt(last.base, last.pid, this.deadline(task, last.startedAt));
+      let attempt = this.starter.adopt(last.base, last.pid, this.deadline(task, last.startedAt));
       if (attempt === undefined) {
         // started just before the crash? give the wrapper a moment to write its pid
         await new Promise((r) => setTimeout(r, 1000));
-        attempt = AttemptProcess.adopt(last.base, last.pid, this.deadline(task, last.startedAt));
+        attempt = this.starter.adopt(last.base, last.pid, this.deadline(task, last.startedAt));
       }
       if (attempt === undefined) {
         this.store.transaction(() => {
@@ -218,7 +218,7 @@ class RunContext {
         );
         if (invocation === undefined) throw new Error(`task ${task.id} has no command`);
         const attemptNo = row.attempts + 1;
-        const base = join(this.settings.logsDir, this.runId, `${task.id}.${attemptNo}`);
+        const base = join(this.starter.folder, `${task.id}.${attemptNo}`);
         const timeout = task.timeout ?? this.pipeline.defaults.timeout;
         this.store.startAttempt(this.runId, task.id, attemptNo, base);
         this.update(task, {
