@@ -99,7 +99,6 @@ export class Launcher {
   /** Requests sent whose end bash has not reported (0 or 1: bash runs one at a time). */
   private outstanding = 0;
   private buffer = "";
-  private stderr = "";
   /** Set once the bash process is gone (killed, or closed by us). */
   exited = false;
 
@@ -130,34 +129,22 @@ export class Launcher {
         env: own,
         // its own session: a signal to the engine's process group or terminal does not reach it
         detached: true,
-        stdio: ["pipe", "pipe", "pipe"],
+        // what bash itself might say (a notice to a dead engine) is of no use to anyone
+        stdio: ["pipe", "pipe", "ignore"],
       },
     );
     this.child.unref();
-    for (const s of [this.child.stdin, this.child.stdout, this.child.stderr])
+    for (const s of [this.child.stdin, this.child.stdout])
       (s as unknown as { unref?: () => void } | null)?.unref?.();
     this.child.stdin?.on("error", () => {}); // a dead launcher: its exit is handled below
     this.child.stdout?.setEncoding("utf8");
     this.child.stdout?.on("data", (chunk: string) => this.notices(chunk));
-    this.child.stderr?.setEncoding("utf8");
-    this.child.stderr?.on("data", (chunk: string) => {
-      this.stderr = (this.stderr + chunk).slice(-2000);
-    });
     this.child.on("exit", () => {
       this.exited = true;
     });
     this.child.on("error", () => {
       this.exited = true;
     });
-  }
-
-  get pid(): number | undefined {
-    return this.child.pid;
-  }
-
-  /** What bash said on stderr lately (for a launcher that died). */
-  get lastErrors(): string {
-    return this.stderr;
   }
 
   /** Whether it runs an attempt (or is about to): a request now would wait for that one's end. */
