@@ -77,10 +77,12 @@ describe("slo", () => {
     expect(existsSync("dist/cli/bin.js"), "run `npm run build` first (npm test does)").toBe(true);
     const ok = execFileSync(process.execPath, ["dist/cli/bin.js", "validate", "examples/minimal"], {
       encoding: "utf8",
+      timeout: 60_000,
     });
     expect(ok).toMatch(/^ok: 3 pipeline\(s\)/);
     const bad = spawnSync(process.execPath, ["dist/cli/bin.js", "plan", "no/such/folder"], {
       encoding: "utf8",
+      timeout: 60_000,
     });
     expect(bad.status).toBe(2);
     expect(bad.stderr.trim().split("\n")).toHaveLength(1);

@@ -122,7 +122,10 @@ export class AirflowWorkspace {
   }
 
   ruff(args: readonly string[]): void {
-    execFileSync(join(this.venv, "bin/ruff"), [...args, this.dags], { stdio: "pipe" });
+    execFileSync(join(this.venv, "bin/ruff"), [...args, this.dags], {
+      stdio: "pipe",
+      timeout: 60_000,
+    });
   }
 
   private env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -78,7 +78,13 @@ export class DagsterWorkspace {
       const output = execFileSync(
         join(this.venv, "bin/dagster"),
         ["definitions", "validate", "-f", this.file],
-        { cwd: this.work, env: this.env(), encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+        {
+          cwd: this.work,
+          env: this.env(),
+          encoding: "utf8",
+          stdio: ["ignore", "pipe", "pipe"],
+          timeout: 300_000,
+        },
       );
       return { code: 0, output };
     } catch (e) {
@@ -133,7 +139,10 @@ export class DagsterWorkspace {
 
   /** Real Ruff on the generated module; throws on any finding. */
   ruff(args: readonly string[]): void {
-    execFileSync(join(this.venv, "bin/ruff"), [...args, this.file], { stdio: "pipe" });
+    execFileSync(join(this.venv, "bin/ruff"), [...args, this.file], {
+      stdio: "pipe",
+      timeout: 60_000,
+    });
   }
 
   python<T>(script: string, args: string[], env: Record<string, string> = {}): T {
@@ -143,6 +152,7 @@ export class DagsterWorkspace {
       encoding: "utf8",
       maxBuffer: 1 << 26,
       stdio: ["ignore", "pipe", "pipe"],
+      timeout: 300_000,
     });
     const line = out.split("\n").find((l) => l.startsWith("SLO_RESULT "));
     if (line === undefined) throw new Error(`no result from ${script}: ${out.slice(-2000)}`);

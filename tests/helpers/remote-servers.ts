@@ -25,7 +25,13 @@ export function freePort(): Promise<number> {
 
 function startGroup(command: string, args: string[], env: NodeJS.ProcessEnv, log: string) {
   const fd = openSync(log, "a");
-  const child = spawn(command, args, { env, detached: true, stdio: ["ignore", fd, fd] });
+  // The timeout is a safety net for a run that dies before stopGroup: no server outlives the suite.
+  const child = spawn(command, args, {
+    env,
+    detached: true,
+    stdio: ["ignore", fd, fd],
+    timeout: 3_600_000,
+  });
   closeSync(fd);
   return child;
 }
@@ -170,6 +176,7 @@ export async function startAirflow(
     execFileSync(airflow, ["pools", "set", pool, String(slots), "test pool"], {
       env: airflowEnv,
       stdio: "ignore",
+      timeout: 120_000,
     });
   const log = join(home, "standalone.log");
   const child = startGroup(airflow, ["standalone"], airflowEnv, log);

@@ -65,7 +65,11 @@ describe("mixed-frequency upstreams in real Airflow 3.3", () => {
         "report",
         JSON.stringify(cases),
       ],
-      { encoding: "utf8", env: { ...process.env, AIRFLOW_HOME: join(work, "home") } },
+      {
+        encoding: "utf8",
+        env: { ...process.env, AIRFLOW_HOME: join(work, "home") },
+        timeout: 300_000,
+      },
     );
     const result = JSON.parse(
       out
@@ -99,7 +103,11 @@ describe("mixed-frequency upstreams in real Airflow 3.3", () => {
       AIRFLOW__CORE__LOAD_EXAMPLES: "False",
       SLO_RECORD: record,
     };
-    execFileSync(join(venv, "bin/airflow"), ["db", "migrate"], { env, stdio: "ignore" });
+    execFileSync(join(venv, "bin/airflow"), ["db", "migrate"], {
+      env,
+      stdio: "ignore",
+      timeout: 300_000,
+    });
     const monthly = "2026-03-01T05:00:00+0000";
     const cases = [
       // the period of March 2nd: every upstream has data, it runs

@@ -172,6 +172,7 @@ describe("slo against a real dagster dev", () => {
       {
         env: { ...process.env },
         stdio: ["ignore", "pipe", "pipe"],
+        timeout: 300_000,
       },
     );
     let stderr = "";
