@@ -1,0 +1,74 @@
+import { execFileSync, spawn } from "node:child_process";
+import { chmodSync, cpSync, mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll } from "vitest";
+
+/** The shared folder beside the repository: the real Starlake CLI and Starlake's own samples. */
+export const SHARED = resolve("../shared");
+export const SAMPLES = join(SHARED, "starlake-samples");
+
+let installed: string | undefined;
+
+/** Path of the real `starlake` command (../shared/starlake/install lays it out once, cached). */
+export function realStarlake(): string {
+  installed ??= execFileSync("bash", [join(SHARED, "starlake/install")], {
+    encoding: "utf8",
+    timeout: 900_000,
+    stdio: ["ignore", "pipe", "inherit"],
+  }).trim();
+  return installed;
+}
+
+const copies: string[] = [];
+afterAll(() => {
+  for (const dir of copies) execFileSync("rm", ["-rf", dir], { timeout: 60_000 });
+});
+
+/** A writable copy of a project in a fresh temporary folder (the samples are read-only). */
+export function copyProject(source: string): string {
+  const dir = join(mkdtempSync(join(tmpdir(), "slo-real-")), "project");
+  copies.push(resolve(dir, ".."));
+  cpSync(source, dir, { recursive: true });
+  makeWritable(dir);
+  return dir;
+}
+
+function makeWritable(path: string): void {
+  const mode = statSync(path).mode;
+  chmodSync(path, mode | 0o200);
+  if (statSync(path).isDirectory())
+    for (const name of readdirSync(path)) makeWritable(join(path, name));
+}
+
+export interface StarlakeResult {
+  readonly code: number | null;
+  /** stdout and stderr together, in the order they came. */
+  readonly output: string;
+}
+
+/** Runs real Starlake in a project (SL_ROOT is the project), with a time limit. */
+export function runStarlake(
+  project: string,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+  timeoutMs = 600_000,
+): Promise<StarlakeResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(realStarlake(), args, {
+      cwd: project,
+      env: { ...process.env, SL_ROOT: project, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+      timeout: timeoutMs,
+    });
+    let output = "";
+    child.stdout.on("data", (c: Buffer) => {
+      output += c.toString("utf8");
+    });
+    child.stderr.on("data", (c: Buffer) => {
+      output += c.toString("utf8");
+    });
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, output }));
+  });
+}

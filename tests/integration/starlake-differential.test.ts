@@ -1,0 +1,169 @@
+import { execFileSync } from "node:child_process";
+import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { pythonEnv } from "../helpers/python-env.js";
+import { copyProject, runStarlake, SAMPLES, type StarlakeResult } from "../helpers/starlake-cli.js";
+import { airflowShape, type DagShape, pipelineShape } from "./dag-shape.js";
+
+/**
+ * Differential check against the real Starlake CLI 1.5.16 on real projects: `starlake validate`
+ * accepts exactly the projects `slo validate` accepts, and the DAGs of `starlake dag-generate`
+ * (its standard templates, loaded in real Airflow with the Python library they import) have the
+ * pipelines, tasks, dependencies and schedules of ours.
+ */
+
+interface Case {
+  readonly name: string;
+  readonly source: string;
+  readonly slEnv?: string;
+  /** Project variables: exported to Starlake, `--var` to slo. */
+  readonly vars?: Readonly<Record<string, string>>;
+  /** Breaks the copy in one place. */
+  readonly spoil?: (dir: string) => void;
+  /** Compare `dag-generate` output (standard templates only). */
+  readonly dags?: boolean;
+  /** The file both must name when they reject the project. */
+  readonly names?: string;
+}
+
+const starbake = join(SAMPLES, "starbake");
+const CASES: readonly Case[] = [
+  { name: "starbake", source: starbake, slEnv: "DUCKDB", dags: true },
+  {
+    name: "ducklake, its connection chosen",
+    source: join(SAMPLES, "ducklake"),
+    vars: { ACTIVE_CONNECTION: "ducklake_local" },
+  },
+  {
+    name: "starbake, a dagRef to no dag config",
+    source: starbake,
+    slEnv: "DUCKDB",
+    names: "metadata/application.sl.yml",
+    spoil: (dir) => {
+      const app = join(dir, "metadata/application.sl.yml");
+      const text = readFileSync(app, "utf8");
+      writeFileSync(app, text.replace('load: "airflow_load_shell"', 'load: "no_such_config"'));
+    },
+  },
+  {
+    name: "starbake, a table file that is not YAML",
+    source: starbake,
+    slEnv: "DUCKDB",
+    names: "metadata/load/starbake/orders.sl.yml",
+    spoil: (dir) => appendFileSync(join(dir, "metadata/load/starbake/orders.sl.yml"), "\n  : [\n"),
+  },
+];
+
+interface Outcome {
+  readonly dir: string;
+  readonly validate: StarlakeResult;
+  readonly dagGenerate?: StarlakeResult;
+}
+
+/** Runs real Starlake for every case, two JVMs at a time (each takes about 1 GB and a core). */
+async function runAll(): Promise<Map<string, Outcome>> {
+  const outcomes = new Map<string, Outcome>();
+  const queue = [...CASES];
+  const worker = async () => {
+    for (let c = queue.shift(); c; c = queue.shift()) {
+      const dir = copyProject(c.source);
+      c.spoil?.(dir);
+      const env: Record<string, string> = { ...c.vars, ...(c.slEnv ? { SL_ENV: c.slEnv } : {}) };
+      const validate = await runStarlake(dir, ["validate"], env);
+      const dagGenerate = c.dags
+        ? await runStarlake(dir, ["dag-generate", "--clean"], env)
+        : undefined;
+      outcomes.set(c.name, { dir, validate, dagGenerate });
+    }
+  };
+  await Promise.all([worker(), worker()]);
+  return outcomes;
+}
+
+/** Real Starlake accepts a project when validate exits 0 and reports no error. */
+function starlakeAccepts(r: StarlakeResult): boolean {
+  return r.code === 0 && !/^Found \d+ errors?/m.test(r.output);
+}
+
+function slo(args: readonly string[]): { code: number; stdout: string } {
+  try {
+    const stdout = execFileSync(process.execPath, [resolve("dist/cli/bin.js"), ...args], {
+      encoding: "utf8",
+      timeout: 120_000,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    return { code: 0, stdout };
+  } catch (e) {
+    const err = e as { status: number; stdout: string };
+    return { code: err.status, stdout: err.stdout };
+  }
+}
+
+const envArgs = (c: Case) => [
+  ...(c.slEnv ? ["--sl-env", c.slEnv] : []),
+  ...Object.entries(c.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}=${v}`]),
+];
+
+describe("slo and the real Starlake CLI read the same projects the same way", () => {
+  let outcomes: Map<string, Outcome>;
+  beforeAll(async () => {
+    outcomes = await runAll();
+  }, 1_800_000);
+
+  for (const c of CASES) {
+    it(`${c.name}: accepted or rejected by both`, () => {
+      const o = outcomes.get(c.name);
+      if (!o) throw new Error(`no outcome for ${c.name}`);
+      const theirs = starlakeAccepts(o.validate);
+      const ours = slo(["validate", o.dir, "--json", ...envArgs(c)]);
+      const report = JSON.parse(ours.stdout) as {
+        ok: boolean;
+        diagnostics: Array<{ severity: string; file?: string; message: string }>;
+      };
+      const errors = report.diagnostics.filter((d) => d.severity === "error");
+      expect(
+        { starlake: theirs, slo: report.ok },
+        `starlake said:\n${o.validate.output.slice(-3000)}\nslo said:\n${JSON.stringify(errors, null, 1)}`,
+      ).toEqual({ starlake: theirs, slo: theirs });
+      expect(ours.code).toBe(theirs ? 0 : 2);
+      if (c.names) {
+        expect(theirs).toBe(false);
+        expect(errors.map((e) => e.file)).toContain(c.names);
+      }
+    });
+  }
+
+  for (const c of CASES.filter((x) => x.dags)) {
+    it(`${c.name}: the DAGs of starlake dag-generate, loaded in Airflow, have our pipelines' shape`, () => {
+      const o = outcomes.get(c.name);
+      if (!o?.dagGenerate) throw new Error(`no dag-generate for ${c.name}`);
+      expect(o.dagGenerate.code, o.dagGenerate.output.slice(-3000)).toBe(0);
+      const venv = pythonEnv("airflow-reference");
+      const view = join(o.dir, "reference-dags.json");
+      execFileSync(
+        join(venv, "bin/python"),
+        ["tests/integration/airflow/inspect_dags.py", join(o.dir, "metadata/.build/dags"), view],
+        {
+          env: { ...process.env, AIRFLOW_HOME: join(o.dir, ".airflow") },
+          stdio: "ignore",
+          timeout: 300_000,
+        },
+      );
+      const reference = JSON.parse(readFileSync(view, "utf8")) as {
+        import_errors: Record<string, string>;
+        dags: Record<string, Parameters<typeof airflowShape>[0]>;
+      };
+      expect(reference.import_errors).toEqual({});
+      const theirs: Record<string, DagShape> = {};
+      for (const [id, dag] of Object.entries(reference.dags)) theirs[id] = airflowShape(dag);
+      const plan = JSON.parse(slo(["plan", o.dir, "--json", ...envArgs(c)]).stdout) as {
+        pipelines: Parameters<typeof pipelineShape>[0][];
+      };
+      const ours: Record<string, DagShape> = {};
+      for (const p of plan.pipelines) ours[p.id] = pipelineShape(p);
+      expect(Object.keys(theirs).length).toBeGreaterThan(0);
+      expect(ours).toEqual(theirs);
+    });
+  }
+});
