@@ -3,6 +3,7 @@ import { diagnosticAt, sortDiagnostics } from "../pipeline/diagnostic.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import type { DagConfig, Located, Project } from "../project/project.js";
 import { closest } from "../util/suggest.js";
+import { datasetCollisions } from "./dataset-collisions.js";
 import { type FileGroup, groupByFile, type Member } from "./file-groups.js";
 import { type LoadItem, loadPipelines } from "./load-pipelines.js";
 import { resolveSchedule, type ScheduleRef } from "./schedule-ref.js";
@@ -138,6 +139,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const loadGroups = groupByFile(loadMembers, project.vars, diagnostics);
   const transformGroups = groupByFile(transformMembers, project.vars, diagnostics);
   diagnostics.push(...fileCollisions([...loadGroups, ...transformGroups]));
+  diagnostics.push(...datasetCollisions(project));
   const catalog = new DatasetCatalog(allLoads, project.transforms, transformSchedules);
   const pipelines: Pipeline[] = [];
   for (const g of loadGroups)

@@ -279,6 +279,27 @@ describe("compile", () => {
   });
 });
 
+describe("compile: dataset names", () => {
+  it("rejects two tables whose dataset names collide once sanitised, naming both", async () => {
+    const files = baseProject({
+      "metadata/load/shop-x/_config.sl.yml":
+        "version: 1\nload:\n  metadata:\n    schedule: daily\n",
+      "metadata/load/shop-x/orders.sl.yml": "version: 1\ntable:\n  name: orders\n",
+      "metadata/load/shop_x/_config.sl.yml":
+        "version: 1\nload:\n  metadata:\n    schedule: daily\n",
+      "metadata/load/shop_x/orders.sl.yml": "version: 1\ntable:\n  name: orders\n",
+    });
+    const r = await plan(files);
+    const collisions = r.diagnostics.filter((d) => d.code === "dataset_collision");
+    expect(collisions).toHaveLength(1);
+    expect(collisions[0]?.severity).toBe("error");
+    expect(collisions[0]?.message).toContain("shop_x_orders");
+    expect(collisions[0]?.message).toContain("table shop-x.orders");
+    expect(collisions[0]?.message).toContain("table shop_x.orders");
+    expect(r.pipelines).toEqual([]);
+  });
+});
+
 describe("compile: pipeline ids", () => {
   it("reports two files whose names differ only by case as one collision", async () => {
     const files = baseProject({
