@@ -7,7 +7,7 @@ import { type FileGroup, groupByFile, type Member } from "./file-groups.js";
 import { type LoadItem, loadPipelines } from "./load-pipelines.js";
 import { resolveSchedule, type ScheduleRef } from "./schedule-ref.js";
 import { noteSharedWork } from "./shared-work.js";
-import { type TemplateKind, templateKind } from "./template-kind.js";
+import { kindFor, type TemplateKind } from "./template-kind.js";
 import { type TransformItem, transformPipeline } from "./transform-pipelines.js";
 import { DatasetCatalog } from "./upstream-datasets.js";
 
@@ -27,21 +27,12 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const env = options.env ?? {};
   const diagnostics: Diagnostic[] = [];
   const configs = new Map(project.dagConfigs.map((c) => [c.name, c]));
-  const kinds = new Map<string, TemplateKind | undefined>(
-    project.dagConfigs.map((c) => [c.name, templateKind(c.template.value)]),
-  );
-  for (const c of project.dagConfigs) {
-    if (kinds.get(c.name) === undefined) {
-      diagnostics.push(
-        diagnosticAt(
-          c.template.at,
-          "error",
-          "unknown_template",
-          `template ${JSON.stringify(c.template.value)}: cannot tell load from transform; expected a name such as load/airflow__scheduled_table__shell.py.j2 or transform/dagster__scheduled_task__shell.py.j2`,
-        ),
-      );
-    }
-  }
+  // Only configs that a table or task references are checked, for the kind of their referrer.
+  const kinds = {
+    load: new Map<string, TemplateKind>(),
+    transform: new Map<string, TemplateKind>(),
+  };
+  const rejected = new Set<string>();
   const projectId = project.vars.sl_project_id ?? "-1";
   const pick = (
     ref: Located<string> | undefined,
@@ -76,19 +67,28 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       );
       return undefined;
     }
-    const kind = kinds.get(config.name);
-    if (kind !== undefined && kind.kind !== expected) {
+    const known = kinds[expected].get(config.name);
+    if (known !== undefined) return config;
+    if (rejected.has(`${expected}:${config.name}`)) return undefined;
+    const resolved = kindFor(config.template.value, [...config.options.keys()], expected);
+    if ("mismatch" in resolved) {
+      rejected.add(`${expected}:${config.name}`);
       diagnostics.push(
         diagnosticAt(
           ref.at,
           "error",
           "wrong_dag_kind",
-          `${what}: dagRef ${config.name} is a ${kind.kind} dag config (template ${config.template.value}); expected a ${expected} one`,
+          `${what}: dagRef ${config.name} is a ${resolved.mismatch.kind} dag config (template ${config.template.value}); expected a ${expected} one`,
         ),
       );
       return undefined;
     }
-    return kind === undefined ? undefined : config;
+    if (resolved.note)
+      diagnostics.push(
+        diagnosticAt(config.template.at, "warning", "custom_template", resolved.note),
+      );
+    kinds[expected].set(config.name, resolved.kind);
+    return config;
   };
 
   const loadMembers: Member<LoadItem>[] = [];
@@ -141,11 +141,13 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const catalog = new DatasetCatalog(allLoads, project.transforms, transformSchedules);
   const pipelines: Pipeline[] = [];
   for (const g of loadGroups)
-    pipelines.push(...loadPipelines(g, kinds.get(g.config.name) as TemplateKind, env, diagnostics));
+    pipelines.push(
+      ...loadPipelines(g, kinds.load.get(g.config.name) as TemplateKind, env, diagnostics),
+    );
   for (const g of transformGroups) {
     const p = transformPipeline(
       g,
-      kinds.get(g.config.name) as TemplateKind,
+      kinds.transform.get(g.config.name) as TemplateKind,
       catalog,
       env,
       diagnostics,

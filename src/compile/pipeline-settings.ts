@@ -65,6 +65,8 @@ export function pipelineSettings(
   >;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(slEnv)) if (typeof v === "string") env[k] = v;
+  // The Starlake commands must read the same env files we read (`--sl-env`, $SL_ENV or env.sl.yml).
+  if (env.SL_ENV === undefined && vars.SL_ENV) env.SL_ENV = vars.SL_ENV;
   const slRoot = env.SL_ROOT ?? vars.SL_ROOT ?? ".";
   diagnostics.push(...checkOptionSafety(raw, slRoot));
   const kind = environmentKind(input.template.environment);

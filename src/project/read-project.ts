@@ -23,6 +23,11 @@ export interface ReadOptions {
   readonly vars?: Readonly<Record<string, string>>;
   /** Unknown SQL references are errors. */
   readonly strict?: boolean;
+  /**
+   * The process environment: part of the active variables, as in Starlake, below the env files.
+   * The CLI passes `process.env`; absent, the reading does not depend on the machine.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface ReadResult {
@@ -48,12 +53,16 @@ export async function readProject(folder: string, options: ReadOptions = {}): Pr
     };
   }
   const overrides = options.vars ?? {};
-  const { vars, diagnostics: envProblems } = readEnv(
-    root,
-    overrides.SL_ROOT ?? root,
-    options.slEnv,
+  const {
+    vars,
+    slEnv,
+    diagnostics: envProblems,
+  } = readEnv(root, {
+    slRoot: overrides.SL_ROOT ?? root,
+    ...(options.slEnv ? { slEnv: options.slEnv } : {}),
     overrides,
-  );
+    environment: options.env ?? {},
+  });
   const { application, diagnostics: appProblems } = readApplication(root, vars);
   const { dagConfigs, diagnostics: dagProblems } = readDagConfigs(root);
   const { domains, diagnostics: loadProblems } = readLoadDomains(root, application, vars);
@@ -86,7 +95,7 @@ export async function readProject(folder: string, options: ReadOptions = {}): Pr
   );
   const project: Project = {
     root,
-    ...(options.slEnv ? { slEnv: options.slEnv } : {}),
+    ...(slEnv ? { slEnv } : {}),
     vars,
     application,
     domains,

@@ -47,7 +47,7 @@ function readFolder(
   diagnostics: Diagnostic[],
 ): TransformSource[] {
   const configRel = `${DIR}/${folder}/_config.sl.yml`;
-  const config = readYaml(root, configRel, transformConfigFile);
+  const config = readYaml(root, configRel, transformConfigFile, vars);
   if (config) diagnostics.push(...config.diagnostics);
   const yaml = config?.yaml;
   const t = config?.value?.transform;
@@ -87,7 +87,7 @@ function readTask(
   diagnostics: Diagnostic[],
 ): TransformSource | undefined {
   const ymlRel = `${DIR}/${folder}/${name}.sl.yml`;
-  const read = files.has(`${name}.sl.yml`) ? readYaml(root, ymlRel, taskFile) : undefined;
+  const read = files.has(`${name}.sl.yml`) ? readYaml(root, ymlRel, taskFile, vars) : undefined;
   if (read) diagnostics.push(...read.diagnostics);
   if (read && read.value === undefined) return undefined;
   const task = read?.value?.task;
