@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { planProject } from "../../src/compile/plan-project.js";
+import type { Pipeline } from "../../src/pipeline/pipeline.js";
+import { baseProject, fixture } from "../helpers/fixture.js";
+
+const dag = (template: string, filename: string, options: Record<string, string> = {}) =>
+  [
+    "dag:",
+    `  template: "${template}"`,
+    `  filename: "${filename}"`,
+    "  options:",
+    ...Object.entries(options).map(([k, v]) => `    ${k}: '${v}'`),
+    '    sl_env_var: \'{"SL_ROOT": "/srv/p"}\'',
+    "",
+  ].join("\n");
+
+const plan = (files: Record<string, string>, slEnv?: string) =>
+  planProject(fixture(files), { vars: { SL_ROOT: "/srv/p" }, ...(slEnv ? { slEnv } : {}) });
+const codes = (r: { diagnostics: readonly { code: string }[] }) => r.diagnostics.map((d) => d.code);
+const byId = (ps: readonly Pipeline[], id: string) => ps.find((p) => p.id === id) as Pipeline;
+
+describe("dag config kinds come from who references them (Starlake's DagGenerateJob)", () => {
+  it("a config nothing references is not checked, whatever its template", async () => {
+    const r = await plan(
+      baseProject({ "metadata/dags/unused.sl.yml": dag("sample.py.j2", "{{domain}}.py") }),
+    );
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => p.id)).toEqual(["load_shop", "t_kpi_revenue", "t_kpi_top"]);
+  });
+
+  it("a custom template is accepted for loads and transforms, with a warning saying what we do", async () => {
+    const custom = dag("templates/my_own.py.j2", "custom_{{domain}}.py");
+    const r = await plan(
+      baseProject({
+        "metadata/dags/load_all.sl.yml": custom,
+        "metadata/dags/transform_each.sl.yml": custom.replace("custom_", "t_"),
+      }),
+    );
+    expect(codes(r)).toEqual(["custom_template", "custom_template"]);
+    expect(r.diagnostics[0]?.message).toMatch(
+      /template "templates\/my_own\.py\.j2" is not one of Starlake's standard templates: slo does not use it and renders its own (load|transform) pipelines for this dag config, in the shell execution environment \(neither the template's name nor the options name another one/,
+    );
+    expect(r.pipelines.map((p) => p.id)).toEqual(["custom_shop", "t_kpi"]);
+    expect(byId(r.pipelines, "custom_shop").environment.kind).toBe("shell");
+    // The load pipeline keeps its load shape (a load task per table).
+    expect(byId(r.pipelines, "custom_shop").tasks.map((t) => t.id)).toContain("load_shop_orders");
+  });
+
+  it("the execution environment of a custom template: its name's suffix, else its options", async () => {
+    const bySuffix = await plan(
+      baseProject({
+        "metadata/dags/load_all.sl.yml": dag("mine_cloud_run.py.j2", "l.py", {
+          cloud_run_job_name: "job",
+        }),
+      }),
+    );
+    expect(byId(bySuffix.pipelines, "l").environment.kind).toBe("cloud_run");
+    expect(bySuffix.diagnostics[0]?.message).toContain("the template's name ends with cloud_run");
+    const byOption = await plan(
+      baseProject({
+        "metadata/dags/load_all.sl.yml": dag("x.py.j2", "l.py", { cloud_run_job_name: "job" }),
+      }),
+    );
+    expect(byId(byOption.pipelines, "l").environment.kind).toBe("cloud_run");
+    expect(byOption.diagnostics[0]?.message).toContain("the dag config sets cloud_run_job_name");
+  });
+
+  it("a standard template of the other kind is still an error at the reference", async () => {
+    const r = await plan(
+      baseProject({
+        "metadata/dags/load_all.sl.yml": dag(
+          "transform/airflow__scheduled_task__shell.py.j2",
+          "l.py",
+        ),
+      }),
+    );
+    expect(codes(r)).toContain("wrong_dag_kind");
+  });
+});
+
+describe("SL_ENV reaches the Starlake commands", () => {
+  it("the active SL_ENV is in every pipeline's environment, unless sl_env_var sets it", async () => {
+    const files = baseProject({ "metadata/env.DUCKDB.sl.yml": "env:\n  x: '1'\n" });
+    const r = await plan(files, "DUCKDB");
+    for (const p of r.pipelines) expect(p.environment.env.SL_ENV).toBe("DUCKDB");
+    const none = await plan(files);
+    for (const p of none.pipelines) expect(p.environment.env.SL_ENV).toBeUndefined();
+    const own = await plan(
+      baseProject({
+        "metadata/dags/load_all.sl.yml": [
+          "dag:",
+          '  template: "load/airflow__scheduled_table__shell.py.j2"',
+          '  filename: "l.py"',
+          "  options:",
+          '    sl_env_var: \'{"SL_ROOT": "/srv/p", "SL_ENV": "OTHER"}\'',
+          "",
+        ].join("\n"),
+      }),
+      "DUCKDB",
+    );
+    expect(byId(own.pipelines, "l").environment.env.SL_ENV).toBe("OTHER");
+  });
+});
