@@ -63,3 +63,33 @@ function lineStarts(text: string): number[] {
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
   return starts;
 }
+
+/** SQL rendered for lineage, with a way back from a place in it to the text as written. */
+export interface RenderedSql {
+  readonly text: string;
+  toSource(line: number, col: number): { line: number; col: number };
+}
+
+/**
+ * Renders a task's SQL over the active variables, as Starlake does when it reads the task. SQL may
+ * use variables that only exist when the task runs (dates, `--options`) and tags we do not render:
+ * then it is kept as written, and lineage reads it with the template syntax neutralised.
+ */
+export function renderSql(source: string, vars: Variables): RenderedSql {
+  const same = { text: source, toSource: (line: number, col: number) => ({ line, col }) };
+  if (!hasTemplate(source)) return same;
+  const r = renderTemplate(source, vars);
+  if (r.undefinedNames.length > 0 || r.problems.length > 0) return same;
+  const renderedLines = lineStarts(r.text);
+  const sourceLines = lineStarts(source);
+  return {
+    text: r.text,
+    toSource: (line, col) => {
+      const offset = (renderedLines[line - 1] ?? 0) + col - 1;
+      const back = r.sourceOffset(offset);
+      let l = 0;
+      while (l + 1 < sourceLines.length && (sourceLines[l + 1] as number) <= back) l++;
+      return { line: l + 1, col: back - (sourceLines[l] as number) + 1 };
+    },
+  };
+}

@@ -88,6 +88,8 @@ export const transformConfigFile = z.looseObject({
     .looseObject({
       name: z.string().optional(),
       default: z.looseObject(taskFields).optional(),
+      /** Tasks written in the config itself (Starlake's `AutoJobInfo.tasks`). */
+      tasks: z.array(z.looseObject({ name: z.string().optional(), ...taskFields })).optional(),
     })
     .optional(),
 });
