@@ -178,8 +178,16 @@ function unquote(s: string): string {
   return s.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c));
 }
 
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 /** Evaluates an expression; a string result is a message saying what we cannot render. */
 function evaluate(body: string, vars: Variables): Value | string {
+  if (PLAIN_NAME.test(body) && body !== "true" && body !== "false" && body !== "none") {
+    const value = vars[body]; // the common case, `{{ name }}`, without tokenizing
+    return value === undefined && body !== "None"
+      ? { value, missing: [body] }
+      : { value, missing: [] };
+  }
   const tokens = tokenize(body);
   if (typeof tokens === "string") return tokens;
   if (tokens.length === 0) return "empty expression";
