@@ -3,7 +3,7 @@ import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import type { ExecutionEnvironment, TaskDefaults } from "../pipeline/pipeline.js";
 import type { DagConfig } from "../project/project.js";
-import { renderVariables, type Variables } from "../project/variables.js";
+import { renderJinjaValue, type Variables } from "../project/variables.js";
 import { checkOptionSafety } from "../starlake/option-safety.js";
 import type { OptionValue } from "../starlake/options.js";
 import { type RawOption, resolveOptions } from "../starlake/resolve-options.js";
@@ -43,7 +43,7 @@ export function pipelineSettings(
   const { config, vars } = input;
   const raw = new Map<string, RawOption>();
   for (const [key, option] of config.options) {
-    const { text, missing } = renderVariables(option.value, vars);
+    const { text, missing } = renderJinjaValue(option.value, vars);
     for (const name of missing) {
       diagnostics.push(
         diagnosticAt(
@@ -88,7 +88,7 @@ export function pipelineSettings(
   }
   const timezone =
     (options.timezone as string | null) ?? (options.SL_TIMEZONE as string | null) ?? "UTC";
-  const description = renderVariables(config.comment ?? "", vars).text;
+  const description = renderJinjaValue(config.comment ?? "", vars).text;
   return {
     options,
     environment: { kind: input.template.environment, env, settings: { ...settings, slRoot } },

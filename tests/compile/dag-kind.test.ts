@@ -101,3 +101,22 @@ describe("SL_ENV reaches the Starlake commands", () => {
     expect(byId(own.pipelines, "l").environment.env.SL_ENV).toBe("OTHER");
   });
 });
+
+describe("dag config values are rendered as Jinja, as Starlake's DagGenerateJob does", () => {
+  it("filters in filename and options; an undefined name in an option renders empty with a warning", async () => {
+    const clean = await plan(
+      baseProject({
+        "metadata/dags/load_all.sl.yml": dag(
+          "load/airflow__scheduled_table__shell.py.j2",
+          "load_{{ domain | upper }}.py",
+          { tags: '{{ team | default("data") }} {{ nobody }}x' },
+        ),
+      }),
+    );
+    expect(clean.pipelines.map((p) => p.id)).toContain("load_shop");
+    expect(byId(clean.pipelines, "load_shop").tags).toEqual(["data", "shop", "x"]);
+    expect(clean.diagnostics.map((d) => `${d.code}: ${d.message}`)).toEqual([
+      "unknown_variable: option tags: unknown variable nobody for pipeline load_shop",
+    ]);
+  });
+});
