@@ -28,11 +28,11 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const diagnostics: Diagnostic[] = [];
   const configs = new Map(project.dagConfigs.map((c) => [c.name, c]));
   // Only configs that a table or task references are checked, for the kind of their referrer.
+  const emptyRefs = new Set<string>();
   const kinds = {
     load: new Map<string, TemplateKind>(),
     transform: new Map<string, TemplateKind>(),
   };
-  const rejected = new Set<string>();
   const projectId = project.vars.sl_project_id ?? "-1";
   const pick = (
     ref: Located<string> | undefined,
@@ -47,6 +47,15 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
         message: `${what} has no dagRef (table, domain or application level); it is not orchestrated`,
         file,
       });
+      return undefined;
+    }
+    if (ref.value === "") {
+      // One line per place: every table inheriting an application dagRef would repeat it.
+      const place = `${ref.at.file}:${ref.at.line}:${ref.at.col}`;
+      if (emptyRefs.has(place)) return undefined;
+      emptyRefs.add(place);
+      const message = `${what}: dagRef is empty once rendered (does it use an undefined variable?); expected the name of a file of metadata/dags/`;
+      diagnostics.push(diagnosticAt(ref.at, "error", "empty_dag_ref", message));
       return undefined;
     }
     const config = configs.get(ref.value);
@@ -69,24 +78,15 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     }
     const known = kinds[expected].get(config.name);
     if (known !== undefined) return config;
-    if (rejected.has(`${expected}:${config.name}`)) return undefined;
     const resolved = kindFor(config.template.value, [...config.options.keys()], expected);
-    if ("mismatch" in resolved) {
-      rejected.add(`${expected}:${config.name}`);
-      diagnostics.push(
-        diagnosticAt(
-          ref.at,
-          "error",
-          "wrong_dag_kind",
-          `${what}: dagRef ${config.name} is a ${resolved.mismatch.kind} dag config (template ${config.template.value}); expected a ${expected} one`,
-        ),
-      );
-      return undefined;
-    }
-    if (resolved.note)
+    if (resolved.mismatch && resolved.note) {
+      const message = `${what}: dagRef ${config.name}: ${resolved.note}`;
+      diagnostics.push(diagnosticAt(ref.at, "warning", "wrong_dag_kind", message));
+    } else if (resolved.note) {
       diagnostics.push(
         diagnosticAt(config.template.at, "warning", "custom_template", resolved.note),
       );
+    }
     kinds[expected].set(config.name, resolved.kind);
     return config;
   };

@@ -48,17 +48,25 @@ const OPTION_HINTS: readonly (readonly [RegExp, string])[] = [
 /**
  * The kind and execution environment a dag config gets when `usedFor` references it. Starlake
  * picks the generator from who references the config (tables: `generateDomainDags`, tasks:
- * `generateTaskDags`), never from the template's name, and any template file is legal. A standard
- * name that says the other kind is a mistake (the DAG would be built from the wrong template); a
- * name we do not know is accepted with a note that we render our own files for it.
+ * `generateTaskDags`), never from the template's name, and any template file is legal (`starlake
+ * validate` does not look at it). A standard name of the other kind is noted (Starlake would render
+ * that template for the wrong kind of work); a name we do not know is noted too: we render our own
+ * files for it.
  */
 export function kindFor(
   template: string,
   optionKeys: readonly string[],
   usedFor: "load" | "transform",
-): { kind: TemplateKind; note?: string } | { mismatch: TemplateKind } {
+): { kind: TemplateKind; note?: string; mismatch?: true } {
   const known = templateKind(template);
-  if (known !== undefined) return known.kind === usedFor ? { kind: known } : { mismatch: known };
+  if (known !== undefined) {
+    if (known.kind === usedFor) return { kind: known };
+    return {
+      kind: { ...known, kind: usedFor },
+      mismatch: true,
+      note: `template ${JSON.stringify(template)} is a ${known.kind} template, referenced for a ${usedFor}: Starlake would render it for this ${usedFor}; slo makes ${usedFor} pipelines for this dag config`,
+    };
+  }
   const stem = (template.split("/").pop() ?? template).replace(/\.py(\.j2)?$|\.j2$/, "");
   const suffix = Object.keys(ENVIRONMENTS).find((e) => stem.endsWith(`_${e}`) || stem === e);
   const hint = OPTION_HINTS.find(([re]) => optionKeys.some((k) => re.test(k)));

@@ -65,7 +65,7 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
     expect(byOption.diagnostics[0]?.message).toContain("the dag config sets cloud_run_job_name");
   });
 
-  it("a standard template of the other kind is still an error at the reference", async () => {
+  it("a standard template of the other kind is a warning at the reference (starlake validate accepts it)", async () => {
     const r = await plan(
       baseProject({
         "metadata/dags/load_all.sl.yml": dag(
@@ -74,7 +74,9 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
         ),
       }),
     );
-    expect(codes(r)).toContain("wrong_dag_kind");
+    expect(codes(r)).toEqual(["wrong_dag_kind"]);
+    expect(r.diagnostics[0]?.severity).toBe("warning");
+    expect(byId(r.pipelines, "l").tasks.map((t) => t.kind)).toContain("load");
   });
 });
 
@@ -117,6 +119,30 @@ describe("dag config values are rendered as Jinja, as Starlake's DagGenerateJob 
     expect(byId(clean.pipelines, "load_shop").tags).toEqual(["data", "shop", "x"]);
     expect(clean.diagnostics.map((d) => `${d.code}: ${d.message}`)).toEqual([
       "unknown_variable: option tags: unknown variable nobody for pipeline load_shop",
+    ]);
+  });
+});
+
+describe("a dagRef from the process environment", () => {
+  const files = baseProject({
+    "metadata/env.sl.yml": 'env:\n  dag_ref: "{{SL_DAG_REF}}"\n',
+    "metadata/application.sl.yml":
+      'application:\n  dagRef:\n    load: "{{ dag_ref }}"\n    transform: transform_each\n  schedulePresets:\n    daily: "0 2 * * *"\n',
+  });
+  it("works with SL_DAG_REF exported", async () => {
+    const r = await planProject(fixture(files), {
+      vars: { SL_ROOT: "/srv/p" },
+      env: { SL_DAG_REF: "load_all" },
+    });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.pipelines.map((p) => p.id)).toContain("load_shop");
+  });
+
+  it("without it: the undefined variable, then one error at the dagRef it empties", async () => {
+    const r = await planProject(fixture(files), { vars: { SL_ROOT: "/srv/p" }, env: {} });
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line} ${d.severity}[${d.code}]`)).toEqual([
+      "metadata/application.sl.yml:3 error[empty_dag_ref]",
+      "metadata/env.sl.yml:2 warning[undefined_variable]",
     ]);
   });
 });

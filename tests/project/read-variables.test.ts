@@ -114,6 +114,23 @@ describe("files are rendered before they are parsed", () => {
     expect(r.diagnostics[0]?.message).toContain("variable conn is not defined; it renders empty");
   });
 
+  it("an unquoted undefined variable gives one warning, not a follow-on type error", async () => {
+    const root = fixture({
+      "metadata/application.sl.yml": app([
+        "  connectionRef: {{ conn }}",
+        "  connections:",
+        "    pg:",
+        "      options:",
+        "        user: {{ PG_USER }}",
+      ]),
+    });
+    const r = await readProject(root, {});
+    expect(lines(r)).toEqual([
+      "metadata/application.sl.yml:3:18: warning[undefined_variable]",
+      "metadata/application.sl.yml:7:15: warning[undefined_variable]",
+    ]);
+  });
+
   it("problems after a substitution point at the text as written", async () => {
     const root = fixture({
       "metadata/env.sl.yml": env({ long: "a rather long value for a name" }),
