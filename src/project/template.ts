@@ -180,10 +180,17 @@ function unquote(s: string): string {
 
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
+/** A variable's value; names such as `constructor` are not variables unless defined. */
+function lookup(vars: Variables, name: string): string | undefined {
+  if (!Object.hasOwn(vars, name)) return undefined;
+  const value = vars[name];
+  return typeof value === "string" ? value : undefined;
+}
+
 /** Evaluates an expression; a string result is a message saying what we cannot render. */
 function evaluate(body: string, vars: Variables): Value | string {
   if (PLAIN_NAME.test(body) && body !== "true" && body !== "false" && body !== "none") {
-    const value = vars[body]; // the common case, `{{ name }}`, without tokenizing
+    const value = lookup(vars, body); // the common case, `{{ name }}`, without tokenizing
     return value === undefined && body !== "None"
       ? { value, missing: [body] }
       : { value, missing: [] };
@@ -206,7 +213,7 @@ function evaluate(body: string, vars: Variables): Value | string {
       if (t.text === "true" || t.text === "false") return { value: t.text, missing: [] };
       if (t.text === "none" || t.text === "None") return { value: undefined, missing: [] };
       if (peek()?.text === "(") return `function calls (${t.text}(…)) are not supported`;
-      const value = vars[t.text];
+      const value = lookup(vars, t.text);
       return value === undefined ? { value, missing: [t.text] } : { value, missing: [] };
     }
     if (t.text === "(") {

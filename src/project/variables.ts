@@ -17,7 +17,7 @@ export function renderVariables(
   const missing: string[] = [];
   const out = text.replace(PATTERN, (whole, a: string | undefined, b: string | undefined) => {
     const name = (a ?? b) as string;
-    const value = vars[name];
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
     if (value === undefined) {
       missing.push(name);
       return whole;

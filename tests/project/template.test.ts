@@ -102,3 +102,12 @@ describe("renderTemplate", () => {
     }
   });
 });
+
+describe("names that are not variables", () => {
+  it("constructor, toString… are undefined unless the project defines them", () => {
+    const r = renderTemplate("{{ constructor }}|{{ toString }}|{{ __proto__ }}", {});
+    expect(r.text).toBe("||");
+    expect(r.undefinedNames.map((u) => u.name)).toEqual(["constructor", "toString", "__proto__"]);
+    expect(renderTemplate("{{ constructor }}", { constructor: "c" }).text).toBe("c");
+  });
+});
