@@ -111,3 +111,36 @@ describe("names that are not variables", () => {
     expect(renderTemplate("{{ constructor }}", { constructor: "c" }).text).toBe("c");
   });
 });
+
+describe("hostile template text (seeded fuzz)", () => {
+  it("never throws, and every rendered offset maps inside the source", () => {
+    const seed0 = 77031;
+    let seed = seed0;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const pieces = ["{", "}", "{{", "}}", "{%", "%}", "{#", "#}", "-", "'", '"', "|", "(", ")"];
+    const words = ["a", "raw", "endraw", "default", "if", "x y", "\n", " ", "~", ",", "1", "\\"];
+    const vars = { a: "A\n{{a}}", x: "" };
+    const started = Date.now();
+    for (let run = 0; run < 2000 && Date.now() - started < 5000; run++) {
+      let source = "";
+      for (let i = 0; i < Math.floor(random() * 30); i++)
+        source +=
+          random() < 0.5
+            ? pieces[Math.floor(random() * pieces.length)]
+            : words[Math.floor(random() * words.length)];
+      const r = renderTemplate(source, vars);
+      for (let o = 0; o <= r.text.length; o++) {
+        const back = r.sourceOffset(o);
+        expect(
+          back >= 0 && back <= source.length,
+          `seed ${seed0} run ${run}: ${JSON.stringify(source)}`,
+        ).toBe(true);
+      }
+      for (const p of [...r.problems, ...r.undefinedNames])
+        expect(p.offset >= 0 && p.offset < source.length, `seed ${seed0} run ${run}`).toBe(true);
+    }
+  });
+});
