@@ -6,10 +6,16 @@ import type { ReadOptions } from "../project/read-project.js";
 export function withProjectOptions(command: Command): Command {
   return command
     .addOption(
-      new Option("--sl-env <name>", "also read metadata/env.<name>.sl.yml (default: $SL_ENV)"),
+      new Option(
+        "--sl-env <name>",
+        "also read metadata/env.<name>.sl.yml; SL_ENV of the Starlake commands (default: $SL_ENV)",
+      ),
     )
     .addOption(
-      new Option("--var <key=value...>", "set a project variable, over the env files (repeatable)"),
+      new Option(
+        "--var <key=value...>",
+        "set a project variable, over the env files and the environment (repeatable)",
+      ),
     )
     .addOption(new Option("--strict", "treat SQL references to unknown tables as errors"));
 }

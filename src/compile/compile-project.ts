@@ -8,7 +8,7 @@ import { type FileGroup, groupByFile, type Member } from "./file-groups.js";
 import { type LoadItem, loadPipelines } from "./load-pipelines.js";
 import { resolveSchedule, type ScheduleRef } from "./schedule-ref.js";
 import { noteSharedWork } from "./shared-work.js";
-import { type TemplateKind, templateKind } from "./template-kind.js";
+import { kindFor, type TemplateKind } from "./template-kind.js";
 import { type TransformItem, transformPipeline } from "./transform-pipelines.js";
 import { DatasetCatalog } from "./upstream-datasets.js";
 
@@ -28,21 +28,12 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const env = options.env ?? {};
   const diagnostics: Diagnostic[] = [];
   const configs = new Map(project.dagConfigs.map((c) => [c.name, c]));
-  const kinds = new Map<string, TemplateKind | undefined>(
-    project.dagConfigs.map((c) => [c.name, templateKind(c.template.value)]),
-  );
-  for (const c of project.dagConfigs) {
-    if (kinds.get(c.name) === undefined) {
-      diagnostics.push(
-        diagnosticAt(
-          c.template.at,
-          "error",
-          "unknown_template",
-          `template ${JSON.stringify(c.template.value)}: cannot tell load from transform; expected a name such as load/airflow__scheduled_table__shell.py.j2 or transform/dagster__scheduled_task__shell.py.j2`,
-        ),
-      );
-    }
-  }
+  // Only configs that a table or task references are checked, for the kind of their referrer.
+  const emptyRefs = new Set<string>();
+  const kinds = {
+    load: new Map<string, TemplateKind>(),
+    transform: new Map<string, TemplateKind>(),
+  };
   const projectId = project.vars.sl_project_id ?? "-1";
   const pick = (
     ref: Located<string> | undefined,
@@ -57,6 +48,15 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
         message: `${what} has no dagRef (table, domain or application level); it is not orchestrated`,
         file,
       });
+      return undefined;
+    }
+    if (ref.value === "") {
+      // One line per place: every table inheriting an application dagRef would repeat it.
+      const place = `${ref.at.file}:${ref.at.line}:${ref.at.col}`;
+      if (emptyRefs.has(place)) return undefined;
+      emptyRefs.add(place);
+      const message = `${what}: dagRef is empty once rendered (does it use an undefined variable?); expected the name of a file of metadata/dags/`;
+      diagnostics.push(diagnosticAt(ref.at, "error", "empty_dag_ref", message));
       return undefined;
     }
     const config = configs.get(ref.value);
@@ -77,19 +77,19 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       );
       return undefined;
     }
-    const kind = kinds.get(config.name);
-    if (kind !== undefined && kind.kind !== expected) {
+    const known = kinds[expected].get(config.name);
+    if (known !== undefined) return config;
+    const resolved = kindFor(config.template.value, [...config.options.keys()], expected);
+    if (resolved.mismatch && resolved.note) {
+      const message = `${what}: dagRef ${config.name}: ${resolved.note}`;
+      diagnostics.push(diagnosticAt(ref.at, "warning", "wrong_dag_kind", message));
+    } else if (resolved.note) {
       diagnostics.push(
-        diagnosticAt(
-          ref.at,
-          "error",
-          "wrong_dag_kind",
-          `${what}: dagRef ${config.name} is a ${kind.kind} dag config (template ${config.template.value}); expected a ${expected} one`,
-        ),
+        diagnosticAt(config.template.at, "warning", "custom_template", resolved.note),
       );
-      return undefined;
     }
-    return kind === undefined ? undefined : config;
+    kinds[expected].set(config.name, resolved.kind);
+    return config;
   };
 
   const loadMembers: Member<LoadItem>[] = [];
@@ -143,11 +143,13 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const catalog = new DatasetCatalog(allLoads, project.transforms, transformSchedules);
   const pipelines: Pipeline[] = [];
   for (const g of loadGroups)
-    pipelines.push(...loadPipelines(g, kinds.get(g.config.name) as TemplateKind, env, diagnostics));
+    pipelines.push(
+      ...loadPipelines(g, kinds.load.get(g.config.name) as TemplateKind, env, diagnostics),
+    );
   for (const g of transformGroups) {
     const p = transformPipeline(
       g,
-      kinds.get(g.config.name) as TemplateKind,
+      kinds.transform.get(g.config.name) as TemplateKind,
       catalog,
       env,
       diagnostics,

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import { sanitizeId } from "../pipeline/ids.js";
 import type { DagConfig } from "../project/project.js";
-import { renderVariables, type Variables } from "../project/variables.js";
+import { renderJinjaValue, type Variables } from "../project/variables.js";
 
 /** Tables or tasks that a dag config's `filename` puts in the same output file. */
 export interface FileGroup<T> {
@@ -35,7 +35,7 @@ export function groupByFile<T>(
   const groups = new Map<string, { config: DagConfig; file: string; members: Member<T>[] }>();
   const reported = new Set<string>();
   for (const m of members) {
-    const { text, missing } = renderVariables(m.config.filename.value, {
+    const { text, missing } = renderJinjaValue(m.config.filename.value, {
       ...projectVars,
       ...m.vars,
     });

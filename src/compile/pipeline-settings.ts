@@ -3,7 +3,7 @@ import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import type { ExecutionEnvironment, TaskDefaults } from "../pipeline/pipeline.js";
 import type { DagConfig } from "../project/project.js";
-import { renderVariables, type Variables } from "../project/variables.js";
+import { renderJinjaValue, type Variables } from "../project/variables.js";
 import { checkOptionSafety } from "../starlake/option-safety.js";
 import type { OptionValue } from "../starlake/options.js";
 import { type RawOption, resolveOptions } from "../starlake/resolve-options.js";
@@ -43,7 +43,7 @@ export function pipelineSettings(
   const { config, vars } = input;
   const raw = new Map<string, RawOption>();
   for (const [key, option] of config.options) {
-    const { text, missing } = renderVariables(option.value, vars);
+    const { text, missing } = renderJinjaValue(option.value, vars);
     for (const name of missing) {
       diagnostics.push(
         diagnosticAt(
@@ -65,6 +65,8 @@ export function pipelineSettings(
   >;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(slEnv)) if (typeof v === "string") env[k] = v;
+  // The Starlake commands must read the same env files we read (`--sl-env`, $SL_ENV or env.sl.yml).
+  if (env.SL_ENV === undefined && vars.SL_ENV) env.SL_ENV = vars.SL_ENV;
   const slRoot = env.SL_ROOT ?? vars.SL_ROOT ?? ".";
   diagnostics.push(...checkOptionSafety(raw, slRoot));
   const kind = environmentKind(input.template.environment);
@@ -86,7 +88,7 @@ export function pipelineSettings(
   }
   const timezone =
     (options.timezone as string | null) ?? (options.SL_TIMEZONE as string | null) ?? "UTC";
-  const description = renderVariables(config.comment ?? "", vars).text;
+  const description = renderJinjaValue(config.comment ?? "", vars).text;
   return {
     options,
     environment: { kind: input.template.environment, env, settings: { ...settings, slRoot } },

@@ -37,3 +37,48 @@ export function templateKind(template: string): TemplateKind | undefined {
     ...(orchestrator ? { orchestrator } : {}),
   };
 }
+
+/** Option prefixes that only make sense for one execution environment. */
+const OPTION_HINTS: readonly (readonly [RegExp, string])[] = [
+  [/^cloud_run_/, "cloud_run"],
+  [/^dataproc_/, "dataproc"],
+  [/^aws_/, "fargate"],
+];
+
+/**
+ * The kind and execution environment a dag config gets when `usedFor` references it. Starlake
+ * picks the generator from who references the config (tables: `generateDomainDags`, tasks:
+ * `generateTaskDags`), never from the template's name, and any template file is legal (`starlake
+ * validate` does not look at it). A standard name of the other kind is noted (Starlake would render
+ * that template for the wrong kind of work); a name we do not know is noted too: we render our own
+ * files for it.
+ */
+export function kindFor(
+  template: string,
+  optionKeys: readonly string[],
+  usedFor: "load" | "transform",
+): { kind: TemplateKind; note?: string; mismatch?: true } {
+  const known = templateKind(template);
+  if (known !== undefined) {
+    if (known.kind === usedFor) return { kind: known };
+    return {
+      kind: { ...known, kind: usedFor },
+      mismatch: true,
+      note: `template ${JSON.stringify(template)} is a ${known.kind} template, referenced for a ${usedFor}: Starlake would render it for this ${usedFor}; slo makes ${usedFor} pipelines for this dag config`,
+    };
+  }
+  const stem = (template.split("/").pop() ?? template).replace(/\.py(\.j2)?$|\.j2$/, "");
+  const suffix = Object.keys(ENVIRONMENTS).find((e) => stem.endsWith(`_${e}`) || stem === e);
+  const hint = OPTION_HINTS.find(([re]) => optionKeys.some((k) => re.test(k)));
+  const environment = suffix ? (ENVIRONMENTS[suffix] ?? "shell") : (hint?.[1] ?? "shell");
+  const why = suffix
+    ? `the template's name ends with ${suffix}`
+    : hint
+      ? `the dag config sets ${optionKeys.find((k) => hint[0].test(k))}`
+      : "neither the template's name nor the options name another one, and shell runs the starlake command where the orchestrator runs";
+  const orchestrator = /^([a-z]+)__/.exec(stem)?.[1];
+  return {
+    kind: { kind: usedFor, environment, ...(orchestrator ? { orchestrator } : {}) },
+    note: `template ${JSON.stringify(template)} is not one of Starlake's standard templates: slo does not use it and renders its own ${usedFor} pipelines for this dag config, in the ${environment} execution environment (${why})`,
+  };
+}

@@ -13,7 +13,7 @@ export function readApplication(
   root: string,
   vars: Variables,
 ): { application: Application; diagnostics: Diagnostic[] } {
-  const read = readYaml(root, FILE, applicationFile);
+  const read = readYaml(root, FILE, applicationFile, vars);
   if (read === undefined) return { application: { schedulePresets: {} }, diagnostics: [] };
   const diagnostics = [...read.diagnostics];
   const app = read.value?.application;

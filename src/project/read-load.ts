@@ -34,7 +34,7 @@ function readDomain(
   diagnostics: Diagnostic[],
 ): LoadDomain | undefined {
   const configRel = `${DIR}/${folder}/_config.sl.yml`;
-  const config = readYaml(root, configRel, domainFile);
+  const config = readYaml(root, configRel, domainFile, vars);
   if (config) diagnostics.push(...config.diagnostics);
   if (config && config.value === undefined) return undefined;
   const load = config?.value?.load;
@@ -91,7 +91,7 @@ function readTable(
   vars: Variables,
   diagnostics: Diagnostic[],
 ): LoadTable | undefined {
-  const read = readYaml(root, rel, tableFile);
+  const read = readYaml(root, rel, tableFile, vars);
   if (read === undefined) return undefined;
   diagnostics.push(...read.diagnostics);
   const table = read.value?.table;

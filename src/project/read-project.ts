@@ -14,7 +14,7 @@ import { readApplication } from "./read-application.js";
 import { readDagConfigs } from "./read-dag-configs.js";
 import { readEnv } from "./read-env.js";
 import { readLoadDomains } from "./read-load.js";
-import { readTransforms } from "./read-transforms.js";
+import { readTransforms, type TransformSource } from "./read-transforms.js";
 
 export interface ReadOptions {
   /** `SL_ENV`: also read `metadata/env.<SL_ENV>.sl.yml`. */
@@ -23,6 +23,11 @@ export interface ReadOptions {
   readonly vars?: Readonly<Record<string, string>>;
   /** Unknown SQL references are errors. */
   readonly strict?: boolean;
+  /**
+   * The process environment: part of the active variables, as in Starlake, below the env files.
+   * The CLI passes `process.env`; absent, the reading does not depend on the machine.
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface ReadResult {
@@ -48,16 +53,20 @@ export async function readProject(folder: string, options: ReadOptions = {}): Pr
     };
   }
   const overrides = options.vars ?? {};
-  const { vars, diagnostics: envProblems } = readEnv(
-    root,
-    overrides.SL_ROOT ?? root,
-    options.slEnv,
+  const {
+    vars,
+    slEnv,
+    diagnostics: envProblems,
+  } = readEnv(root, {
+    slRoot: overrides.SL_ROOT ?? root,
+    ...(options.slEnv ? { slEnv: options.slEnv } : {}),
     overrides,
-  );
+    environment: options.env ?? {},
+  });
   const { application, diagnostics: appProblems } = readApplication(root, vars);
   const { dagConfigs, diagnostics: dagProblems } = readDagConfigs(root);
   const { domains, diagnostics: loadProblems } = readLoadDomains(root, application, vars);
-  const { transforms: sources, diagnostics: transformProblems } = readTransforms(
+  const { transforms: read, diagnostics: transformProblems } = readTransforms(
     root,
     application,
     vars,
@@ -65,16 +74,24 @@ export async function readProject(folder: string, options: ReadOptions = {}): Pr
   await initSqlParser();
   const dialect = dialectForEngine(application.engine);
   const sqlProblems: Diagnostic[] = [];
+  // Places in rendered SQL go back to the SQL as written.
+  const sqlPlaces = new Map<string, NonNullable<TransformSource["sqlPlace"]>>();
+  const sources = read.map(({ sqlPlace, ...t }) => {
+    if (sqlPlace) sqlPlaces.set(t.fullName, sqlPlace);
+    return t;
+  });
   const referencesOf = (t: (typeof sources)[number]): readonly SqlReference[] => {
     if (t.sql === undefined) return [];
+    const back = sqlPlaces.get(t.fullName) ?? ((line: number, col: number) => ({ line, col }));
     const r = sqlReferences(t.sql, dialect);
-    if (r.ok) return r.references;
+    if (r.ok) return r.references.map((ref) => ({ ...ref, ...back(ref.line, ref.col) }));
+    const at = r.line !== undefined ? back(r.line, r.col ?? 1) : undefined;
     sqlProblems.push({
       code: "unparsable_sql",
       severity: "warning",
       message: `cannot parse the SQL of ${t.fullName} (${dialect} dialect): ${r.message}; its upstream dependencies are unknown`,
       file: t.sqlFile ?? "",
-      ...(r.line !== undefined ? { line: r.line, col: r.col ?? 1 } : {}),
+      ...(at ?? {}),
     });
     return [];
   };
@@ -86,7 +103,7 @@ export async function readProject(folder: string, options: ReadOptions = {}): Pr
   );
   const project: Project = {
     root,
-    ...(options.slEnv ? { slEnv: options.slEnv } : {}),
+    ...(slEnv ? { slEnv } : {}),
     vars,
     application,
     domains,

@@ -4,6 +4,7 @@ import { diagnosticAt } from "../pipeline/diagnostic.js";
 import { checkFile } from "./check-file.js";
 import { readText } from "./files.js";
 import type { Located } from "./project.js";
+import { renderFile } from "./render-file.js";
 import { renderVariables, type Variables } from "./variables.js";
 import { parseYaml, type YamlFile } from "./yaml-file.js";
 
@@ -13,18 +14,30 @@ export interface ReadYaml<T> {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Reads, parses and validates one project file; undefined when the file does not exist. */
+/**
+ * Reads, parses and validates one project file; undefined when the file does not exist. With
+ * `vars`, the file is first rendered as a template over them, as Starlake does (`Utils.parseJinja`
+ * before `YamlSerde`), and every place still points at the text as written.
+ */
 export function readYaml<S extends z.ZodType>(
   root: string,
   rel: string,
   schema: S,
+  vars?: Variables,
 ): ReadYaml<z.output<S>> | undefined {
   const text = readText(root, rel);
   if (text === undefined) return undefined;
-  const parsed = parseYaml(rel, text);
-  if (parsed.yaml === undefined) return { diagnostics: parsed.diagnostics };
+  const rendered = vars === undefined ? undefined : renderFile(rel, text, vars);
+  const parsed = rendered ? parseYaml(rel, rendered.text, rendered.origin) : parseYaml(rel, text);
+  const templateProblems = rendered?.diagnostics ?? [];
+  if (parsed.yaml === undefined)
+    return { diagnostics: [...templateProblems, ...parsed.diagnostics] };
   const checked = checkFile(parsed.yaml, schema);
-  return { ...checked, yaml: parsed.yaml };
+  return {
+    ...checked,
+    diagnostics: [...templateProblems, ...checked.diagnostics],
+    yaml: parsed.yaml,
+  };
 }
 
 /** A string field with its place, variables rendered; unknown variables are reported. */

@@ -13,13 +13,15 @@ export const applicationFile = z.looseObject({
   version: z.number().optional(),
   application: z
     .looseObject({
-      connectionRef: z.string().optional(),
+      // Null when written `{{ variable }}` unquoted and the variable is not defined: the warning
+      // about the variable is the root cause, not a type error here.
+      connectionRef: z.string().nullable().optional(),
       connections: z
         .record(
           z.string(),
           z.looseObject({
             type: z.string().optional(),
-            options: z.record(z.string(), scalarString).optional(),
+            options: z.record(z.string(), scalarString.nullable()).optional(),
           }),
         )
         .optional(),
@@ -88,6 +90,8 @@ export const transformConfigFile = z.looseObject({
     .looseObject({
       name: z.string().optional(),
       default: z.looseObject(taskFields).optional(),
+      /** Tasks written in the config itself (Starlake's `AutoJobInfo.tasks`). */
+      tasks: z.array(z.looseObject({ name: z.string().optional(), ...taskFields })).optional(),
     })
     .optional(),
 });

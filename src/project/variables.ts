@@ -1,3 +1,5 @@
+import { hasTemplate, renderTemplate } from "./template.js";
+
 /** Project variables: `{{NAME}}` (and `${NAME}`) substitution as Starlake does for plain names. */
 export type Variables = Readonly<Record<string, string>>;
 
@@ -15,7 +17,7 @@ export function renderVariables(
   const missing: string[] = [];
   const out = text.replace(PATTERN, (whole, a: string | undefined, b: string | undefined) => {
     const name = (a ?? b) as string;
-    const value = vars[name];
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
     if (value === undefined) {
       missing.push(name);
       return whole;
@@ -23,4 +25,20 @@ export function renderVariables(
     return value;
   });
   return { text: out, missing };
+}
+
+/**
+ * A value rendered as Starlake renders dag config values (`Utils.parseJinja`: Jinja over the
+ * variables, undefined names empty, then `${name}` of known names). Values using template syntax
+ * we do not render fall back to plain substitution, unknown names kept.
+ */
+export function renderJinjaValue(
+  text: string,
+  vars: Variables,
+): { text: string; missing: string[] } {
+  if (!hasTemplate(text)) return renderVariables(text, vars);
+  const r = renderTemplate(text, vars);
+  if (r.problems.length > 0) return renderVariables(text, vars);
+  const rest = renderVariables(r.text, vars);
+  return { text: rest.text, missing: [...r.undefinedNames.map((u) => u.name), ...rest.missing] };
 }

@@ -15,6 +15,18 @@ export interface YamlFile {
   keyPlaceOf(path: Path): Place;
 }
 
+/** The text a rendered file came from, so places point at what the user wrote. */
+export interface SourceOrigin {
+  readonly source: string;
+  sourceOffset(renderedOffset: number): number;
+}
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
 /**
  * Parses YAML (1.2 core schema: `yes`/`no` stay strings, a value is never silently a boolean).
  * The fast parser (js-yaml) reads every file; positions come from a second, position-keeping
@@ -24,16 +36,17 @@ export interface YamlFile {
 export function parseYaml(
   file: string,
   text: string,
+  origin?: SourceOrigin,
 ): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
   let data: unknown;
   try {
     data = load(text, { schema: CORE_SCHEMA, filename: file });
   } catch {
-    return parseWithPositions(file, text); // reports the error with its place
+    return parseWithPositions(file, text, origin); // reports the error with its place
   }
   let located: YamlFile | undefined;
   const positions = (): YamlFile => {
-    located ??= parseWithPositions(file, text).yaml ?? {
+    located ??= parseWithPositions(file, text, origin).yaml ?? {
       file,
       data,
       placeOf: () => ({ file }),
@@ -76,11 +89,18 @@ function lazyPlace(file: string, resolve: () => Place): Place {
 function parseWithPositions(
   file: string,
   text: string,
+  origin: SourceOrigin | undefined,
 ): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const sourceLines = origin ? new LineCounter() : undefined;
+  if (origin && sourceLines)
+    for (const start of lineStarts(origin.source)) sourceLines.addNewLine(start);
   const at = (offset: number): Place => {
-    const { line, col } = lineCounter.linePos(offset);
+    const { line, col } =
+      origin && sourceLines
+        ? sourceLines.linePos(origin.sourceOffset(offset))
+        : lineCounter.linePos(offset);
     return { file, line, col };
   };
   if (doc.errors.length > 0) {

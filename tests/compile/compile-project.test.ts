@@ -146,17 +146,21 @@ describe("compile", () => {
     );
   });
 
-  it("warns about work without a dagRef and rejects a load dagRef that names a transform config", async () => {
+  it("warns about work without a dagRef, and about a load dagRef whose template is a transform one", async () => {
     const files = baseProject({
       "metadata/application.sl.yml":
         'version: 1\napplication:\n  dagRef:\n    transform: transform_each\n  schedulePresets:\n    daily: "0 2 * * *"\n',
+      "metadata/dags/odd.sl.yml": dag(TRANSFORM, "odd_{{domain}}.py"),
       "metadata/load/shop/orders.sl.yml":
-        "version: 1\ntable:\n  name: orders\n  metadata:\n    dagRef: transform_each\n",
+        "version: 1\ntable:\n  name: orders\n  metadata:\n    dagRef: odd\n",
     });
-    expect(messages(await plan(files))).toEqual([
-      "wrong_dag_kind: table shop.orders: dagRef transform_each is a transform dag config (template transform/airflow__scheduled_task__shell.py.j2); expected a load one",
+    const r = await plan(files);
+    expect(messages(r)).toEqual([
       "no_dag_ref: table shop.customers has no dagRef (table, domain or application level); it is not orchestrated",
+      'wrong_dag_kind: table shop.orders: dagRef odd: template "transform/airflow__scheduled_task__shell.py.j2" is a transform template, referenced for a load: Starlake would render it for this load; slo makes load pipelines for this dag config',
     ]);
+    // The kind comes from the referrer: a load pipeline.
+    expect(byId(r.pipelines, "odd_shop").tasks.map((t) => t.kind)).toContain("load");
   });
 
   it("resolves renamed names, ignores a transform reading its own table, and lets the task's freshness win", async () => {
