@@ -1,6 +1,7 @@
 import { cronProblem } from "../pipeline/cron.js";
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
+import { connectionRefProblems } from "./connection-ref.js";
 import type { Application } from "./project.js";
 import { locate, readYaml } from "./read-yaml.js";
 import { applicationFile } from "./schemas.js";
@@ -52,7 +53,14 @@ export function readApplication(
   );
   const connectionName = app.connectionRef
     ? renderVariables(app.connectionRef, vars).text
-    : undefined;
+    : vars.SL_CONNECTION_REF;
+  diagnostics.push(
+    ...connectionRefProblems(
+      yaml,
+      app.connectionRef !== undefined ? (connectionName ?? "") : connectionName,
+      Object.keys(app.connections ?? {}),
+    ),
+  );
   const connection = connectionName ? app.connections?.[connectionName] : undefined;
   const engine = connection?.options?.url ?? connection?.type ?? connectionName;
   return {

@@ -30,6 +30,10 @@ interface Case {
 const starbake = join(SAMPLES, "starbake");
 const CASES: readonly Case[] = [
   { name: "starbake", source: starbake, slEnv: "DUCKDB", dags: true },
+  // Custom templates, some dag configs referenced by nothing: accepted by both.
+  { name: "duckdb", source: join(SAMPLES, "duckdb") },
+  // connectionRef "{{ACTIVE_CONNECTION}}" unset: "connectionRef must be defined" in Starlake.
+  { name: "ducklake", source: join(SAMPLES, "ducklake"), names: "metadata/application.sl.yml" },
   {
     name: "ducklake, its connection chosen",
     source: join(SAMPLES, "ducklake"),

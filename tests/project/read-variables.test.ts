@@ -64,7 +64,12 @@ describe("active variables (Starlake's SchemaHandler.loadActiveEnvVars)", () => 
     const root = fixture({
       "metadata/env.sl.yml": env({ a: "1" }),
       "metadata/env.SNOW.sl.yml": env({ account: "acme" }),
-      "metadata/application.sl.yml": app(['  connectionRef: "x{{account}}"']),
+      "metadata/application.sl.yml": app([
+        '  connectionRef: "x{{account}}"',
+        "  connections:",
+        "    x:",
+        "      type: jdbc",
+      ]),
     });
     const r = await readProject(root, {});
     expect(r.project?.vars.account).toBe("");
@@ -84,7 +89,14 @@ describe("files are rendered before they are parsed", () => {
   it("accepts unquoted {{…}} values and renders load and transform descriptions", async () => {
     const root = fixture({
       "metadata/env.sl.yml": env({ connection: "duckdb", dag: "load_all", sched: "0 1 * * *" }),
-      "metadata/application.sl.yml": app(["  connectionRef: {{connection}}"]),
+      "metadata/application.sl.yml": app([
+        "  connectionRef: {{connection}}",
+        "  connections:",
+        "    duckdb:",
+        "      type: jdbc",
+        "      options:",
+        '        url: "jdbc:duckdb:"',
+      ]),
       "metadata/load/shop/_config.sl.yml": [
         "load:",
         "  metadata:",
@@ -99,7 +111,7 @@ describe("files are rendered before they are parsed", () => {
     });
     const r = await readProject(root, {});
     expect(r.diagnostics).toEqual([]);
-    expect(r.project?.application.engine).toBe("duckdb");
+    expect(r.project?.application.engine).toBe("jdbc:duckdb:");
     const orders = r.project?.domains[0]?.tables[0];
     expect([orders?.dagRef?.value, orders?.schedule?.value]).toEqual(["load_all", "0 1 * * *"]);
     expect(r.project?.transforms[0]?.table).toBe("top");
@@ -125,7 +137,9 @@ describe("files are rendered before they are parsed", () => {
       ]),
     });
     const r = await readProject(root, {});
+    // The empty connectionRef is then an error, as in `starlake validate`; no type error follows.
     expect(lines(r)).toEqual([
+      "metadata/application.sl.yml:3:28: error[empty_connection_ref]",
       "metadata/application.sl.yml:3:18: warning[undefined_variable]",
       "metadata/application.sl.yml:7:15: warning[undefined_variable]",
     ]);
