@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { type ShellSettings, slRoot, starlakeOf } from "./shell-invocation.js";
@@ -18,8 +19,12 @@ export function checkCommands(pipeline: Pipeline, settings: ShellSettings): void
     );
   if (starlakeOf(pipeline, settings).includes("\0"))
     throw bad("the starlake executable", starlakeOf(pipeline, settings));
-  if (slRoot(pipeline).includes("\0"))
-    throw bad("SL_ROOT, the folder commands run in", slRoot(pipeline));
+  const root = slRoot(pipeline);
+  if (root.includes("\0")) throw bad("SL_ROOT, the folder commands run in", root);
+  if (!isFolder(root))
+    throw new ConfigError(
+      `${where}: SL_ROOT ${root} is not a folder; commands run there (set SL_ROOT, or run from the project)`,
+    );
   for (const [key, value] of Object.entries(pipeline.environment.env)) {
     if (key.includes("\0")) throw bad("the name of an sl_env_var variable", key);
     if (String(value).includes("\0")) throw bad(`sl_env_var variable ${key}`, String(value));
@@ -35,4 +40,12 @@ export function checkCommands(pipeline: Pipeline, settings: ShellSettings): void
           `${where}, task ${task.id}: argument ${i + 1} of its command holds a NUL byte (${JSON.stringify(arg.slice(0, 60))}), which no command can be given`,
         );
     });
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -48,7 +48,7 @@ export class HolderLock {
   release(): void {
     if (!this.db.isOpen) return;
     try {
-      this.db.exec("ROLLBACK");
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
     } finally {
       this.db.close();
     }

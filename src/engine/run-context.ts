@@ -108,6 +108,9 @@ export class RunContext {
     } finally {
       this.settings.signal?.removeEventListener("abort", onAbort);
       this.settings.slots.offRelease(onAbort);
+      // after a failure, attempts may still run (resumable): their slots go back to other runs
+      for (const { pool } of this.inflight.values()) this.settings.slots.release(pool);
+      this.inflight.clear();
       this.starter.close();
     }
   }

@@ -25,9 +25,10 @@ export function isSqliteError(e: unknown): e is Error & { errcode: number; errst
  */
 export function stateFailure(path: string, e: unknown, doing = "use"): unknown {
   if (e instanceof SloError || !isSqliteError(e)) return e;
-  const why = [WHY[e.errcode & 0xff] ?? e.errstr, ...fileHints(path, e.errcode & 0xff)];
+  const hints = fileHints(path, e.errcode & 0xff);
+  const why = hints.length > 0 ? hints.join("; ") : (WHY[e.errcode & 0xff] ?? e.errstr);
   return new ConfigError(
-    `${path}: cannot ${doing} the engine state: ${[...new Set(why)].join("; ")} (SQLite: ${e.message})`,
+    `${path}: cannot ${doing} the engine state: ${why} (SQLite: ${e.message})`,
     { cause: e },
   );
 }

@@ -71,7 +71,7 @@ export function migrateState(db: DatabaseSync, path: string): void {
     db.exec(`PRAGMA user_version = ${STATE_VERSION}`);
     db.exec("COMMIT");
   } catch (e) {
-    db.exec("ROLLBACK");
+    if (db.isTransaction) db.exec("ROLLBACK");
     throw e;
   }
 }

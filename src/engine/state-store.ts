@@ -130,7 +130,7 @@ export class StateStore {
       this.db.exec("COMMIT");
       return result;
     } catch (e) {
-      this.db.exec("ROLLBACK");
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
       throw e;
     } finally {
       this.depth--;
