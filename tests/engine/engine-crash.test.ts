@@ -53,12 +53,12 @@ const PLAN = JSON.stringify(
 );
 
 describe("embedded engine: crashes", () => {
-  it("SIGKILLed at 24 moments, every run resumes to the end without running a task twice", async () => {
-    await crashes(moments(20261122, 24, 1400), false);
+  it("SIGKILLed at 16 moments, every run resumes to the end without running a task twice", async () => {
+    await crashes(moments(20261122, 16, 1400), false);
   });
 
-  it("SIGKILLed with its launchers at 16 moments: an attempt whose launcher died is lost and retried, never one that succeeded", async () => {
-    await crashes(moments(20261201, 16, 1400), true);
+  it("SIGKILLed with its launchers at 12 moments: an attempt whose launcher died is lost and retried, never one that succeeded", async () => {
+    await crashes(moments(20261201, 12, 1400), true);
   });
 });
 
