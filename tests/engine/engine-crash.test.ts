@@ -19,7 +19,10 @@ function moments(seed: number, n: number, max: number): number[] {
 /** Kills an engine with SIGKILL; with `launcher`, its bash launcher too (its children, at once). */
 function killEngine(child: ChildProcess, launcher: boolean): void {
   const children = launcher
-    ? execFileSync("sh", ["-c", `pgrep -P ${child.pid} || true`], { encoding: "utf8" })
+    ? execFileSync("sh", ["-c", `pgrep -P ${child.pid} || true`], {
+        encoding: "utf8",
+        timeout: 10_000,
+      })
         .split("\n")
         .filter((l) => l.length > 0)
         .map(Number)
@@ -38,6 +41,7 @@ function engine(args: string[], record: string): ChildProcess {
   return spawn(process.execPath, ["tests/engine/crash-child.mjs", ...args], {
     env: { ...process.env, SLO_RECORD: record, STANDIN_PLAN: PLAN },
     stdio: "ignore",
+    timeout: 120_000,
   });
 }
 
