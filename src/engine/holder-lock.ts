@@ -1,7 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { isSqliteError } from "./state-failure.js";
+import { ConfigError } from "../errors.js";
+import { isSqliteError, stateFailure } from "./state-failure.js";
 
 /** Who holds a lock: its process and since when. */
 export interface Holder {
@@ -82,4 +83,21 @@ export function describeHolder(holder: Holder): string {
   return holder.pid === null
     ? "another slo process"
     : `another slo process (pid ${holder.pid}, since ${holder.since})`;
+}
+
+/**
+ * HolderLock.acquire, with what keeps it from being taken at all (a folder that cannot be made, a
+ * file that cannot be written) as bad input naming the lock file.
+ */
+export function takeLock(file: string): HolderLock | Holder {
+  try {
+    return HolderLock.acquire(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code))
+      throw new ConfigError(`${file}: cannot make the lock: ${(e as Error).message}`, {
+        cause: e,
+      });
+    throw stateFailure(file, e, "lock");
+  }
 }

@@ -40,6 +40,7 @@ export class RunContext {
   /** The environment of every command of this run (see shellEnvironment). */
   private readonly env: Readonly<Record<string, string>>;
   private readonly starter: AttemptStarter;
+  private abandoned = false;
 
   constructor(
     private readonly store: StateStore,
@@ -293,12 +294,21 @@ export class RunContext {
   /** After a failure of ours: the running attempts stop and the run fails, as far as can be. */
   private async abandon(e: unknown): Promise<void> {
     const why = `stopped by an internal error of the engine: ${(e as Error)?.message ?? e}`;
+    this.abandoned = true; // nobody is told any more: telling may be what failed
     try {
       await this.interrupt();
+      // what the store holds, not what we hold: the failed transaction was rolled back
       this.store.transaction(() => {
-        for (const row of this.rows.values())
+        for (const a of this.store.attempts(this.runId))
+          if (a.state === "running")
+            this.store.endAttempt(this.runId, a.taskId, a.attempt, "lost", null);
+        for (const row of this.store.tasks(this.runId))
           if (row.state === "queued" || row.state === "running")
-            this.update(this.task(row.taskId), { state: "failed", note: why, finishedAt: now() });
+            this.store.updateTask(this.runId, row.taskId, {
+              state: "failed",
+              note: why,
+              finishedAt: now(),
+            });
         this.store.finishRun(this.runId, "failed");
       });
     } catch {
@@ -339,7 +349,11 @@ export class RunContext {
     if (row.state === "queued") this.dirty[this.index.get(task.id) ?? 0] = 1;
     else if (row.state !== "running")
       for (const i of this.downstream.get(task.id) ?? []) this.dirty[i] = 1;
-    if (change.state !== undefined && (change.state !== "queued" || change.note !== undefined))
+    if (
+      !this.abandoned &&
+      change.state !== undefined &&
+      (change.state !== "queued" || change.note !== undefined)
+    )
       this.settings.onChange?.({
         runId: this.runId,
         taskId: task.id,

@@ -1,7 +1,6 @@
 import { join } from "node:path";
 import { ConfigError } from "../errors.js";
-import { describeHolder, HolderLock } from "./holder-lock.js";
-import { stateFailure } from "./state-failure.js";
+import { describeHolder, HolderLock, takeLock } from "./holder-lock.js";
 
 /** A run that another process (or another part of this one) is running: refused, exit 2. */
 export class RunHeldError extends ConfigError {}
@@ -13,12 +12,7 @@ export class RunHeldError extends ConfigError {}
  */
 export function lockRun(statePath: string, logsDir: string, runId: string): HolderLock {
   const file = join(logsDir, runId, "run.lock");
-  let lock: ReturnType<typeof HolderLock.acquire>;
-  try {
-    lock = HolderLock.acquire(file);
-  } catch (e) {
-    throw stateFailure(file, e, "lock");
-  }
+  const lock = takeLock(file);
   if (lock instanceof HolderLock) return lock;
   throw new RunHeldError(
     `${statePath}: run ${runId} is being run by ${describeHolder(lock)}; wait for it to end, or stop it first (lock ${file})`,

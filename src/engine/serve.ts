@@ -2,12 +2,11 @@ import { join } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { checkRunnable } from "./engine.js";
-import { HolderLock } from "./holder-lock.js";
+import { HolderLock, takeLock } from "./holder-lock.js";
 import { type ExecutorSettings, executeRun } from "./run-executor.js";
 import { lockRun, RunHeldError } from "./run-lock.js";
 import { dueRuns } from "./scheduler.js";
 import { starlakeOf } from "./shell-invocation.js";
-import { stateFailure } from "./state-failure.js";
 import type { StateStore } from "./state-store.js";
 
 export interface ServeOptions {
@@ -37,12 +36,7 @@ export async function serve(
 ): Promise<void> {
   checkRunnable(pipelines, settings);
   const file = join(settings.logsDir, "serve.lock");
-  let lock: ReturnType<typeof HolderLock.acquire>;
-  try {
-    lock = HolderLock.acquire(file);
-  } catch (e) {
-    throw stateFailure(file, e, "lock");
-  }
+  const lock = takeLock(file);
   if (!(lock instanceof HolderLock))
     throw new ConfigError(
       `${store.path}: another slo serve (pid ${lock.pid ?? "unknown"}, since ${lock.since ?? "unknown"}) schedules this state; stop it first, or use --state for a separate one (lock ${file})`,

@@ -100,7 +100,14 @@ async function crashes(kills: number[], withLauncher: boolean): Promise<void> {
     const record = join(ws.dir, `record-${i}.jsonl`);
     const before = new Set(ws.store.runs(1000).map((r) => r.id));
     const first = engine(["new", state, planFile], record);
-    await new Promise((r) => setTimeout(r, 150 + (kills[i] as number)));
+    // the moment counts from the run's creation (a loaded machine starts Node slowly); the
+    // first pair kills earlier, while it starts, to keep that moment covered too
+    if (i > 0)
+      for (let n = 0; n < 400 && first.exitCode === null; n++) {
+        if (ws.store.runs(1000).some((r) => !before.has(r.id))) break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    await new Promise((r) => setTimeout(r, (i > 0 ? 0 : 150) + (kills[i] as number)));
     killEngine(first, withLauncher);
     await exited(first);
     const runId = ws.store.runs(1000).find((r) => !before.has(r.id))?.id;

@@ -1,12 +1,14 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { appendFileSync, mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkRunnable, runPipelines } from "../../src/engine/engine.js";
 import { executeRun } from "../../src/engine/run-executor.js";
-import { RunHeldError } from "../../src/engine/run-lock.js";
+import { lockRun, RunHeldError } from "../../src/engine/run-lock.js";
 import { sleepUntil } from "../../src/engine/run-turn.js";
+import { serve } from "../../src/engine/serve.js";
 import { Slots } from "../../src/engine/slots.js";
+import { ConfigError } from "../../src/errors.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import { EngineWorkspace, testPipeline } from "../helpers/engine.js";
 
@@ -160,6 +162,77 @@ describe("embedded engine: one process per run", () => {
         .map((e) => e.key),
     ).toEqual(["a", "b"]);
   }, 90_000);
+});
+
+describe("embedded engine: one process per run, with serve and the lock's folder", () => {
+  it("slo serve leaves an unfinished run that another process holds to it, and says so", async () => {
+    ws = new EngineWorkspace();
+    const p = testPipeline({ root: ws.dir, tasks: [{ id: "a" }] });
+    const runId = ws.store.createRun(p, new Date(), "manual", {});
+    const held = lockRun(ws.store.path, join(ws.dir, "logs"), runId);
+    const skipped: string[] = [];
+    const abort = new AbortController();
+    try {
+      const serving = serve(
+        ws.store,
+        [p],
+        { ...settings(), signal: abort.signal },
+        {
+          tickMs: 50,
+          onSkip: (_, why) => skipped.push(why),
+        },
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      abort.abort();
+      await serving;
+    } finally {
+      held.release();
+    }
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toContain(
+      `run ${runId} is being run by another slo process (pid ${process.pid}`,
+    );
+    expect(ws.store.run(runId)?.state).toBe("running");
+    expect(ws.events()).toEqual([]);
+  });
+
+  it("a lock that cannot be made (the logs folder is a file) is bad input naming it", async () => {
+    ws = new EngineWorkspace();
+    const p = testPipeline({ root: ws.dir, tasks: [{ id: "a" }] });
+    writeFileSync(join(ws.dir, "logs"), "not a folder");
+    const error = await runPipelines(ws.store, { pipelines: [p] }, settings()).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/logs\/p__\S+\/run\.lock: cannot make the lock: /);
+    expect(ws.store.runs()).toEqual([]);
+  });
+
+  it("a failure of ours in the middle of a run stops its attempts and fails the run, never leaves it running", async () => {
+    ws = new EngineWorkspace();
+    const p = testPipeline({ root: ws.dir, tasks: [{ id: "a" }, { id: "b" }] });
+    const error = await runPipelines(
+      ws.store,
+      { pipelines: [p] },
+      {
+        ...settings({ a: { sleep: 0.2 }, b: { sleep: 30 } }),
+        onChange: (c) => {
+          if (c.taskId === "a" && c.state === "success") throw new Error("a bug in a view");
+        },
+      },
+    ).catch((e: unknown) => e);
+    expect((error as Error).message).toBe("a bug in a view");
+    const [run] = ws.store.runs();
+    expect(run?.state).toBe("failed");
+    expect(ws.store.tasks(run?.id ?? "").map((t) => t.state)).toEqual(["failed", "failed"]);
+    // b's command was stopped: it never logged its end
+    expect(
+      ws
+        .events()
+        .filter((e) => e.key === "b")
+        .map((e) => e.ev),
+    ).toEqual(["start"]);
+  });
 });
 
 describe("embedded engine: what the system cannot run is refused before anything runs", () => {
