@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkRunnable, runPipelines } from "../../src/engine/engine.js";
@@ -10,7 +10,8 @@ import { serve } from "../../src/engine/serve.js";
 import { Slots } from "../../src/engine/slots.js";
 import { ConfigError } from "../../src/errors.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
-import { EngineWorkspace, testPipeline } from "../helpers/engine.js";
+import { runCli } from "../helpers/cli.js";
+import { EngineWorkspace, STAND_IN, testPipeline } from "../helpers/engine.js";
 
 let ws: EngineWorkspace;
 const children: ChildProcess[] = [];
@@ -277,6 +278,28 @@ describe("embedded engine: what the system cannot run is refused before anything
     }
     expect(ws.store.runs()).toEqual([]); // no run was created, none is left running
     expect(ws.events()).toEqual([]);
+  });
+});
+
+describe("slo run: a NUL byte in a project", () => {
+  it("exit 2 naming the pipeline, its dag config and a task; no run is created", async () => {
+    ws = new EngineWorkspace();
+    const project = join(ws.dir, "minimal");
+    cpSync("examples/minimal", project, { recursive: true });
+    const config = join(project, "metadata", "dags", "load.sl.yml");
+    writeFileSync(
+      config,
+      readFileSync(config, "utf8").replace(
+        `sl_env_var: '{"SL_ROOT": "{{SL_ROOT}}"}'`,
+        'sl_env_var: "{\\"SL_ROOT\\": \\"{{SL_ROOT}}\\", \\"A\\": \\"x\\\\u0000y\\"}"',
+      ),
+    );
+    const r = await runCli(["run", project, "--starlake", STAND_IN, "--state", ws.store.path]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toMatch(
+      /^error\[bad_input\]: pipeline minimal_load \(dag config load\), task \S+: sl_env_var variable A holds a NUL byte/,
+    );
+    expect(ws.store.runs()).toEqual([]);
   });
 });
 
