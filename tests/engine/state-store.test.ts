@@ -73,6 +73,30 @@ describe("engine state: schema version", () => {
     expect(version(file)).toBe(STATE_VERSION);
   });
 
+  it("every stored version's fixture opens at the current version with its runs", () => {
+    for (const fixture of ["v1.sqlite", "v2.sqlite"]) {
+      const file = join(dir, fixture);
+      copyFileSync(join("tests/fixtures/engine-state", fixture), file);
+      const store = new StateStore(file);
+      try {
+        expect(version(file), fixture).toBe(STATE_VERSION);
+        expect(
+          store
+            .runs()
+            .map((r) => r.state)
+            .sort(),
+          fixture,
+        ).toEqual(["failed", "running", "success"]);
+        expect(
+          store.unfinishedRuns().map((r) => r.pipeline),
+          fixture,
+        ).toEqual(["left"]);
+      } finally {
+        store.close();
+      }
+    }
+  });
+
   it("the fixture's interrupted run resumes: its attempt without a trace never ran, so it runs (numbered 2)", async () => {
     const file = join(dir, "state.db");
     copyFileSync(FIXTURE, file);
