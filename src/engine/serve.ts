@@ -49,6 +49,7 @@ export async function serve(
   const stop = new AbortController();
   const onAbort = () => stop.abort();
   settings.signal?.addEventListener("abort", onAbort, { once: true });
+  if (settings.signal?.aborted) stop.abort();
   const runSettings = { ...settings, signal: stop.signal };
   let failure: { error: unknown } | undefined;
   const start = (runId: string, pipeline: string, trigger: string, lock?: HolderLock) => {
