@@ -3,6 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { Option } from "commander";
 import type { ExecutorSettings, TaskChange } from "../engine/run-executor.js";
 import { Slots } from "../engine/slots.js";
+import { stateFailure } from "../engine/state-failure.js";
 import { StateStore } from "../engine/state-store.js";
 import { ConfigError } from "../errors.js";
 
@@ -34,7 +35,8 @@ export function slotsOf(flags: { concurrency?: string; pool?: string[] }): Slots
 
 /**
  * Runs `work` with the engine's state open and its settings built from the flags; Ctrl-C or
- * SIGTERM aborts (running attempts stop, runs stay resumable). Everything is closed after.
+ * SIGTERM aborts (running attempts stop, runs stay resumable). Everything is closed after. A
+ * state that cannot be opened or written is bad input naming the file (see stateFailure).
  */
 export async function withEngine<T>(
   path: string,
@@ -57,6 +59,8 @@ export async function withEngine<T>(
       ...(onChange ? { onChange } : {}),
       signal: abort.signal,
     });
+  } catch (e) {
+    throw stateFailure(path, e);
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { Command } from "commander";
+import { stateFailure } from "../engine/state-failure.js";
 import { StateStore } from "../engine/state-store.js";
 import { ConfigError } from "../errors.js";
 import { stateOption, statePath } from "./engine-flags.js";
@@ -25,6 +26,8 @@ export function runsCommand(): Command {
         process.stdout.write(
           flags.json ? `${JSON.stringify({ runs }, null, 2)}\n` : runsTable(runs),
         );
+      } catch (e) {
+        throw stateFailure(store.path, e, "read");
       } finally {
         store.close();
       }

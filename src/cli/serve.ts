@@ -50,6 +50,7 @@ export function serveCommand(): Command {
           );
           await serve(store, pipelines, settings, {
             onRun: (r) => process.stderr.write(`\r\x1b[Kstarted ${r.runId} (${r.trigger})\n`),
+            onSkip: (_, why) => process.stderr.write(`\r\x1b[Knot resumed: ${why}\n`),
           });
           view.done();
           process.stderr.write("slo serve: stopped; unfinished runs resume at the next start\n");

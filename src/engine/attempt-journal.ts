@@ -4,7 +4,8 @@ import { join } from "node:path";
 /**
  * The attempts' journal: one append-only file per run folder (`attempts.journal`) where whatever
  * runs an attempt appends `p NAME PID` when it starts and `x NAME CODE` when it ends (NAME: the
- * attempt's file name, `TASK.N`): the attempt itself and its launcher (launcher.ts), or the
+ * attempt's file name, `TASK.N`), or `n NAME LAUNCHER` when a launcher got the attempt after the
+ * engine died and did not start it: the attempt itself and its launcher (launcher.ts), or the
  * spawned wrapper (attempt-process.ts). One small append to a file that exists, where a pid file
  * and an exit file per attempt cost two file creations (up to hundreds of microseconds each on
  * some file systems). A resumed engine reads it to learn what ran while it was away. Lines are shorter than PIPE_BUF and appended with O_APPEND,
@@ -15,6 +16,8 @@ export const JOURNAL = "attempts.journal";
 interface Entry {
   pid?: number;
   exit?: number;
+  /** A launcher read the request after the engine died and did not start it (`n NAME LAUNCHER`). */
+  declined?: boolean;
 }
 
 /** A reader of one run folder's journal (a run has one, see AttemptStarter). */
@@ -37,6 +40,12 @@ export class AttemptJournal {
   exit(name: string): number | undefined {
     this.refresh();
     return this.entries.get(name)?.exit;
+  }
+
+  /** Whether the launcher given attempt `name` declined it (so it never ran). */
+  declined(name: string): boolean {
+    this.refresh();
+    return this.entries.get(name)?.declined === true;
   }
 
   private refresh(): void {
@@ -70,6 +79,7 @@ export class AttemptJournal {
     const entry = this.entries.get(name) ?? {};
     if (line.startsWith("p ")) entry.pid = value;
     else if (line.startsWith("x ")) entry.exit = value;
+    else if (line.startsWith("n ")) entry.declined = true;
     else return;
     this.entries.set(name, entry);
   }

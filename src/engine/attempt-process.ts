@@ -115,7 +115,7 @@ export class AttemptProcess {
 
   /**
    * Takes over an attempt started by an earlier engine: `pid` from the database or the journal;
-   * undefined when the attempt never started.
+   * undefined when the journal knows neither its pid nor its exit code.
    */
   static adopt(
     base: string,
@@ -124,7 +124,7 @@ export class AttemptProcess {
     deadline?: number,
   ): AttemptProcess | undefined {
     const known = pid ?? journal.pid(basename(base));
-    if (known === undefined) return undefined;
+    if (known === undefined && journal.exit(basename(base)) === undefined) return undefined;
     return new AttemptProcess(base, journal, known, deadline);
   }
 

@@ -23,22 +23,60 @@ export class AttemptStarter {
   }
 
   /**
-   * Starts an attempt whose log is `base.log` (`base` in `folder`); `spawned` when the engine
-   * started it itself.
+   * The launcher that will start an attempt of `invocation`, chosen (and started if need be)
+   * before the attempt is recorded, so that the record names it; undefined when the engine
+   * spawns the attempt itself.
+   */
+  launcherFor(invocation: Invocation): Launcher | undefined {
+    if (!this.folderMade) {
+      mkdirSync(this.folder, { recursive: true }); // before a launcher opens the journal there
+      this.folderMade = true;
+    }
+    if (invocation.env !== this.env || !launcherUsable(this.env)) return undefined;
+    this.launchers = this.launchers.filter((l) => !l.exited);
+    const fits = (l: Launcher) => l.cwd === invocation.cwd && l.file === invocation.file;
+    const idle = this.launchers.find((l) => !l.busy && !l.chosen && fits(l));
+    const launcher = idle ?? new Launcher(invocation.cwd, this.env, this.folder, invocation.file);
+    if (idle === undefined) this.launchers.push(launcher);
+    launcher.chosen = true;
+    return launcher;
+  }
+
+  /**
+   * Starts an attempt whose log is `base.log` (`base` in `folder`), through `launcher` (from
+   * `launcherFor`) or, without one, spawned by the engine.
    */
   start(
     base: string,
     invocation: Invocation,
     timeoutSeconds: number | undefined,
-  ): { attempt: AttemptProcess; spawned: boolean } {
-    if (!this.folderMade) {
-      mkdirSync(this.folder, { recursive: true }); // before a launcher opens the journal there
-      this.folderMade = true;
-    }
-    const launcher = this.launcherFor(invocation);
+    launcher: Launcher | undefined,
+  ): AttemptProcess {
+    if (launcher !== undefined) launcher.chosen = false;
     const timeoutMs = timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000;
-    const attempt = AttemptProcess.start(base, this.journal, invocation, timeoutMs, launcher);
-    return { attempt, spawned: launcher === undefined };
+    return AttemptProcess.start(base, this.journal, invocation, timeoutMs, launcher);
+  }
+
+  /** Whether an attempt's launcher (a pid recorded with it) may still start it. */
+  static launcherAlive(pid: number | null): boolean {
+    if (pid === null) return false;
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === "EPERM";
+    }
+  }
+
+  /** What the journal says of attempt `name`: started (pid), ended (exit), or declined. */
+  journaled(name: string): { pid?: number; exit?: number; declined: boolean } {
+    const pid = this.journal.pid(name);
+    const exit = this.journal.exit(name);
+    return {
+      ...(pid !== undefined ? { pid } : {}),
+      ...(exit !== undefined ? { exit } : {}),
+      declined: this.journal.declined(name),
+    };
   }
 
   /** Takes over an attempt an earlier engine started (see AttemptProcess.adopt). */
@@ -50,16 +88,5 @@ export class AttemptStarter {
   close(): void {
     for (const l of this.launchers) l.close();
     this.launchers = [];
-  }
-
-  private launcherFor(invocation: Invocation): Launcher | undefined {
-    if (invocation.env !== this.env || !launcherUsable(this.env)) return undefined;
-    this.launchers = this.launchers.filter((l) => !l.exited);
-    const fits = (l: Launcher) => l.cwd === invocation.cwd && l.file === invocation.file;
-    const idle = this.launchers.find((l) => !l.busy && fits(l));
-    if (idle !== undefined) return idle;
-    const made = new Launcher(invocation.cwd, this.env, this.folder, invocation.file);
-    this.launchers.push(made);
-    return made;
   }
 }

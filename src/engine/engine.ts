@@ -2,7 +2,9 @@ import { accessSync, constants } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
+import { checkCommands } from "./command-check.js";
 import { type ExecutorSettings, executeRun } from "./run-executor.js";
+import { lockRun } from "./run-lock.js";
 import { type ShellSettings, starlakeOf } from "./shell-invocation.js";
 import type { RunState, StateStore } from "./state-store.js";
 
@@ -33,19 +35,26 @@ export async function runPipelines(
   const outcomes: RunOutcome[] = [];
   for (const pipeline of producersFirst(request.pipelines)) {
     if (settings.signal?.aborted) break;
-    const runId = store.createRun(pipeline, date, request.trigger ?? "manual", {
-      starlake: starlakeOf(pipeline, settings),
+    // locked before it is committed: a scheduler on the same state never sees it free
+    const [runId, lock] = store.transaction(() => {
+      const id = store.createRun(pipeline, date, request.trigger ?? "manual", {
+        starlake: starlakeOf(pipeline, settings),
+      });
+      return [id, lockRun(store.path, settings.logsDir, id)] as const;
     });
     outcomes.push({
       runId,
       pipeline: pipeline.id,
-      state: await executeRun(store, runId, settings),
+      state: await executeRun(store, runId, settings, lock),
     });
   }
   return outcomes;
 }
 
-/** Bad input before anything runs: an environment the engine cannot run, or no executable. */
+/**
+ * Bad input before anything runs: an environment the engine cannot run, no executable, or a
+ * command the system cannot be given (see checkCommands).
+ */
 export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSettings): void {
   for (const p of pipelines) {
     if (p.environment.kind !== "shell")
@@ -53,6 +62,7 @@ export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSet
         `pipeline ${p.id}${p.source ? ` (dag config ${p.source.config})` : ""}: execution environment ${p.environment.kind} is not run by the embedded engine, which runs Starlake on this machine (shell); generate Airflow or Dagster files for it`,
       );
   }
+  for (const p of pipelines) checkCommands(p, settings);
   const found = new Map<string, boolean>(); // pipelines mostly share one executable
   for (const p of pipelines) {
     const starlake = starlakeOf(p, settings);

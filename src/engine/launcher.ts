@@ -38,12 +38,25 @@ waitend() {
     sleep 1
   done
 }
+# whether the engine that started us is still there: once it is gone bash has another parent (a
+# dead engine that is not reaped yet still answers kill -0)
+engine_alive() {
+  if [ -r "/proc/$$/stat" ]; then
+    local stat
+    read -r stat <"/proc/$$/stat"
+    set -- \${stat##*") "}
+    [ "$2" = "$PPID" ]
+  else
+    kill -0 "$PPID" 2>/dev/null
+  fi
+}
 while IFS= read -r -d '' request; do
-  # a request read after the engine died is not started: the resumed engine decides again
-  kill -0 "$PPID" 2>/dev/null || exit 0
   eval "set -- $request"
   id=$1 name=$2
   shift 2
+  # a request read after the engine died is not started, and the journal says so: the resumed
+  # engine decides again
+  engine_alive || { echo "n $name $$" >&3; exit 0; }
   {
     trap - PIPE
     started "$name" >&3
@@ -101,6 +114,8 @@ export class Launcher {
   private buffer = "";
   /** Set once the bash process is gone (killed, or closed by us). */
   exited = false;
+  /** Chosen for an attempt that is recorded but not yet sent (see AttemptStarter). */
+  chosen = false;
 
   /**
    * Starts bash in `cwd` with exactly `env` (see SHELL_SENSITIVE), in a session of its own, for
@@ -145,6 +160,11 @@ export class Launcher {
     this.child.on("error", () => {
       this.exited = true;
     });
+  }
+
+  /** The bash process's pid (recorded with each attempt handed to it). */
+  get pid(): number | null {
+    return this.child.pid ?? null;
   }
 
   /** Whether it runs an attempt (or is about to): a request now would wait for that one's end. */

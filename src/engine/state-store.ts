@@ -1,7 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type StatementSync } from "node:sqlite";
+import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
+import { stateFailure } from "./state-failure.js";
+import { migrateState } from "./state-schema.js";
 import type { TaskState } from "./trigger.js";
 
 export type RunState = "running" | "success" | "failed";
@@ -39,8 +42,11 @@ export interface AttemptRow {
   readonly runId: string;
   readonly taskId: string;
   readonly attempt: number;
-  readonly state: "running" | "done" | "lost";
+  /** `unstarted`: handed to a launcher that declined it (the engine had died), so never run. */
+  readonly state: "running" | "done" | "lost" | "unstarted";
   readonly pid: number | null;
+  /** The launcher it was handed to (its bash's pid), if it went through one. */
+  readonly launcher: number | null;
   readonly exitCode: number | null;
   readonly base: string;
   readonly startedAt: string;
@@ -55,27 +61,6 @@ export interface DatasetEvent {
   readonly scheduledDate: string;
   readonly createdAt: string;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS runs(
-  id TEXT PRIMARY KEY, pipeline TEXT NOT NULL, run_date TEXT NOT NULL, state TEXT NOT NULL,
-  trigger TEXT NOT NULL, plan TEXT NOT NULL, settings TEXT NOT NULL,
-  created_at TEXT NOT NULL, finished_at TEXT);
-CREATE TABLE IF NOT EXISTS tasks(
-  run_id TEXT NOT NULL, task_id TEXT NOT NULL, state TEXT NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0, failures INTEGER NOT NULL DEFAULT 0,
-  not_before INTEGER NOT NULL DEFAULT 0, first_start INTEGER, note TEXT,
-  started_at TEXT, finished_at TEXT, PRIMARY KEY(run_id, task_id));
-CREATE TABLE IF NOT EXISTS attempts(
-  run_id TEXT NOT NULL, task_id TEXT NOT NULL, attempt INTEGER NOT NULL, state TEXT NOT NULL,
-  pid INTEGER, exit_code INTEGER, base TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-  PRIMARY KEY(run_id, task_id, attempt));
-CREATE TABLE IF NOT EXISTS dataset_events(
-  id INTEGER PRIMARY KEY AUTOINCREMENT, uri TEXT NOT NULL, run_id TEXT NOT NULL,
-  task_id TEXT NOT NULL, scheduled_date TEXT NOT NULL, created_at TEXT NOT NULL,
-  UNIQUE(run_id, task_id));
-CREATE TABLE IF NOT EXISTS scheduler(key TEXT PRIMARY KEY, value TEXT NOT NULL);
-`;
 
 type Row = Record<string, string | number | null>;
 
@@ -95,11 +80,26 @@ const camel = (row: Row): Record<string, unknown> =>
 export class StateStore {
   readonly db: DatabaseSync;
 
+  /** Opens (or creates) the state at `path`, migrated to the current schema; bad input if it cannot be. */
   constructor(readonly path: string) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
-    this.db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
-    this.db.exec(SCHEMA);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (e) {
+      throw new ConfigError(
+        `${path}: cannot make the folder of the engine state: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+    let db: DatabaseSync | undefined;
+    try {
+      db = new DatabaseSync(path);
+      db.exec("PRAGMA busy_timeout=5000; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+      migrateState(db, path);
+    } catch (e) {
+      if (db?.isOpen) db.close();
+      throw stateFailure(path, e, "open");
+    }
+    this.db = db;
   }
 
   close(): void {
@@ -130,7 +130,7 @@ export class StateStore {
       this.db.exec("COMMIT");
       return result;
     } catch (e) {
-      this.db.exec("ROLLBACK");
+      if (this.db.isTransaction) this.db.exec("ROLLBACK");
       throw e;
     } finally {
       this.depth--;
@@ -229,10 +229,25 @@ export class StateStore {
     );
   }
 
-  startAttempt(runId: string, taskId: string, attempt: number, base: string): void {
+  /** Records an attempt about to start, handed to the launcher whose pid is `launcher` if any. */
+  startAttempt(
+    runId: string,
+    taskId: string,
+    attempt: number,
+    base: string,
+    launcher: number | null = null,
+  ): void {
     this.sql(
-      "INSERT INTO attempts(run_id, task_id, attempt, state, base, started_at) VALUES (?, ?, ?, 'running', ?, ?)",
-    ).run(runId, taskId, attempt, base, new Date().toISOString());
+      "INSERT INTO attempts(run_id, task_id, attempt, state, base, started_at, launcher) VALUES (?, ?, ?, 'running', ?, ?, ?)",
+    ).run(runId, taskId, attempt, base, new Date().toISOString(), launcher);
+  }
+
+  /** The highest attempt number recorded for each task of a run (the next one is above it). */
+  lastAttemptNumbers(runId: string): Map<string, number> {
+    const rows = this.sql(
+      "SELECT task_id, MAX(attempt) AS n FROM attempts WHERE run_id = ? GROUP BY task_id",
+    ).all(runId) as Array<{ task_id: string; n: number }>;
+    return new Map(rows.map((r) => [r.task_id, r.n]));
   }
 
   setAttemptPid(runId: string, taskId: string, attempt: number, pid: number): void {
@@ -249,7 +264,7 @@ export class StateStore {
     runId: string,
     taskId: string,
     attempt: number,
-    state: "done" | "lost",
+    state: "done" | "lost" | "unstarted",
     exitCode: number | null,
     pid?: number,
   ): void {
@@ -301,29 +316,6 @@ export class StateStore {
     return row.id ?? 0;
   }
 
-  /**
-   * Makes this process the one scheduler of the state file, or says who already is: a lock row
-   * with the owner's pid, taken in a transaction; a lock whose process is gone is taken over.
-   */
-  acquireSchedulerLock(): { ok: true } | { ok: false; pid: number; since: string } {
-    return this.transaction(() => {
-      const held = this.getCursor("lock");
-      if (held !== undefined) {
-        const owner = JSON.parse(held) as { pid: number; since: string };
-        if (owner.pid !== process.pid && processAlive(owner.pid))
-          return { ok: false as const, pid: owner.pid, since: owner.since };
-      }
-      this.setCursor("lock", JSON.stringify({ pid: process.pid, since: new Date().toISOString() }));
-      return { ok: true as const };
-    });
-  }
-
-  releaseSchedulerLock(): void {
-    const held = this.getCursor("lock");
-    if (held !== undefined && (JSON.parse(held) as { pid: number }).pid === process.pid)
-      this.sql("DELETE FROM scheduler WHERE key = 'lock'").run();
-  }
-
   getCursor(key: string): string | undefined {
     const row = this.sql("SELECT value FROM scheduler WHERE key = ?").get(key) as
       | { value: string }
@@ -335,14 +327,5 @@ export class StateStore {
     this.sql(
       "INSERT INTO scheduler(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
     ).run(key, value);
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -172,7 +172,11 @@ describe("slo serve", () => {
     const recorder = resolve("tests/integration/bin/starlake-recorder");
     const args = [bin, "serve", project, "--starlake", recorder];
     const env = { ...process.env, SLO_RECORD: ws.record };
-    const first = spawn(process.execPath, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    const first = spawn(process.execPath, args, {
+      env,
+      stdio: ["ignore", "ignore", "pipe"],
+      timeout: 120_000,
+    });
     let said = "";
     first.stderr?.on("data", (d) => {
       said += String(d);
@@ -181,7 +185,7 @@ describe("slo serve", () => {
       for (let i = 0; i < 100 && !said.includes("Ctrl-C to stop"); i++) await settle(100);
       expect(said).toContain("Ctrl-C to stop");
       await settle(300);
-      const second = spawnSync(process.execPath, args, { env, encoding: "utf8" });
+      const second = spawnSync(process.execPath, args, { env, encoding: "utf8", timeout: 60_000 });
       expect(second.status).toBe(2);
       expect(second.stderr.trim()).toMatch(
         new RegExp(
