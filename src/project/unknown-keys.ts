@@ -28,15 +28,15 @@ export function unknownKeys(yaml: YamlFile, kind: StarlakeFileKind): Diagnostic[
   const versionless = !("version" in data);
   const out: Diagnostic[] = [];
   const walk = (model: string, value: Record<string, unknown>, real: Path, pattern: string[]) => {
-    const object = STARLAKE_OBJECTS[model];
+    const object = own(STARLAKE_OBJECTS, model);
     if (object === undefined) return;
     for (const [key, v] of Object.entries(value)) {
-      const slot = object.keys[key];
+      const slot = own(object.keys, key);
       if (slot !== undefined) {
         descend(slot, v, [...real, key], [...pattern, key]);
         continue;
       }
-      const legacy = versionless ? rule.legacy[[...pattern, key].join(".")] : undefined;
+      const legacy = versionless ? own(rule.legacy, [...pattern, key].join(".")) : undefined;
       if (legacy !== undefined && (legacy.unless === undefined || !(legacy.unless in value))) {
         if (legacy.as !== null) descend(legacy.as, v, [...real, key], [...pattern, key]);
         continue;
@@ -79,7 +79,7 @@ function report(
   siblings: Record<string, unknown>,
 ): Diagnostic {
   const key = String(path[path.length - 1]);
-  const renamed = RENAMED[key];
+  const renamed = own(RENAMED, key);
   const meant = renamed !== undefined && known.includes(renamed) ? renamed : closest(key, known);
   const hint = meant !== undefined && !(meant in siblings) ? ` (did you mean ${meant}?)` : "";
   return diagnosticAt(
@@ -88,6 +88,11 @@ function report(
     "unknown_key",
     `unknown key ${path.join(".")}${hint}: ${rule.consequence}`,
   );
+}
+
+/** A key's entry, never one inherited from Object.prototype (a key named `constructor`). */
+function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

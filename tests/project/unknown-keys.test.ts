@@ -154,6 +154,20 @@ describe("keys Starlake 1.5.16 rejects", () => {
     ]);
   });
 
+  it("keys named like Object.prototype members are keys like any other", () => {
+    const out = check("table", "t.sl.yml", [
+      "version: 1",
+      "table:",
+      "  constructor: 1",
+      "  metadata: { toString: 2, __proto__: { sink: {} } }",
+    ]);
+    expect(out.map((l) => l.replace(/: Starlake.*/, ""))).toEqual([
+      "t.sl.yml:3:3: error[unknown_key]: unknown key table.constructor",
+      "t.sl.yml:4:15: error[unknown_key]: unknown key table.metadata.toString",
+      "t.sl.yml:4:28: error[unknown_key]: unknown key table.metadata.__proto__",
+    ]);
+  });
+
   it("an open object (Kafka topics) accepts any key", () => {
     expect(
       check("application", "a.sl.yml", [
