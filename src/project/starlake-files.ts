@@ -82,8 +82,9 @@ export const STARLAKE_FILES: Readonly<Record<StarlakeFileKind, StarlakeFileRule>
     container: "load",
     severity: "error",
     consequence: `${rejected} and leaves out this domain and its tables`,
-    // Tables written inline in an old domain file are read as table files: not checked here.
-    legacy: { tables: dropped, "load.tables": dropped, ...metadataLegacy("load.metadata") },
+    // Tables written inline in an old domain file are checked by Starlake as table files; we
+    // leave them unchecked. (A top-level `tables` next to `load` stays, and is rejected.)
+    legacy: { "load.tables": dropped, ...metadataLegacy("load.metadata") },
   },
   transform: {
     container: "transform",

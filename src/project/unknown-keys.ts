@@ -25,7 +25,7 @@ export function unknownKeys(yaml: YamlFile, kind: StarlakeFileKind): Diagnostic[
   const data = yaml.data;
   if (!isRecord(data)) return [];
   const rule = STARLAKE_FILES[kind];
-  const versionless = !("version" in data);
+  let versionless = !("version" in data);
   const out: Diagnostic[] = [];
   const walk = (model: string, value: Record<string, unknown>, real: Path, pattern: string[]) => {
     const object = own(STARLAKE_OBJECTS, model);
@@ -61,14 +61,33 @@ export function unknownKeys(yaml: YamlFile, kind: StarlakeFileKind): Diagnostic[
         if (isRecord(item)) walk(slot.map, item, [...real, name], [...pattern, "*"]);
     }
   };
-  // Starlake wraps a file without `version` in its container key, except table files.
-  if (versionless && kind !== "table" && !(rule.container in data)) {
+  const tables = kind === "table" ? tableList(data, versionless) : undefined;
+  if (tables !== undefined) {
+    // A table file holding a list of tables: each is checked on its own, wrapped in `table:`
+    // without `version` (so migrated), and the file's other top-level keys are not read.
+    versionless = true;
+    tables.items.forEach((item, i) => {
+      if (isRecord(item)) walk("TableV1", item, [tables.key, i], ["table"]);
+    });
+  } else if (versionless && kind !== "table" && !(rule.container in data)) {
+    // Starlake wraps a file without `version` in its container key, except table files.
     const slot = STARLAKE_OBJECTS.Root?.keys[rule.container];
     if (slot !== undefined) descend(slot, data, [], [rule.container]);
   } else {
     walk("Root", data, [], []);
   }
   return out;
+}
+
+/** The list of a multi-table file (`schemas` is its pre-1.0 name), as YamlSerde reads it. */
+function tableList(
+  data: Record<string, unknown>,
+  versionless: boolean,
+): { key: string; items: unknown[] } | undefined {
+  const key =
+    "tables" in data ? "tables" : versionless && "schemas" in data ? "schemas" : undefined;
+  const items = key === undefined ? undefined : data[key];
+  return key !== undefined && Array.isArray(items) ? { key, items } : undefined;
 }
 
 function report(

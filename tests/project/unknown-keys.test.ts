@@ -121,9 +121,29 @@ describe("keys Starlake 1.5.16 rejects", () => {
     expect(check("table", "t.sl.yml", ["table:", "  merge: { key: [id], delete: x }"])).toEqual([
       `t.sl.yml:2:23: error[unknown_key]: unknown key table.merge.delete: ${rejects}`,
     ]);
+    // A domain file without `version` and without `load:` is wrapped in `load:`.
+    expect(check("load", "_config.sl.yml", ["name: d", "tables: [{ name: t }]"])).toEqual([]);
+    expect(check("load", "_config.sl.yml", ["load: { name: d }", "tables: []"])).toEqual([
+      `_config.sl.yml:2:1: error[unknown_key]: unknown key tables: ${rejects} and leaves out this domain and its tables`,
+    ]);
     // A file without `version` is wrapped in its container key.
     expect(check("application", "a.sl.yml", ["connectionRef: x", "conections: {}"])).toEqual([
       `a.sl.yml:2:1: error[unknown_key]: unknown key conections (did you mean connections?): ${rejects}`,
+    ]);
+  });
+
+  it("a table file with a list of tables: each item checked as a migrated table", () => {
+    const out = check("table", "metadata/load/d/all.sl.yml", [
+      "version: 1",
+      "name: ignored_by_starlake",
+      "tables:",
+      "  - name: a",
+      "    metadata: { write: APPEND }",
+      "  - name: b",
+      "    bogus: 1",
+    ]);
+    expect(out).toEqual([
+      `metadata/load/d/all.sl.yml:7:5: error[unknown_key]: unknown key tables.1.bogus: ${rejects}`,
     ]);
   });
 
