@@ -107,7 +107,12 @@ describe("keys Starlake 1.5.16 rejects", () => {
     ]);
   });
 
+  // Each case below was also run through the real `starlake validate` 1.5.16: the legacy keys
+  // load, `merge.delete` is rejected (as writeStrategy.delete), `transform.default.write` is logged.
   it("without `version`, keys that Starlake migrates are accepted", () => {
+    expect(
+      check("task", "t.sl.yml", ["task:", "  dataset: t", "  engine: SPARK", "  write: OVERWRITE"]),
+    ).toEqual([]);
     expect(
       check("table", "t.sl.yml", [
         "table:",
