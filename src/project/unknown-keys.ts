@@ -31,7 +31,9 @@ export function unknownKeys(yaml: YamlFile, kind: StarlakeFileKind): Diagnostic[
     const object = own(STARLAKE_OBJECTS, model);
     if (object === undefined) return;
     for (const [key, v] of Object.entries(value)) {
-      const slot = own(object.keys, key);
+      // The schema's top requires exactly one content key (oneOf): the file's own, here.
+      const another = model === "Root" && key !== "version" && key !== rule.container;
+      const slot = another ? undefined : own(object.keys, key);
       if (slot !== undefined) {
         descend(slot, v, [...real, key], [...pattern, key]);
         continue;
@@ -44,7 +46,8 @@ export function unknownKeys(yaml: YamlFile, kind: StarlakeFileKind): Diagnostic[
       if (object.open) continue;
       // At the top, another file kind's key (`table` in a load file) is no useful suggestion.
       const known = model === "Root" ? ["version", rule.container] : Object.keys(object.keys);
-      out.push(report(yaml, rule, [...real, key], known, value));
+      const only = model === "Root" ? `; this file holds only version and ${rule.container}` : "";
+      out.push(report(yaml, rule, [...real, key], known, value, only));
     }
   };
   const descend = (slot: Slot, v: unknown, real: Path, pattern: string[]) => {
@@ -96,6 +99,7 @@ function report(
   path: Path,
   known: string[],
   siblings: Record<string, unknown>,
+  only: string,
 ): Diagnostic {
   const key = String(path[path.length - 1]);
   const renamed = own(RENAMED, key);
@@ -105,7 +109,7 @@ function report(
     yaml.keyPlaceOf(path),
     rule.severity,
     "unknown_key",
-    `unknown key ${path.join(".")}${hint}: ${rule.consequence}`,
+    `unknown key ${path.join(".")}${hint}${only}: ${rule.consequence}`,
   );
 }
 

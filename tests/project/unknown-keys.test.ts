@@ -103,7 +103,11 @@ describe("keys Starlake 1.5.16 rejects", () => {
 
   it("a top-level key outside the schema is rejected", () => {
     expect(check("load", "_config.sl.yml", ["version: 1", "load: {}", "tables: []"])).toEqual([
-      `_config.sl.yml:3:1: error[unknown_key]: unknown key tables: ${rejects} and leaves out this domain and its tables`,
+      `_config.sl.yml:3:1: error[unknown_key]: unknown key tables; this file holds only version and load: ${rejects} and leaves out this domain and its tables`,
+    ]);
+    // Another kind of file's content key is a key of the schema's top, but not of this file.
+    expect(check("table", "t.sl.yml", ["version: 1", "load:", "  table: { name: t }"])).toEqual([
+      `t.sl.yml:2:1: error[unknown_key]: unknown key load; this file holds only version and table: ${rejects}`,
     ]);
   });
 
@@ -129,7 +133,7 @@ describe("keys Starlake 1.5.16 rejects", () => {
     // A domain file without `version` and without `load:` is wrapped in `load:`.
     expect(check("load", "_config.sl.yml", ["name: d", "tables: [{ name: t }]"])).toEqual([]);
     expect(check("load", "_config.sl.yml", ["load: { name: d }", "tables: []"])).toEqual([
-      `_config.sl.yml:2:1: error[unknown_key]: unknown key tables: ${rejects} and leaves out this domain and its tables`,
+      `_config.sl.yml:2:1: error[unknown_key]: unknown key tables; this file holds only version and load: ${rejects} and leaves out this domain and its tables`,
     ]);
     // A file without `version` is wrapped in its container key.
     expect(check("application", "a.sl.yml", ["connectionRef: x", "conections: {}"])).toEqual([
