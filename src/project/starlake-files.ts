@@ -45,6 +45,15 @@ function metadataLegacy(at: string): Record<string, { as: Slot | null }> {
   };
 }
 
+/** Legacy keys of a table (pre-1.0 `merge`, `flat`, and those of its metadata). */
+function tableLegacy(at: string): Record<string, { as: Slot | null }> {
+  return {
+    [`${at}.flat`]: dropped,
+    [`${at}.merge`]: { as: { object: "WriteStrategyV1" } },
+    ...metadataLegacy(`${at}.metadata`),
+  };
+}
+
 /** Legacy keys of a task (its pre-1.0 names), in a task file or in a transform's `tasks`. */
 function taskLegacy(at: string): Record<string, { as: Slot | null; unless?: string }> {
   return {
@@ -73,18 +82,20 @@ export const STARLAKE_FILES: Readonly<Record<StarlakeFileKind, StarlakeFileRule>
     consequence: rejected,
     legacy: {
       schema: { as: { object: "TableV1" }, unless: "table" },
-      "table.flat": dropped,
-      "table.merge": { as: { object: "WriteStrategyV1" } },
-      ...metadataLegacy("table.metadata"),
+      ...tableLegacy("table"),
     },
   },
   load: {
     container: "load",
     severity: "error",
     consequence: `${rejected} and leaves out this domain and its tables`,
-    // Tables written inline in an old domain file are checked by Starlake as table files; we
-    // leave them unchecked. (A top-level `tables` next to `load` stays, and is rejected.)
-    legacy: { "load.tables": dropped, ...metadataLegacy("load.metadata") },
+    // Tables written inline in an old domain file are checked one by one as table files (and
+    // migrated). A top-level `tables` next to `load` stays, and is rejected.
+    legacy: {
+      "load.tables": { as: { list: "TableV1" } },
+      ...tableLegacy("load.tables.*"),
+      ...metadataLegacy("load.metadata"),
+    },
   },
   transform: {
     container: "transform",

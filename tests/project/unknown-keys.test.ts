@@ -131,7 +131,14 @@ describe("keys Starlake 1.5.16 rejects", () => {
       `t.sl.yml:2:23: error[unknown_key]: unknown key table.merge.delete: ${rejects}`,
     ]);
     // A domain file without `version` and without `load:` is wrapped in `load:`.
-    expect(check("load", "_config.sl.yml", ["name: d", "tables: [{ name: t }]"])).toEqual([]);
+    expect(
+      check("load", "_config.sl.yml", [
+        "name: d",
+        "tables: [{ name: t, merge: { key: [id] }, metadata: { write: APPEND } }, { nom: u }]",
+      ]),
+    ).toEqual([
+      `_config.sl.yml:2:76: error[unknown_key]: unknown key tables.1.nom: ${rejects} and leaves out this domain and its tables`,
+    ]);
     expect(check("load", "_config.sl.yml", ["load: { name: d }", "tables: []"])).toEqual([
       `_config.sl.yml:2:1: error[unknown_key]: unknown key tables; this file holds only version and load: ${rejects} and leaves out this domain and its tables`,
     ]);
