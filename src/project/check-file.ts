@@ -2,10 +2,35 @@ import type { z } from "zod";
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import { closest } from "../util/suggest.js";
-import { STARLAKE_KEYS } from "./schemas.js";
+import {
+  applicationFile,
+  dagConfigFile,
+  domainFile,
+  envFile,
+  STARLAKE_KEYS,
+  tableFile,
+  taskFile,
+  transformConfigFile,
+} from "./schemas.js";
+import type { StarlakeFileKind } from "./starlake-files.js";
+import { unknownKeys } from "./unknown-keys.js";
 import type { YamlFile } from "./yaml-file.js";
 
-/** Validates a parsed file against its schema: every problem located, key typos as warnings. */
+/** Starlake's own files: their keys are checked as Starlake 1.5.16 checks them. */
+const STARLAKE_FILE_KINDS = new Map<z.ZodType, StarlakeFileKind>([
+  [applicationFile, "application"],
+  [envFile, "env"],
+  [domainFile, "load"],
+  [tableFile, "table"],
+  [transformConfigFile, "transform"],
+  [taskFile, "task"],
+  [dagConfigFile, "dag"],
+]);
+
+/**
+ * Validates a parsed file against its schema: every problem located. In Starlake's files, a key
+ * Starlake rejects is reported; in our own files, key typos are warnings.
+ */
 export function checkFile<S extends z.ZodType>(
   yaml: YamlFile,
   schema: S,
@@ -26,7 +51,10 @@ export function checkFile<S extends z.ZodType>(
       );
     }
   }
-  diagnostics.push(...keyTypos(yaml, schema, yaml.data, []));
+  const kind = STARLAKE_FILE_KINDS.get(schema);
+  diagnostics.push(
+    ...(kind !== undefined ? unknownKeys(yaml, kind) : keyTypos(yaml, schema, yaml.data, [])),
+  );
   return result.success ? { value: result.data, diagnostics } : { diagnostics };
 }
 

@@ -182,18 +182,24 @@ describe("bad input", () => {
     expect((await runCli(["plan", root, "--frobnicate"])).code).toBe(2);
   });
 
-  it("warns about key typos and unknown SQL references, errors on them with --strict", async () => {
+  it("a key Starlake rejects is an error; an unknown SQL reference warns, errors with --strict", async () => {
+    const typo = fixture(
+      baseProject({
+        "metadata/load/shop/orders.sl.yml":
+          "version: 1\ntable:\n  name: orders\n  metadata:\n    schedul: daily\n",
+      }),
+    );
+    const bad = await runCli(["validate", typo]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /orders\.sl\.yml:5:5: error\[unknown_key\]: unknown key table\.metadata\.schedul \(did you mean schedule\?\): Starlake 1\.5\.16 rejects this file/,
+    );
     const files = baseProject({
-      "metadata/load/shop/orders.sl.yml":
-        "version: 1\ntable:\n  name: orders\n  metadata:\n    schedul: daily\n",
       "metadata/transform/kpi/top.sql": "SELECT * FROM kpi.revenue JOIN shop.ordrs ON true\n",
     });
     const root = fixture(files);
     const r = await runCli(["validate", root]);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(
-      /orders\.sl\.yml:5:5: warning\[unknown_key\]: unknown key table\.metadata\.schedul; did you mean schedule\?/,
-    );
     expect(r.stderr).toMatch(
       /top\.sql:1:32: warning\[unknown_reference\]: transform kpi\.top reads shop\.ordrs/,
     );

@@ -98,8 +98,15 @@ describe("Starlake's samples read with zero errors and give the pipelines the ru
   it("bigquery: connections rendered from env.sl.yml, no dagRef", async () => {
     // connectionRef is "{{connection}}", and env.sl.yml sets connection to "{{SL_CONNECTION}}".
     const r = await plan(copySample("bigquery"));
+    // Real `starlake validate` rejects it too: keys its schema does not know (`metadata.write`).
     expect(errors(r).map((d) => `${d.file}:${d.line}: ${d.code}`)).toEqual([
       "metadata/application.sl.yml:3: empty_connection_ref",
+      "metadata/load/hr/locations.sl.yml:10: unknown_key",
+      "metadata/load/hr/sellers.sl.yml:10: unknown_key",
+      "metadata/load/sales/_config.sl.yml:6: unknown_key",
+      "metadata/load/sales/_config.sl.yml:11: unknown_key",
+      "metadata/load/sales/customers.sl.yml:11: unknown_key",
+      "metadata/load/sales/orders.sl.yml:5: unknown_key",
     ]);
     expect(r.pipelines).toEqual([]);
     expect(upstreamOf(r, "kpi.byseller")).toEqual(["hr.sellers", "sales.orders"]);
