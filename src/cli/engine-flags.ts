@@ -5,6 +5,8 @@ import type { ExecutorSettings, TaskChange } from "../engine/run-executor.js";
 import { Slots } from "../engine/slots.js";
 import { StateStore } from "../engine/state-store.js";
 import { ConfigError } from "../errors.js";
+import { fsProblem } from "../output/write-output.js";
+import { makeFolder } from "../util/write-atomic.js";
 
 /** Where a project's engine state lives unless `--state` says otherwise. */
 export function statePath(project: string, state: string | undefined): string {
@@ -13,6 +15,15 @@ export function statePath(project: string, state: string | undefined): string {
 
 export const stateOption = () =>
   new Option("--state <file>", "engine state database (default: <project>/.slo/state.db)");
+
+/** The state's folder, made here so a path under a file or on /proc is bad input named as such. */
+function makeStateFolder(path: string): void {
+  try {
+    makeFolder(dirname(path));
+  } catch (e) {
+    throw new ConfigError(`--state ${path}: cannot make its folder: ${fsProblem(e)}`, { cause: e });
+  }
+}
 
 /** `--concurrency N` and `--pool NAME=SLOTS` as the engine's slots. */
 export function slotsOf(flags: { concurrency?: string; pool?: string[] }): Slots {
@@ -43,6 +54,7 @@ export async function withEngine<T>(
   onChange: ((change: TaskChange) => void) | undefined,
   work: (store: StateStore, settings: ExecutorSettings) => Promise<T>,
 ): Promise<T> {
+  makeStateFolder(path);
   const store = new StateStore(path);
   const abort = new AbortController();
   const stop = () => abort.abort();

@@ -1,5 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmSync,
+  type Stats,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 /**
@@ -32,19 +41,24 @@ export function writeFileAtomic(path: string, content: string): void {
  */
 export function makeFolder(dir: string): void {
   const missing: string[] = [];
-  for (let d = resolve(dir); ; ) {
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    let stat: Stats;
     try {
-      if (statSync(d).isDirectory()) break;
-      throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${d}'`), {
-        code: "ENOTDIR",
-        path: d,
-      });
+      stat = statSync(d);
     } catch (e) {
-      const up = dirname(d);
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || up === d) throw e;
-      missing.push(d);
-      d = up;
+      const code = (e as NodeJS.ErrnoException).code;
+      // ENOTDIR: a file further up, which the climb reaches and names.
+      if ((code === "ENOENT" || code === "ENOTDIR") && dirname(d) !== d) {
+        missing.push(d);
+        continue;
+      }
+      throw e;
     }
+    if (stat.isDirectory()) break;
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${d}'`), {
+      code: "ENOTDIR",
+      path: d,
+    });
   }
   for (const d of missing.reverse()) {
     try {

@@ -59,6 +59,24 @@ describe("output paths are bad input, not internal errors", () => {
     expectOneLine(r, /folder: is a folder; expected the path of a file to write$/);
   });
 
+  it("run and serve --state under a file", async () => {
+    for (const verb of ["run", "serve"]) {
+      const state = join(file, "deeper", "state.db");
+      const r = await runCli([
+        verb,
+        "examples/minimal",
+        "--starlake",
+        "/bin/true",
+        "--state",
+        state,
+      ]);
+      expectOneLine(
+        r,
+        /--state .*file\/deeper\/state\.db: cannot make its folder: .*\/file: a file where a folder is expected$/,
+      );
+    }
+  });
+
   it("a --poll beyond what timers can wait is refused (it would spin)", () => {
     const flags = (poll: string) => ({ poll }) as RemoteFlags;
     expect(pollMs(flags("86400"))).toBe(86_400_000);
@@ -73,10 +91,14 @@ describe("the built program", () => {
     for (const args of [
       ["generate", "examples/minimal", "--orchestrator", "airflow", "--out", "/proc/x"],
       ["graph", "examples/minimal", "-o", "/proc/x/graph.mmd"],
+      ["run", "examples/minimal", "--starlake", "/bin/true", "--state", "/proc/x/state.db"],
     ]) {
       const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 20_000 });
       expect(r.signal, "killed by the timeout: the write spins").toBeNull();
-      expectOneLine({ code: r.status ?? -1, stderr: r.stderr }, /^error\[bad_input\]: \/proc\/x/);
+      expectOneLine(
+        { code: r.status ?? -1, stderr: r.stderr },
+        /^error\[bad_input\]: (--state )?\/proc\/x/,
+      );
     }
   });
 
