@@ -151,9 +151,11 @@ function parseWithPositions(
 function firstLine(e: unknown): string {
   const message = ((e as Error)?.message ?? String(e)).split("\n")[0] ?? "";
   // The parser recurses per level: a file deep enough to exhaust the stack is just too deep.
-  return /call stack/i.test(message)
-    ? `values nested deeper than ${MAX_YAML_DEPTH} levels; expected a flatter file`
-    : message;
+  if (/call stack/i.test(message))
+    return `values nested deeper than ${MAX_YAML_DEPTH} levels; expected a flatter file`;
+  if (/multiple documents/i.test(message))
+    return "a second document (after ---); expected one document per file";
+  return message;
 }
 
 type AliasNode = { source: string; range?: [number, number, number] | null };

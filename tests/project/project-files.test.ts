@@ -138,6 +138,13 @@ describe("YAML that cannot be expanded", () => {
     );
   });
 
+  it("a second document is named as such", async () => {
+    const root = fixture(baseProject({ [TABLE]: "version: 1\n---\nversion: 2\n" }));
+    expect(await validateErrors(root)).toMatch(
+      /^metadata\/load\/shop\/extra\.sl\.yml:2:1: error\[invalid_yaml\]: invalid YAML: a second document \(after ---\); expected one document per file$/m,
+    );
+  });
+
   it("anchors reused a few times are fine", async () => {
     const root = fixture(
       baseProject({
