@@ -9,7 +9,7 @@ import {
   realpathSync,
   statSync,
 } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { basename, dirname, join, relative, sep } from "node:path";
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 
 /** Larger project files are refused: a project file is text written by people, not data. */
@@ -54,50 +54,61 @@ export function readText(root: string, rel: string): string | undefined {
   const refuse = (why: string): never => {
     throw new UnreadableFile(rel, why);
   };
-  let target: string;
+  const outside = (real: string) =>
+    !isInside(resolved(root), real) && !isInside(resolved(root, true), real);
   try {
-    // Every file, not only links: a linked folder (metadata/load -> elsewhere) leads out too.
-    target = realpathSync(path);
+    const fd = openProjectFile(path);
+    // A linked folder on the way (metadata/load -> elsewhere) leads out as surely as a linked file.
+    if (outside(join(resolved(dirname(path)), basename(path)))) {
+      if (fd !== "link") closeSync(fd);
+      refuse(LEADS_OUT);
+    }
+    if (fd !== "link") return readRegularFile(fd, refuse);
+    const target = realpathSync.native(path);
+    if (outside(target)) refuse(LEADS_OUT);
+    const linked = openProjectFile(target);
+    return linked === "link"
+      ? refuse("a symbolic link that keeps changing")
+      : readRegularFile(linked, refuse);
   } catch (e) {
+    if (e instanceof UnreadableFile) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT") return refuse(`cannot read (${code ?? String(e)})`);
+    if (code === "ELOOP") refuse("a loop of symbolic links; expected a file");
+    if (code !== "ENOENT" && code !== "ENOTDIR")
+      return refuse(`cannot read (${code ?? String(e)})`);
     // A link whose target is missing is a mistake worth naming; a missing file is just absent.
-    if (isDanglingLink(path)) refuse("a symbolic link to nothing; expected a file");
+    if (isLink(path)) refuse("a symbolic link to nothing; expected a file");
     return undefined;
   }
-  if (!isInside(realpathSync(root), target)) {
-    refuse(
-      "leads, through a symbolic link, outside the project; expected a file inside the project folder",
-    );
-  }
-  return readRegularFile(target, refuse);
 }
 
-function readRegularFile(path: string, refuse: (why: string) => never): string {
-  let fd: number;
+const LEADS_OUT =
+  "leads, through a symbolic link, outside the project; expected a file inside the project folder";
+
+/** An open descriptor, or "link" when the last part of the path is a symbolic link. */
+function openProjectFile(path: string): number | "link" {
   try {
     // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (e) {
-    return refuse(`cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    if ((e as NodeJS.ErrnoException).code === "ELOOP" && isLink(path)) return "link";
+    throw e;
   }
+}
+
+function readRegularFile(fd: number, refuse: (why: string) => never): string {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) refuse(`not a regular file (${kindOf(stat)}); expected a text file`);
     if (stat.size > MAX_PROJECT_FILE_BYTES) refuse(tooLarge(stat.size));
-    // One byte more than fstat said: a file that grows while it is read is noticed, not cut.
-    const buffer = Buffer.alloc(stat.size + 1);
+    const buffer = Buffer.alloc(stat.size);
     let length = 0;
-    for (;;) {
+    while (length < buffer.length) {
       const n = readSync(fd, buffer, length, buffer.length - length, null);
       if (n === 0) break;
       length += n;
-      if (length === buffer.length) refuse("changed while it was read; expected a file at rest");
     }
     return buffer.toString("utf8", 0, length);
-  } catch (e) {
-    if (e instanceof UnreadableFile) throw e;
-    return refuse(`cannot read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
   } finally {
     closeSync(fd);
   }
@@ -115,7 +126,23 @@ function kindOf(stat: import("node:fs").Stats): string {
   return "not a file";
 }
 
-function isDanglingLink(path: string): boolean {
+/**
+ * Folders resolved lately: a project's files sit in few folders, and resolving every file's full
+ * path took as long as reading it. Entries live a second, so a long `slo serve` sees changes.
+ */
+const recent = new Map<string, { real: string; at: number }>();
+
+function resolved(folder: string, fresh = false): string {
+  const now = Date.now();
+  const hit = recent.get(folder);
+  if (!fresh && hit !== undefined && now - hit.at < 1000) return hit.real;
+  if (recent.size > 256) recent.clear();
+  const real = realpathSync.native(folder);
+  recent.set(folder, { real, at: now });
+  return real;
+}
+
+function isLink(path: string): boolean {
   try {
     return lstatSync(path).isSymbolicLink();
   } catch {

@@ -84,6 +84,14 @@ describe("project files that must not be read", () => {
     );
   });
 
+  it("a loop of links is named", async () => {
+    const root = fixture(baseProject());
+    symlinkSync("extra.sl.yml", join(root, TABLE));
+    expect(await validateErrors(root)).toMatch(
+      /^metadata\/load\/shop\/extra\.sl\.yml: error\[unreadable_file\]: a loop of symbolic links; expected a file$/m,
+    );
+  });
+
   it("a file over the size bound is refused by its size", async () => {
     const root = fixture(baseProject({ [TABLE]: "version: 1\n" }));
     truncateSync(join(root, TABLE), MAX_PROJECT_FILE_BYTES + 1);
