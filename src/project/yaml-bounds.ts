@@ -33,7 +33,33 @@ interface Visit {
  * the stack, and each shared object is measured once.
  */
 export function yamlBoundsProblem(data: unknown): YamlBoundsProblem | undefined {
-  if (!isCollection(data)) return undefined;
+  return isCollection(data) && !plainAndShallow(data) ? measure(data) : undefined;
+}
+
+/**
+ * The common case, checked fast: no object reached twice (only aliases share objects) and no
+ * value deeper than the bound. Anything else gets the full measure, which also says where.
+ */
+function plainAndShallow(data: object): boolean {
+  const seen = new Set<object>();
+  const nodes: object[] = [data];
+  const depths: number[] = [1];
+  while (nodes.length > 0) {
+    const node = nodes.pop() as object;
+    const depth = depths.pop() as number;
+    if (depth > MAX_YAML_DEPTH || seen.has(node)) return false;
+    seen.add(node);
+    for (const c of Array.isArray(node) ? node : Object.values(node)) {
+      if (isCollection(c)) {
+        nodes.push(c);
+        depths.push(depth + 1);
+      }
+    }
+  }
+  return true;
+}
+
+function measure(data: object): YamlBoundsProblem | undefined {
   const measures = new Map<object, Measure>();
   let distinct = 0;
   const stack: Visit[] = [
