@@ -49,8 +49,10 @@ export function writeGenerated(
     // A link at an owned name is replaced by the rename, its target left alone.
     if (at === "none" || ((at === "file" || at === "link") && owned.has(f.path))) continue;
     if (at === "file" && readFileSync(join(dir, f.path), "utf8") === f.content) continue;
+    const what =
+      at === "folder" ? "is a folder" : at === "other" ? "is not a regular file" : "exists";
     problems.push(
-      `${join(dir, f.path)}: exists and was not written by slo generate; expected a free name (move the file away, or generate into another folder)`,
+      `${join(dir, f.path)}: ${what} and was not written by slo generate; expected a free name (move it away, or generate into another folder)`,
     );
   }
   if (problems.length > 0) throw new ConfigError([...new Set(problems)].join("\n"));

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import {
   existsSync,
   lstatSync,
@@ -115,6 +116,18 @@ describe("--clean never leaves the output folder", () => {
     expect(lstatSync(join(out, "a.py")).isFile()).toBe(true);
     expect(readFileSync(join(out, "a.py"), "utf8")).toBe("A");
     expectUntouched(root);
+  });
+
+  it("refuses a folder or a FIFO at a generated name, owned or not, and writes nothing", () => {
+    const { out } = planted(["b.py"]);
+    mkdirSync(join(out, "a.py"));
+    execFileSync("mkfifo", [join(out, "b.py")], { timeout: 5000 });
+    expect(() =>
+      writeGenerated(out, "airflow", [f("a.py", "A"), f("b.py", "B"), f("c.py", "C")], true),
+    ).toThrow(
+      /a\.py: is a folder and was not written by slo generate[\s\S]*b\.py: is not a regular file and was not written/,
+    );
+    expect(existsSync(join(out, "c.py"))).toBe(false);
   });
 
   it("refuses an output folder that is a file or lies under one", () => {
