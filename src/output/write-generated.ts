@@ -55,7 +55,16 @@ export function writeGenerated(
       `${join(dir, f.path)}: ${what} and was not written by slo generate; expected a free name (move it away, or generate into another folder)`,
     );
   }
-  if (problems.length > 0) throw new ConfigError([...new Set(problems)].join("\n"));
+  if (problems.length > 0) {
+    // One line each: a diagnostic's message is kept on one line, so each problem is its own.
+    throw new ConfigError(
+      [...new Set(problems)].map((message) => ({
+        code: "bad_input",
+        severity: "error" as const,
+        message,
+      })),
+    );
+  }
   try {
     makeFolder(dir);
   } catch (e) {

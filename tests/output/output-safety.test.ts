@@ -128,6 +128,15 @@ describe("--clean never leaves the output folder", () => {
       /a\.py: is a folder and was not written by slo generate[\s\S]*b\.py: is not a regular file and was not written/,
     );
     expect(existsSync(join(out, "c.py"))).toBe(false);
+    const message = (() => {
+      try {
+        writeGenerated(out, "airflow", [f("a.py", "A"), f("b.py", "B")], false);
+        return "";
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(message.split("\n")).toHaveLength(2);
   });
 
   it("refuses an output folder that is a file or lies under one", () => {
