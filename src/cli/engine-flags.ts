@@ -6,6 +6,8 @@ import { Slots } from "../engine/slots.js";
 import { stateFailure } from "../engine/state-failure.js";
 import { StateStore } from "../engine/state-store.js";
 import { ConfigError } from "../errors.js";
+import { fsProblem } from "../output/write-output.js";
+import { makeFolder } from "../util/write-atomic.js";
 
 /** Where a project's engine state lives unless `--state` says otherwise. */
 export function statePath(project: string, state: string | undefined): string {
@@ -14,6 +16,15 @@ export function statePath(project: string, state: string | undefined): string {
 
 export const stateOption = () =>
   new Option("--state <file>", "engine state database (default: <project>/.slo/state.db)");
+
+/** The state's folder, made here so a path under a file or on /proc is bad input named as such. */
+function makeStateFolder(path: string): void {
+  try {
+    makeFolder(dirname(path));
+  } catch (e) {
+    throw new ConfigError(`--state ${path}: cannot make its folder: ${fsProblem(e)}`, { cause: e });
+  }
+}
 
 /** `--concurrency N` and `--pool NAME=SLOTS` as the engine's slots. */
 export function slotsOf(flags: { concurrency?: string; pool?: string[] }): Slots {
@@ -45,6 +56,7 @@ export async function withEngine<T>(
   onChange: ((change: TaskChange) => void) | undefined,
   work: (store: StateStore, settings: ExecutorSettings) => Promise<T>,
 ): Promise<T> {
+  makeStateFolder(path);
   const store = new StateStore(path);
   const abort = new AbortController();
   const stop = () => abort.abort();

@@ -2,7 +2,7 @@ import { Command, Option } from "commander";
 import { toDot } from "../graph/dot.js";
 import { toMermaid } from "../graph/mermaid.js";
 import { toSvg } from "../graph/svg.js";
-import { writeFileAtomic } from "../util/write-atomic.js";
+import { writeOutputFile } from "../output/write-output.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
 import { selectPipelines } from "./select-pipelines.js";
@@ -32,7 +32,7 @@ export function graphCommand(): Command {
           : flags.format === "dot"
             ? toDot(chosen)
             : toMermaid(chosen);
-      if (flags.output) writeFileAtomic(flags.output, text);
+      if (flags.output) writeOutputFile(flags.output, text);
       else process.stdout.write(text);
     },
   );

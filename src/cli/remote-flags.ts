@@ -32,8 +32,11 @@ export function remoteClient(flags: RemoteFlags, fromFile?: string): RemoteClien
 
 export function pollMs(flags: RemoteFlags): number {
   const seconds = Number(flags.poll);
-  if (!Number.isFinite(seconds) || seconds <= 0)
-    throw new ConfigError(`--poll: expected a positive number of seconds, found ${flags.poll}`);
+  // Above a day, Node's timers overflow and fire at once: the poll would spin.
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86_400)
+    throw new ConfigError(
+      `--poll: expected a positive number of seconds, at most 86400, found ${flags.poll}`,
+    );
   return seconds * 1000;
 }
 

@@ -1,11 +1,13 @@
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, statSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import type { GeneratedFile } from "../backends/orchestrator.js";
 import { ConfigError } from "../errors.js";
-import { writeFileAtomic } from "../util/write-atomic.js";
+import { makeFolder } from "../util/write-atomic.js";
+import { MANIFEST, manifestText, readManifest } from "./manifest.js";
+import { unsafeRelativePath } from "./owned-path.js";
+import { fileInTheWay, fsProblem, fsReason, kindAt, writeOutputFile } from "./write-output.js";
 
-/** The list of files `slo generate` wrote into a folder: only these may be replaced or removed. */
-export const MANIFEST = ".slo-manifest.json";
+export { MANIFEST } from "./manifest.js";
 
 export interface WriteResult {
   readonly written: readonly string[];
@@ -13,28 +15,11 @@ export interface WriteResult {
   readonly removed: readonly string[];
 }
 
-interface Manifest {
-  readonly generator: "starlake-orchestration";
-  readonly orchestrator: string;
-  readonly files: readonly string[];
-}
-
-function readManifest(dir: string): Manifest | undefined {
-  const path = join(dir, MANIFEST);
-  if (!existsSync(path)) return undefined;
-  try {
-    return JSON.parse(readFileSync(path, "utf8")) as Manifest;
-  } catch {
-    throw new ConfigError(
-      `${path}: not a manifest written by slo generate (invalid JSON); expected the file slo writes, or no file`,
-    );
-  }
-}
-
 /**
  * Writes generated files: unchanged files are not touched (Airflow re-parses on change only), a
  * file the folder already has but slo did not write is never overwritten, and with `clean` the
- * files an earlier run wrote that this run does not produce are removed: nothing else is.
+ * files an earlier run wrote that this run does not produce are removed: nothing else is. Every
+ * check is made before the first change, so bad input leaves the folder as it was.
  */
 export function writeGenerated(
   dir: string,
@@ -42,49 +27,82 @@ export function writeGenerated(
   files: readonly GeneratedFile[],
   clean: boolean,
 ): WriteResult {
+  const kind = kindAt(dir);
+  if (kind !== "none" && kind !== "folder" && !(kind === "link" && isFolder(dir))) {
+    throw new ConfigError(`${dir}: not a folder; expected a folder to generate into`);
+  }
+  const blocker = kind === "none" ? fileInTheWay(dir) : undefined;
+  if (blocker !== undefined) {
+    throw new ConfigError(
+      `${dir}: cannot be made: ${blocker} is a file, not a folder; expected a folder to generate into`,
+    );
+  }
   const previous = readManifest(dir);
   const owned = new Set(previous?.files ?? []);
-  const foreign = files.filter(
-    (f) =>
-      !owned.has(f.path) &&
-      existsSync(join(dir, f.path)) &&
-      readFileSync(join(dir, f.path), "utf8") !== f.content,
-  );
-  if (foreign.length > 0) {
-    throw new ConfigError(
-      foreign
-        .map(
-          (f) =>
-            `${join(dir, f.path)}: exists and was not written by slo generate; expected a free name (move the file away, or generate into another folder)`,
-        )
-        .join("\n"),
+  const problems: string[] = [];
+  for (const p of [...files.map((f) => f.path), ...owned]) {
+    const why = unsafeRelativePath(dir, p);
+    if (why !== undefined) problems.push(`${join(dir, p)}: ${why}; expected a file inside ${dir}`);
+  }
+  for (const f of files) {
+    const at = kindAt(join(dir, f.path));
+    // A link at an owned name is replaced by the rename, its target left alone.
+    if (at === "none" || ((at === "file" || at === "link") && owned.has(f.path))) continue;
+    if (at === "file" && readFileSync(join(dir, f.path), "utf8") === f.content) continue;
+    const what =
+      at === "folder" ? "is a folder" : at === "other" ? "is not a regular file" : "exists";
+    problems.push(
+      `${join(dir, f.path)}: ${what} and was not written by slo generate; expected a free name (move it away, or generate into another folder)`,
     );
+  }
+  if (problems.length > 0) {
+    // One line each: a diagnostic's message is kept on one line, so each problem is its own.
+    throw new ConfigError(
+      [...new Set(problems)].map((message) => ({
+        code: "bad_input",
+        severity: "error" as const,
+        message,
+      })),
+    );
+  }
+  try {
+    makeFolder(dir);
+  } catch (e) {
+    throw new ConfigError(`${dir}: cannot make this folder (${fsReason(e)})`, { cause: e });
   }
   const written: string[] = [];
   const unchanged: string[] = [];
   for (const f of files) {
     const path = join(dir, f.path);
-    if (existsSync(path) && readFileSync(path, "utf8") === f.content) unchanged.push(f.path);
+    if (kindAt(path) === "file" && readFileSync(path, "utf8") === f.content) unchanged.push(f.path);
     else {
-      writeFileAtomic(path, f.content);
+      writeOutputFile(path, f.content);
       written.push(f.path);
     }
   }
   const produced = new Set(files.map((f) => f.path));
   const stale = [...owned].filter((p) => !produced.has(p)).sort();
-  const removed: string[] = [];
-  if (clean) {
-    for (const p of stale) {
-      rmSync(join(dir, p), { force: true });
-      removed.push(p);
-    }
-  }
+  const removed = clean ? stale.filter((p) => removeOwned(join(dir, p))) : [];
   const keep = clean ? [...produced] : [...new Set([...produced, ...stale])];
-  const manifest: Manifest = {
-    generator: "starlake-orchestration",
-    orchestrator,
-    files: keep.sort(),
-  };
-  writeFileAtomic(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeOutputFile(join(dir, MANIFEST), manifestText(orchestrator, keep));
   return { written, unchanged, removed };
+}
+
+/** Removes a file slo wrote; anything else now at its place (a link, a folder) is left alone. */
+function removeOwned(path: string): boolean {
+  if (kindAt(path) !== "file") return false;
+  try {
+    unlinkSync(path);
+    return true;
+  } catch (e) {
+    throw new ConfigError(`${path}: cannot remove: ${fsProblem(e)}`, { cause: e });
+  }
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -1,5 +1,29 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from "node:fs";
+import { basename, dirname, join, relative, sep } from "node:path";
+import type { Diagnostic } from "../pipeline/diagnostic.js";
+
+/** Larger project files are refused: a project file is text written by people, not data. */
+export const MAX_PROJECT_FILE_BYTES = 8 * 1024 * 1024;
+
+/** A project file that must not be read: caught where the project is read, reported as its error. */
+export class UnreadableFile extends Error {
+  readonly diagnostic: Diagnostic;
+  constructor(rel: string, why: string) {
+    super(`${rel}: ${why}`);
+    this.name = "UnreadableFile";
+    this.diagnostic = { code: "unreadable_file", severity: "error", file: rel, message: why };
+  }
+}
 
 /** Sorted entries of a folder (empty when it does not exist): directory order is never relied on. */
 export function listDir(dir: string): { name: string; isDir: boolean }[] {
@@ -20,12 +44,113 @@ export function isDirectory(path: string): boolean {
   }
 }
 
-/** Text of a file, or undefined when it does not exist. */
+/**
+ * Text of a project file, or undefined when it does not exist. Only a regular file inside the
+ * project is read, and only up to a bound: a FIFO or a device would hang the reader, and a link
+ * to a file elsewhere (a key, a password file) must never be read, let alone quoted in a message.
+ */
 export function readText(root: string, rel: string): string | undefined {
+  const path = join(root, rel);
+  const refuse = (why: string): never => {
+    throw new UnreadableFile(rel, why);
+  };
+  const outside = (real: string) =>
+    !isInside(resolved(root), real) && !isInside(resolved(root, true), real);
   try {
-    return readFileSync(join(root, rel), "utf8");
+    const fd = openProjectFile(path);
+    // A linked folder on the way (metadata/load -> elsewhere) leads out as surely as a linked file.
+    if (outside(join(resolved(dirname(path)), basename(path)))) {
+      if (fd !== "link") closeSync(fd);
+      refuse(LEADS_OUT);
+    }
+    if (fd !== "link") return readRegularFile(fd, refuse);
+    const target = realpathSync.native(path);
+    if (outside(target)) refuse(LEADS_OUT);
+    const linked = openProjectFile(target);
+    return linked === "link"
+      ? refuse("a symbolic link that keeps changing")
+      : readRegularFile(linked, refuse);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    if (e instanceof UnreadableFile) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ELOOP") refuse("a loop of symbolic links; expected a file");
+    if (code !== "ENOENT" && code !== "ENOTDIR")
+      return refuse(`cannot read (${code ?? String(e)})`);
+    // A link whose target is missing is a mistake worth naming; a missing file is just absent.
+    if (isLink(path)) refuse("a symbolic link to nothing; expected a file");
+    return undefined;
+  }
+}
+
+const LEADS_OUT =
+  "leads, through a symbolic link, outside the project; expected a file inside the project folder";
+
+/** An open descriptor, or "link" when the last part of the path is a symbolic link. */
+function openProjectFile(path: string): number | "link" {
+  try {
+    // Non-blocking: opening a FIFO for reading would otherwise wait for a writer forever.
+    return openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ELOOP" && isLink(path)) return "link";
     throw e;
   }
+}
+
+function readRegularFile(fd: number, refuse: (why: string) => never): string {
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) refuse(`not a regular file (${kindOf(stat)}); expected a text file`);
+    if (stat.size > MAX_PROJECT_FILE_BYTES) refuse(tooLarge(stat.size));
+    const buffer = Buffer.alloc(stat.size);
+    let length = 0;
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+    return buffer.toString("utf8", 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(bytes: number): string {
+  return `too large (${bytes} bytes or more); expected a project file of at most ${MAX_PROJECT_FILE_BYTES} bytes`;
+}
+
+function kindOf(stat: import("node:fs").Stats): string {
+  if (stat.isDirectory()) return "a directory";
+  if (stat.isFIFO()) return "a named pipe";
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return "a device";
+  if (stat.isSocket()) return "a socket";
+  return "not a file";
+}
+
+/**
+ * Folders resolved lately: a project's files sit in few folders, and resolving every file's full
+ * path took as long as reading it. Entries live a second, so a long `slo serve` sees changes.
+ */
+const recent = new Map<string, { real: string; at: number }>();
+
+function resolved(folder: string, fresh = false): string {
+  const now = Date.now();
+  const hit = recent.get(folder);
+  if (!fresh && hit !== undefined && now - hit.at < 1000) return hit.real;
+  if (recent.size > 256) recent.clear();
+  const real = realpathSync.native(folder);
+  recent.set(folder, { real, at: now });
+  return real;
+}
+
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== "" && !rel.startsWith(`..${sep}`) && rel !== ".." && !rel.startsWith(sep);
 }

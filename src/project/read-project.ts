@@ -1,7 +1,7 @@
 import { resolve } from "node:path";
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { sortDiagnostics } from "../pipeline/diagnostic.js";
-import { isDirectory } from "./files.js";
+import { isDirectory, UnreadableFile } from "./files.js";
 import { resolveLineage } from "./lineage/resolve.js";
 import {
   dialectForEngine,
@@ -39,6 +39,16 @@ export interface ReadResult {
 
 /** Reads a Starlake project folder: every file validated, every problem collected and located. */
 export async function readProject(folder: string, options: ReadOptions = {}): Promise<ReadResult> {
+  try {
+    return await readFolder(folder, options);
+  } catch (e) {
+    // A FIFO, a device, a link out of the project or a huge file: named, never read.
+    if (e instanceof UnreadableFile) return { diagnostics: [e.diagnostic] };
+    throw e;
+  }
+}
+
+async function readFolder(folder: string, options: ReadOptions): Promise<ReadResult> {
   const root = resolve(folder);
   if (!isDirectory(`${root}/metadata`)) {
     const what = isDirectory(root) ? "has no metadata/ folder" : "does not exist";

@@ -1,6 +1,7 @@
 import { CORE_SCHEMA, load } from "js-yaml";
-import { type Document, isMap, isScalar, LineCounter, parseDocument } from "yaml";
+import { type Document, isAlias, isMap, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { Diagnostic, Place } from "../pipeline/diagnostic.js";
+import { MAX_ALIASED_VALUES, MAX_YAML_DEPTH, yamlBoundsProblem } from "./yaml-bounds.js";
 
 type Path = readonly (string | number)[];
 
@@ -44,9 +45,10 @@ export function parseYaml(
   } catch {
     return parseWithPositions(file, text, origin); // reports the error with its place
   }
+  if (yamlBoundsProblem(data) !== undefined) return parseWithPositions(file, text, origin, data);
   let located: YamlFile | undefined;
   const positions = (): YamlFile => {
-    located ??= parseWithPositions(file, text, origin).yaml ?? {
+    located ??= parseWithPositions(file, text, origin, data).yaml ?? {
       file,
       data,
       placeOf: () => ({ file }),
@@ -86,13 +88,17 @@ function lazyPlace(file: string, resolve: () => Place): Place {
   };
 }
 
+/**
+ * The position-keeping parse: reports a file the fast parser refused with its place, and gives
+ * places for a file it read (then `data` is the fast parser's, and only positions are computed).
+ */
 function parseWithPositions(
   file: string,
   text: string,
   origin: SourceOrigin | undefined,
+  data?: unknown,
 ): { yaml?: YamlFile; diagnostics: Diagnostic[] } {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const sourceLines = origin ? new LineCounter() : undefined;
   if (origin && sourceLines)
     for (const start of lineStarts(origin.source)) sourceLines.addNewLine(start);
@@ -103,16 +109,54 @@ function parseWithPositions(
         : lineCounter.linePos(offset);
     return { file, line, col };
   };
+  const invalid = (message: string, place: Place = { file }) => ({
+    diagnostics: [{ code: "invalid_yaml", severity: "error" as const, message, ...place }],
+  });
+  let doc: Document.Parsed;
+  try {
+    doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  } catch (e) {
+    return invalid(`invalid YAML: ${firstLine(e)}`);
+  }
   if (doc.errors.length > 0) {
     const diagnostics = doc.errors.map((e) => ({
       code: "invalid_yaml",
       severity: "error" as const,
-      message: `invalid YAML: ${(e.message.split("\n")[0] ?? "").replace(/ at line \d+, column \d+:?$/, "")}`,
+      message: `invalid YAML: ${firstLine(e).replace(/ at line \d+, column \d+:?$/, "")}`,
       ...at(e.pos[0]),
     }));
     return { diagnostics };
   }
+  let value = data;
+  if (value === undefined) {
+    try {
+      // No alias count here: the exact bound below applies to both parsers alike.
+      value = doc.toJS({ maxAliasCount: -1 });
+    } catch {
+      const alias = unresolvedAlias(doc);
+      return invalid(
+        alias
+          ? `invalid YAML: alias *${alias.source} names no anchor written before it; expected &${alias.source} earlier in the file`
+          : "invalid YAML: an alias that cannot be resolved",
+        alias?.range ? at(alias.range[0]) : { file },
+      );
+    }
+  }
   const placeOf = (path: Path) => placeIn(doc, path, at, file);
+  const problem = yamlBoundsProblem(value);
+  if (problem?.kind === "too_deep") {
+    return invalid(
+      `invalid YAML: values nested deeper than ${MAX_YAML_DEPTH} levels; expected a flatter file`,
+      placeOf(problem.path),
+    );
+  }
+  if (problem?.kind === "alias_bomb") {
+    const first = firstAlias(doc);
+    return invalid(
+      `invalid YAML: aliases expand to ${problem.values} values, more than ${MAX_ALIASED_VALUES} beyond those written (an alias bomb); expected anchors reused a few times`,
+      first?.range ? at(first.range[0]) : { file },
+    );
+  }
   const keyPlaceOf = (path: Path): Place => {
     const parent = path.length > 1 ? doc.getIn(path.slice(0, -1), true) : doc.contents;
     const pair = isMap(parent)
@@ -121,10 +165,49 @@ function parseWithPositions(
     const range = isScalar(pair?.key) ? pair.key.range : undefined;
     return range ? { ...at(range[0]), path: path.join(".") } : placeOf(path);
   };
-  return {
-    yaml: { file, data: doc.toJS({ maxAliasCount: 1000 }), placeOf, keyPlaceOf },
-    diagnostics: [],
-  };
+  return { yaml: { file, data: value ?? null, placeOf, keyPlaceOf }, diagnostics: [] };
+}
+
+function firstLine(e: unknown): string {
+  const message = ((e as Error)?.message ?? String(e)).split("\n")[0] ?? "";
+  // The parser recurses per level: a file deep enough to exhaust the stack is just too deep.
+  if (/call stack/i.test(message))
+    return `values nested deeper than ${MAX_YAML_DEPTH} levels; expected a flatter file`;
+  if (/multiple documents/i.test(message))
+    return "a second document (after ---); expected one document per file";
+  return message;
+}
+
+type AliasNode = { source: string; range?: [number, number, number] | null };
+
+/** The first alias whose anchor is not written before it (in document order, as YAML reads). */
+function unresolvedAlias(doc: Document): AliasNode | undefined {
+  const anchors = new Set<string>();
+  let found: AliasNode | undefined;
+  visit(doc, {
+    Node(_, node) {
+      if (isAlias(node)) {
+        if (anchors.has(node.source)) return undefined;
+        found = node;
+        return visit.BREAK;
+      }
+      if (node.anchor) anchors.add(node.anchor);
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function firstAlias(doc: Document): AliasNode | undefined {
+  let found: AliasNode | undefined;
+  visit(doc, {
+    Node(_, node) {
+      if (!isAlias(node)) return undefined;
+      found = node;
+      return visit.BREAK;
+    },
+  });
+  return found;
 }
 
 function placeIn(doc: Document, path: Path, at: (offset: number) => Place, file: string): Place {
