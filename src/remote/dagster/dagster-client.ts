@@ -1,6 +1,6 @@
 import { print } from "@0no-co/graphql.web";
 import type { TadaDocumentNode } from "gql.tada";
-import type { z } from "zod";
+import { z } from "zod";
 import { RemoteError } from "../../errors.js";
 import { answerShape } from "../answer-shape.js";
 import { type Endpoint, firstLine, send, serverError } from "../http.js";
@@ -314,9 +314,13 @@ export class DagsterClient {
         `HTTP ${response.status} from /graphql: ${firstLine(response.text) || "no answer"}`,
       );
     if (!envelope.ok) throw this.error(`${where}: ${envelope.words}`);
-    const data = answerShape(schema, { ...response, body: envelope.value.data }, "its data");
+    const data = answerShape(
+      z.object({ data: schema }),
+      { ...response, body: { data: envelope.value.data } },
+      "the data asked for",
+    );
     if (!data.ok) throw this.error(`${where}: ${data.words}`);
-    return data.value;
+    return (data.value as { data: z.output<S> }).data;
   }
 
   private readonly failure = (words: string) => this.error(words);
