@@ -1,7 +1,7 @@
 import { print } from "@0no-co/graphql.web";
 import type { TadaDocumentNode } from "gql.tada";
 import { z } from "zod";
-import { RemoteError } from "../../errors.js";
+import type { RemoteError } from "../../errors.js";
 import { answerShape } from "../answer-shape.js";
 import { type Endpoint, firstLine, send, serverError } from "../http.js";
 import { PageGuard } from "../pages.js";
@@ -92,7 +92,9 @@ export class DagsterClient {
       false,
       answers.launchRun,
     );
-    return launched(data.launchRun, request.job.job);
+    const answer = launched(data.launchRun, request.job.job);
+    if ("refused" in answer) throw this.error(answer.refused);
+    return answer.runId;
   }
 
   /**
@@ -110,11 +112,8 @@ export class DagsterClient {
         `launchMultipleRuns: ${each.length} answers to ${requests.length} launches: which runs exist is unknown; run the backfill again to find them by tag`,
       );
     return each.map((r, i) => {
-      try {
-        return launched(r, requests[i]?.job.job ?? "?");
-      } catch (e) {
-        return e as RemoteError;
-      }
+      const answer = launched(r, requests[i]?.job.job ?? "?");
+      return "refused" in answer ? this.error(answer.refused) : answer.runId;
     });
   }
 
@@ -348,13 +347,12 @@ function describeBranch(what: string, result: OtherBranch) {
   }
 }
 
-function launched(result: LaunchResult, job: string): string {
-  if (result.ok) return result.value.run.runId;
+/** The id of a launched run, or the words of why the server refused to launch it. */
+function launched(result: LaunchResult, job: string): { runId: string } | { refused: string } {
+  if (result.ok) return { runId: result.value.run.runId };
   if (result.other.__typename === "PipelineNotFoundError")
-    throw new RemoteError(
-      printable(`dagster: no job ${job} in the named code location (see slo status --jobs)`),
-    );
-  throw new RemoteError(printable(describeBranch(`launch of ${job}`, result.other)));
+    return { refused: `no job ${job} in the named code location` };
+  return { refused: describeBranch(`launch of ${job}`, result.other) };
 }
 
 function executionParams(request: LaunchRequest) {
