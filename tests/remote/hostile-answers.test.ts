@@ -164,6 +164,18 @@ describe("answers of the wrong shape are one line naming the server, the request
     }
   });
 
+  it("Airflow: an error answer whose details are not what FastAPI writes", async () => {
+    for (const detail of [[null, { loc: "x", msg: { a: 1 } }, 7], { nested: true }, 42]) {
+      home.handler = (req, body, res) =>
+        req.url === "/auth/token"
+          ? json(201, { access_token: "jwt" })(req, body, res)
+          : json(422, { detail })(req, body, res);
+      expect(await failure(airflow().run("d", "r"))).toMatch(
+        new RegExp(`^RemoteError: airflow at ${home.url}: run r of DAG d: HTTP 422: .+`),
+      );
+    }
+  });
+
   it("Airflow: a login answer without a usable token", async () => {
     home.handler = json(201, { access_token: "bad\r\nInjected: header" });
     expect(await failure(airflow().run("d", "r"))).toContain(

@@ -251,11 +251,17 @@ const enc = encodeURIComponent;
 
 /** FastAPI puts its reason in `detail`: a string, or a list of validation problems. */
 function detail(r: HttpResponse): string {
-  const d = (r.body as { detail?: unknown } | undefined)?.detail;
+  const d = (r.body as { detail?: unknown } | null | undefined)?.detail;
   if (typeof d === "string") return firstLine(d);
+  // Read defensively: the list is the server's, whatever it holds.
   if (Array.isArray(d))
-    return d
-      .map((p: { loc?: unknown[]; msg?: string }) => `${(p.loc ?? []).join(".")}: ${p.msg}`)
-      .join("; ");
+    return firstLine(
+      d
+        .map((p) => {
+          const { loc, msg } = (p ?? {}) as { loc?: unknown; msg?: unknown };
+          return `${Array.isArray(loc) ? loc.map(String).join(".") : ""}: ${String(msg ?? "")}`;
+        })
+        .join("; "),
+    );
   return firstLine(r.text) || "no answer";
 }
