@@ -11,6 +11,7 @@ import {
   type Reply,
 } from "../helpers/fake-orchestrator.js";
 import { credentialsIn, RecordingServer, unsafeChars } from "../helpers/recording-server.js";
+import { bytes, mulberry32, pick, type Rng } from "../helpers/seeded-random.js";
 
 /**
  * The property of issue 16 for `slo trigger`, `status` and `backfill`: whatever a server answers
@@ -31,19 +32,6 @@ const USER = "fuzz-admin";
 const PASSWORD = "fuzz-password-SECRET-7f3a";
 const TOKEN = "fuzz-dagster-token-SECRET-91c2";
 const HOSTILE = "x\x1b]0;title\x07\x1b[2J\u009b1m\u202eevil\u2066\r\nnext";
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-type Rng = () => number;
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)] as T;
 
 const home = new RecordingServer();
 const other = new RecordingServer();
@@ -118,8 +106,6 @@ const send = (res: ServerResponse, reply: Reply) =>
   res
     .writeHead(reply.status, { "content-type": "application/json" })
     .end(reply.body === undefined ? "" : JSON.stringify(reply.body));
-const bytes = (rng: Rng, n: number) =>
-  Buffer.from(Array.from({ length: n }, () => Math.floor(rng() * 256)));
 
 /** One leaf or key of a valid answer changed: removed, or its value of another type. */
 function mutate(value: unknown, rng: Rng): unknown {
