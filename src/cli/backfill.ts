@@ -13,6 +13,7 @@ import {
   dagsterRunsTarget,
   findJob,
 } from "../remote/dagster/dagster-targets.js";
+import { printableJson } from "../remote/printable.js";
 import type { RemoteClient } from "../remote/profiles.js";
 import type { BackfillTarget } from "../remote/remote-run.js";
 import { pollMs, type RemoteFlags, remoteClient, withRemoteOptions } from "./remote-flags.js";
@@ -65,9 +66,7 @@ export function backfillCommand(): Command {
         onProgress: (p) => view.progress(p),
       });
       view.done();
-      process.stdout.write(
-        flags.json ? `${JSON.stringify(report, null, 2)}\n` : backfillSummary(report),
-      );
+      process.stdout.write(flags.json ? `${printableJson(report, 2)}\n` : backfillSummary(report));
       if (report.interrupted) {
         const submitted = report.outcomes.filter((o) => o.state !== "not_submitted").length;
         process.stderr.write(

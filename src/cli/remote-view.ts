@@ -1,18 +1,20 @@
 import type { BackfillProgress, BackfillReport, OutcomeState } from "../remote/backfill.js";
+import { printable } from "../remote/printable.js";
 import type { RunDetail } from "../remote/run-status.js";
 import { table } from "../util/text-table.js";
 
-/** A run and, for Airflow, its tasks. */
+/** A run and, for Airflow, its tasks; every string from the server made printable. */
 export function runDetailText(d: RunDetail): string {
+  const p = printable;
   const lines = [
-    `run ${d.ref} (${d.pipeline}): ${d.serverState}`,
-    `  started ${d.startedAt ?? "-"}, ended ${d.endedAt ?? "-"}`,
+    `run ${p(d.ref)} (${p(d.pipeline)}): ${p(d.serverState)}`,
+    `  started ${p(d.startedAt ?? "-")}, ended ${p(d.endedAt ?? "-")}`,
   ];
   if (d.tasks && d.tasks.length > 0)
     lines.push(
       ...table(
         ["task", "state", "tries"],
-        d.tasks.map((t) => [t.id, t.state, String(t.tries)]),
+        d.tasks.map((t) => [p(t.id), p(t.state), String(t.tries)]),
       ).map((l) => `  ${l}`),
     );
   return `${lines.join("\n")}\n`;
@@ -74,7 +76,7 @@ export function backfillSummary(r: BackfillReport): string {
   const counts = new Map<string, number>();
   for (const o of r.outcomes) counts.set(o.state, (counts.get(o.state) ?? 0) + 1);
   const lines = [
-    `backfill of ${r.target}: ${r.outcomes.length} runs${r.resumed > 0 ? ` (${r.resumed} already submitted before, followed)` : ""}`,
+    `backfill of ${printable(r.target)}: ${r.outcomes.length} runs${r.resumed > 0 ? ` (${r.resumed} already submitted before, followed)` : ""}`,
     ...table(
       ["state", "runs"],
       SHOWN.filter((s) => counts.has(s)).map((s) => [s, String(counts.get(s))]),
@@ -86,7 +88,7 @@ export function backfillSummary(r: BackfillReport): string {
       "",
       ...table(
         ["partition", "state", "run", "reason"],
-        bad.map((o) => [o.key, o.state, o.ref ?? "-", o.reason ?? ""]),
+        bad.map((o) => [o.key, o.state, o.ref ?? "-", o.reason ?? ""].map(printable)),
       ),
     );
   return `${lines.join("\n")}\n`;

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { printableJson } from "../remote/printable.js";
 import { followRun, runStatus } from "../remote/run-status.js";
 import { pollMs, type RemoteFlags, remoteClient, withRemoteOptions } from "./remote-flags.js";
 import { runDetailText } from "./remote-view.js";
@@ -15,9 +16,7 @@ export function statusCommand(): Command {
     const remote = remoteClient(flags);
     const every = pollMs(flags);
     const detail = flags.wait ? await followRun(remote, ref, every) : await runStatus(remote, ref);
-    process.stdout.write(
-      flags.json ? `${JSON.stringify(detail, null, 2)}\n` : runDetailText(detail),
-    );
+    process.stdout.write(flags.json ? `${printableJson(detail, 2)}\n` : runDetailText(detail));
     if (detail.state === "failed" || detail.state === "canceled") process.exitCode = 1;
   });
 }

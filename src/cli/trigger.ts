@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { printable, printableJson } from "../remote/printable.js";
 import { followRun, type RunDetail, trigger } from "../remote/run-status.js";
 import {
   confOf,
@@ -40,16 +41,16 @@ export function triggerCommand(): Command {
       unpause: flags.unpause === true,
     });
     if (!flags.wait) {
-      process.stdout.write(flags.json ? `${JSON.stringify({ ref, pipeline })}\n` : `${ref}\n`);
+      process.stdout.write(
+        flags.json ? `${printableJson({ ref, pipeline })}\n` : `${printable(ref)}\n`,
+      );
       return;
     }
-    process.stderr.write(`${remote.kind} run ${ref} started\n`);
+    process.stderr.write(`${remote.kind} run ${printable(ref)} started\n`);
     const detail: RunDetail = await followRun(remote, ref, every, (d) =>
-      process.stderr.write(`${d.ref}: ${d.serverState}\n`),
+      process.stderr.write(`${printable(d.ref)}: ${printable(d.serverState)}\n`),
     );
-    process.stdout.write(
-      flags.json ? `${JSON.stringify(detail, null, 2)}\n` : runDetailText(detail),
-    );
+    process.stdout.write(flags.json ? `${printableJson(detail, 2)}\n` : runDetailText(detail));
     if (detail.state !== "success") process.exitCode = 1;
   });
 }

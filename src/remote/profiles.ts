@@ -30,7 +30,7 @@ const common = {
     .number()
     .positive()
     .default(30)
-    .meta({ description: "Time limit of one HTTP request." }),
+    .meta({ description: "Time limit of one HTTP request, its whole answer included." }),
   retries: z
     .number()
     .int()

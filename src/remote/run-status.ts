@@ -82,8 +82,8 @@ export async function runStatus(remote: RemoteClient, ref: string): Promise<RunD
     pipeline: dagId,
     state: airflowState(run.state),
     serverState: run.state,
-    startedAt: run.start_date,
-    endedAt: run.end_date,
+    startedAt: run.start_date ?? null,
+    endedAt: run.end_date ?? null,
     tasks: tasks.map((t) => ({ id: t.task_id, state: t.state ?? "none", tries: t.try_number })),
   };
 }

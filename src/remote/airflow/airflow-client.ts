@@ -1,21 +1,24 @@
-import { RemoteError } from "../../errors.js";
-import { type Endpoint, firstLine, type HttpResponse, redact, send } from "../http.js";
+import type { z } from "zod";
+import type { RemoteError } from "../../errors.js";
+import { answerShape } from "../answer-shape.js";
+import { type Endpoint, firstLine, type HttpResponse, send, serverError } from "../http.js";
+import { PageGuard } from "../pages.js";
+import type { AssetEvent, Backfill, DagRun, ImportError, TaskInstance } from "./airflow-answers.js";
+import * as answers from "./airflow-answers.js";
 import type { components as Auth } from "./auth-v2.js";
 import type { components } from "./rest-v2.js";
 
 /**
  * A typed client of Airflow 3's public REST API (`/api/v2`), with bodies and answers typed from
  * the server's own OpenAPI files (src/remote/airflow/*-v2.ts, see scripts/remote-types.sh).
+ * Answers are checked against the shapes of airflow-answers.ts before they are read.
  * Authentication: a JWT from `POST /auth/token` (username and password), fetched on first use and
  * again when the server answers 401; or a token given as is.
  */
 
 type Schemas = components["schemas"];
-export type DagRun = Schemas["DAGRunResponse"];
-export type TaskInstance = Schemas["TaskInstanceResponse"];
-export type Backfill = Schemas["BackfillResponse"];
-export type ImportError = Schemas["ImportErrorResponse"];
-export type AssetEvent = Schemas["AssetEventResponse"];
+
+export type { AssetEvent, Backfill, DagRun, ImportError, TaskInstance };
 
 export type AirflowCredentials =
   | { readonly username: string; readonly password: string }
@@ -54,15 +57,17 @@ export class AirflowClient {
     if (r.status === 409 && body.runId) {
       // Our run id already exists (a retry, a resumed backfill): that run is the answer. A 409
       // for another reason (a run with this logical date) is the server's to explain.
-      const existing = await this.call("GET", `${path}/${enc(body.runId)}`);
-      if (existing.status === 200) return existing.body as DagRun;
+      const again = `${path}/${enc(body.runId)}`;
+      const existing = await this.call("GET", again);
+      if (existing.status === 200)
+        return this.expect(existing, answers.dagRun, "a DAG run", `run ${body.runId}`);
     }
-    return this.expect<DagRun>(r, [200], `trigger of DAG ${dagId}`);
+    return this.expect(r, answers.dagRun, "a DAG run", `trigger of DAG ${dagId}`);
   }
 
   async run(dagId: string, runId: string): Promise<DagRun> {
     const r = await this.call("GET", `/api/v2/dags/${enc(dagId)}/dagRuns/${enc(runId)}`);
-    return this.expect<DagRun>(r, [200], `run ${runId} of DAG ${dagId}`);
+    return this.expect(r, answers.dagRun, "a DAG run", `run ${runId} of DAG ${dagId}`);
   }
 
   /** Runs of one DAG (or of every DAG with `~`) whose id starts with a prefix. */
@@ -81,31 +86,33 @@ export class AirflowClient {
   /** Every page of a filtered run listing. */
   private async runsWhere(dagId: string, filter: string): Promise<DagRun[]> {
     const runs: DagRun[] = [];
-    for (;;) {
-      const query = `${filter}&limit=100&offset=${runs.length}&order_by=id`;
+    const guard = new PageGuard<DagRun>(`runs of ${dagId}`, (r) => r.dag_run_id, this.failure);
+    for (let offset = 0; ; ) {
+      const query = `${filter}&limit=100&offset=${offset}&order_by=id`;
       const r = await this.call("GET", `/api/v2/dags/${enc(dagId)}/dagRuns?${query}`);
-      const page = this.expect<Schemas["DAGRunCollectionResponse"]>(r, [200], `runs of ${dagId}`);
-      runs.push(...page.dag_runs);
-      if (page.dag_runs.length === 0 || runs.length >= (page.total_entries ?? 0)) return runs;
+      const page = this.expect(r, answers.dagRunPage, "a page of DAG runs", `runs of ${dagId}`);
+      runs.push(...guard.page(page.dag_runs));
+      offset += page.dag_runs.length;
+      if (page.dag_runs.length === 0 || offset >= (page.total_entries ?? 0)) return runs;
     }
   }
 
   async taskInstances(dagId: string, runId: string): Promise<TaskInstance[]> {
     const path = `/api/v2/dags/${enc(dagId)}/dagRuns/${enc(runId)}/taskInstances?limit=1000`;
     const r = await this.call("GET", path);
-    return this.expect<Schemas["TaskInstanceCollectionResponse"]>(r, [200], `tasks of ${runId}`)
+    return this.expect(r, answers.taskInstancePage, "task instances", `tasks of ${runId}`)
       .task_instances;
   }
 
   async setPaused(dagId: string, paused: boolean): Promise<void> {
     const body: Schemas["DAGPatchBody"] = { is_paused: paused };
     const r = await this.call("PATCH", `/api/v2/dags/${enc(dagId)}`, body, true);
-    this.expect(r, [200], `${paused ? "pause" : "unpause"} of DAG ${dagId}`);
+    this.expect(r, answers.dag, "a DAG", `${paused ? "pause" : "unpause"} of DAG ${dagId}`);
   }
 
-  async dag(dagId: string): Promise<Schemas["DAGResponse"]> {
+  async dag(dagId: string): Promise<z.output<typeof answers.dag>> {
     const r = await this.call("GET", `/api/v2/dags/${enc(dagId)}`);
-    return this.expect<Schemas["DAGResponse"]>(r, [200], `DAG ${dagId}`);
+    return this.expect(r, answers.dag, "a DAG", `DAG ${dagId}`);
   }
 
   async createBackfill(body: {
@@ -125,43 +132,40 @@ export class AirflowClient {
       max_active_runs: body.maxActiveRuns,
     };
     const r = await this.call("POST", "/api/v2/backfills", payload, false);
-    return this.expect<Backfill>(r, [200], `backfill of DAG ${body.dagId}`);
+    return this.expect(r, answers.backfill, "a backfill", `backfill of DAG ${body.dagId}`);
   }
 
   async backfill(id: number): Promise<Backfill> {
     const r = await this.call("GET", `/api/v2/backfills/${id}`);
-    return this.expect<Backfill>(r, [200], `backfill ${id}`);
+    return this.expect(r, answers.backfill, "a backfill", `backfill ${id}`);
   }
 
   async backfills(dagId: string): Promise<Backfill[]> {
     const r = await this.call("GET", `/api/v2/backfills?dag_id=${enc(dagId)}&limit=100`);
-    return this.expect<Schemas["BackfillCollectionResponse"]>(r, [200], `backfills of ${dagId}`)
-      .backfills;
+    return this.expect(r, answers.backfillPage, "backfills", `backfills of ${dagId}`).backfills;
   }
 
   async cancelBackfill(id: number): Promise<Backfill> {
     const r = await this.call("PUT", `/api/v2/backfills/${id}/cancel`, undefined, true);
-    return this.expect<Backfill>(r, [200], `cancel of backfill ${id}`);
+    return this.expect(r, answers.backfill, "a backfill", `cancel of backfill ${id}`);
   }
 
   async importErrors(): Promise<ImportError[]> {
     const r = await this.call("GET", "/api/v2/importErrors?limit=100");
-    return this.expect<Schemas["ImportErrorCollectionResponse"]>(r, [200], "import errors")
-      .import_errors;
+    return this.expect(r, answers.importErrorPage, "import errors", "import errors").import_errors;
   }
 
   /** Events of an asset (by URI), newest first. */
   async assetEvents(uri: string): Promise<AssetEvent[]> {
     const assets = await this.call("GET", `/api/v2/assets?uri_pattern=${enc(uri)}&limit=100`);
-    const found = this.expect<Schemas["AssetCollectionResponse"]>(assets, [200], "assets");
+    const found = this.expect(assets, answers.assetPage, "assets", "assets");
     const asset = found.assets.find((a) => a.uri === uri);
     if (!asset) throw this.error(`no asset ${uri} on this server`);
     const r = await this.call(
       "GET",
       `/api/v2/assets/events?asset_id=${asset.id}&order_by=-timestamp&limit=100`,
     );
-    return this.expect<Schemas["AssetEventCollectionResponse"]>(r, [200], `events of ${uri}`)
-      .asset_events;
+    return this.expect(r, answers.assetEventPage, "asset events", `events of ${uri}`).asset_events;
   }
 
   /** Sends one request with the bearer token; a 401 fetches a new token once. */
@@ -187,7 +191,7 @@ export class AirflowClient {
     if (!this.credentials) {
       const r = await send(this.endpoint, { method: "GET", path: "/auth/token", idempotent: true });
       if (r.status === 200 || r.status === 201)
-        return (r.body as Auth["schemas"]["LoginResponse"]).access_token;
+        return this.shaped(r, answers.login, "a token", "login").access_token;
       throw this.error(
         "the server needs credentials: set username_env/password_env or token_env in the profile",
       );
@@ -203,14 +207,20 @@ export class AirflowClient {
       idempotent: true,
     });
     if (r.status === 201 || r.status === 200)
-      return (r.body as Auth["schemas"]["LoginResponse"]).access_token;
+      return this.shaped(r, answers.login, "a token", "login").access_token;
     if (r.status === 401 || r.status === 403 || r.status === 422)
       throw this.error("login refused: check the profile's username and password");
     throw this.error(`login failed: HTTP ${r.status}: ${detail(r)}`);
   }
 
-  private expect<T>(r: HttpResponse, ok: number[], what: string): T {
-    if (ok.includes(r.status)) return r.body as T;
+  /** The answer of a request that succeeds with 200, in the shape we rely on. */
+  private expect<S extends z.ZodType>(
+    r: HttpResponse,
+    schema: S,
+    expected: string,
+    what: string,
+  ): z.output<S> {
+    if (r.status === 200) return this.shaped(r, schema, expected, what);
     if (r.status === 401 || r.status === 403)
       throw this.error(`${what}: not authorised (HTTP ${r.status})`);
     if (r.status === 404) throw this.error(`${what}: not found (${detail(r)})`);
@@ -218,13 +228,22 @@ export class AirflowClient {
     throw this.error(`${what}: HTTP ${r.status}: ${detail(r)}`);
   }
 
+  private shaped<S extends z.ZodType>(
+    r: HttpResponse,
+    schema: S,
+    expected: string,
+    what: string,
+  ): z.output<S> {
+    const shape = answerShape(schema, r, expected);
+    if (shape.ok) return shape.value;
+    throw this.error(`${what} (${r.request}): HTTP ${r.status}, but ${shape.words}`);
+  }
+
+  private readonly failure = (words: string) => this.error(words);
+
   private error(words: string): RemoteError {
-    return new RemoteError(
-      redact(`${this.endpoint.kind} at ${this.endpoint.baseUrl}: ${words}`, [
-        ...this.endpoint.secrets,
-        ...(this.token ? [this.token] : []),
-      ]),
-    );
+    const secrets = [...this.endpoint.secrets, ...(this.token ? [this.token] : [])];
+    return serverError({ ...this.endpoint, secrets }, words);
   }
 }
 
@@ -232,11 +251,17 @@ const enc = encodeURIComponent;
 
 /** FastAPI puts its reason in `detail`: a string, or a list of validation problems. */
 function detail(r: HttpResponse): string {
-  const d = (r.body as { detail?: unknown } | undefined)?.detail;
+  const d = (r.body as { detail?: unknown } | null | undefined)?.detail;
   if (typeof d === "string") return firstLine(d);
+  // Read defensively: the list is the server's, whatever it holds.
   if (Array.isArray(d))
-    return d
-      .map((p: { loc?: unknown[]; msg?: string }) => `${(p.loc ?? []).join(".")}: ${p.msg}`)
-      .join("; ");
+    return firstLine(
+      d
+        .map((p) => {
+          const { loc, msg } = (p ?? {}) as { loc?: unknown; msg?: unknown };
+          return `${Array.isArray(loc) ? loc.map(String).join(".") : ""}: ${String(msg ?? "")}`;
+        })
+        .join("; "),
+    );
   return firstLine(r.text) || "no answer";
 }

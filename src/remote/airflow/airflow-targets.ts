@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { RemoteError } from "../../errors.js";
 import type { BackfillFile } from "../backfill-file.js";
 import type { PartitionRun } from "../backfill-plan.js";
+import { serverError } from "../http.js";
 import type { BackfillTarget, RemoteRun, RunState } from "../remote-run.js";
 import type { AirflowClient, DagRun } from "./airflow-client.js";
 
@@ -39,8 +40,9 @@ export async function checkDag(client: AirflowClient, dagId: string, unpause: bo
   const dag = await client.dag(dagId);
   if (dag.is_paused) {
     if (!unpause)
-      throw new RemoteError(
-        `airflow: DAG ${dagId} is paused, so its runs would stay queued: unpause it, or pass --unpause`,
+      throw serverError(
+        client.endpoint,
+        `DAG ${dagId} is paused, so its runs would stay queued: unpause it, or pass --unpause`,
       );
     await client.setPaused(dagId, false);
   }

@@ -1,7 +1,18 @@
 import { print } from "@0no-co/graphql.web";
 import type { TadaDocumentNode } from "gql.tada";
-import { RemoteError } from "../../errors.js";
-import { type Endpoint, firstLine, redact, send } from "../http.js";
+import { z } from "zod";
+import type { RemoteError } from "../../errors.js";
+import { answerShape } from "../answer-shape.js";
+import { type Endpoint, firstLine, send, serverError } from "../http.js";
+import { PageGuard } from "../pages.js";
+import { printable } from "../printable.js";
+import {
+  answers,
+  graphqlEnvelope,
+  type LaunchResult,
+  type OtherBranch,
+  type RunFields,
+} from "./dagster-answers.js";
 import {
   BACKFILL,
   BACKFILLS_BY_TITLE,
@@ -19,10 +30,13 @@ import {
 
 /**
  * A typed client of Dagster's GraphQL API (webserver `/graphql`). Documents are checked against the
- * server's own schema (src/remote/dagster/schema.graphql, see scripts/remote-types.sh), and every
- * result union is answered: the success branch is returned, every other branch (PythonError,
- * not-found, conflicts, and typenames this version does not know) becomes one RemoteError line.
+ * server's own schema (src/remote/dagster/schema.graphql, see scripts/remote-types.sh), answers
+ * against the shapes of dagster-answers.ts, and every result union is answered: the success
+ * branch is returned, every other branch (PythonError, not-found, conflicts, and typenames this
+ * version does not know) becomes one RemoteError line.
  */
+
+type BackfillSummary = { id: string; title: string | null; status: string };
 
 export interface DagsterRun {
   readonly runId: string;
@@ -60,8 +74,6 @@ export interface DagsterBackfill {
   readonly error: string | null;
 }
 
-type Tagged = { readonly __typename: string; readonly message?: string };
-
 export class DagsterClient {
   readonly endpoint: Endpoint;
   private readonly headers: Record<string, string>;
@@ -74,8 +86,15 @@ export class DagsterClient {
 
   /** Launches one run and returns its id. */
   async launchRun(request: LaunchRequest): Promise<string> {
-    const data = await this.call(LAUNCH_RUN, { params: executionParams(request) }, false);
-    return launched(data.launchRun, request.job.job);
+    const data = await this.call(
+      LAUNCH_RUN,
+      { params: executionParams(request) },
+      false,
+      answers.launchRun,
+    );
+    const answer = launched(data.launchRun, request.job.job);
+    if ("refused" in answer) throw this.error(answer.refused);
+    return answer.runId;
   }
 
   /**
@@ -83,25 +102,27 @@ export class DagsterClient {
    * error line of that launch (one bad launch does not hide the others that succeeded).
    */
   async launchRuns(requests: readonly LaunchRequest[]): Promise<(string | RemoteError)[]> {
-    const data = await this.call(LAUNCH_RUNS, { list: requests.map(executionParams) }, false);
+    const list = requests.map(executionParams);
+    const data = await this.call(LAUNCH_RUNS, { list }, false, answers.launchRuns);
     const result = data.launchMultipleRuns;
-    if (result.__typename !== "LaunchMultipleRunsResult")
-      throw this.unexpected("launchMultipleRuns", result);
-    return result.launchMultipleRunsResult.map((r, i) => {
-      try {
-        return launched(r, requests[i]?.job.job ?? "?");
-      } catch (e) {
-        return e as RemoteError;
-      }
+    if (!result.ok) throw this.unexpected("launchMultipleRuns", result.other);
+    const each = result.value.launchMultipleRunsResult;
+    if (each.length !== requests.length)
+      throw this.error(
+        `launchMultipleRuns: ${each.length} answers to ${requests.length} launches: which runs exist is unknown; run the backfill again to find them by tag`,
+      );
+    return each.map((r, i) => {
+      const answer = launched(r, requests[i]?.job.job ?? "?");
+      return "refused" in answer ? this.error(answer.refused) : answer.runId;
     });
   }
 
   async run(runId: string): Promise<DagsterRun> {
-    const { runOrError } = await this.call(RUN, { runId }, true);
-    if (runOrError.__typename === "Run") return toRun(runOrError);
-    if (runOrError.__typename === "RunNotFoundError")
+    const { runOrError: r } = await this.call(RUN, { runId }, true, answers.run);
+    if (r.ok) return toRun(r.value);
+    if (r.other.__typename === "RunNotFoundError")
       throw this.error(`no run ${runId} on this server`);
-    throw this.unexpected("runOrError", runOrError);
+    throw this.unexpected("runOrError", r.other);
   }
 
   /** Every run carrying all these tags, newest first (pages through the whole list). */
@@ -111,28 +132,38 @@ export class DagsterClient {
       ...(runIds ? { runIds } : {}),
     };
     const runs: DagsterRun[] = [];
+    const guard = new PageGuard<RunFields>("runsOrError", (r) => r.runId, this.failure);
     let cursor: string | undefined;
     for (;;) {
-      const { runsOrError } = await this.call(RUNS, { filter, cursor, limit: 500 }, true);
-      if (runsOrError.__typename !== "Runs") throw this.unexpected("runsOrError", runsOrError);
-      runs.push(...runsOrError.results.map(toRun));
-      if (runsOrError.results.length < 500) return runs;
-      cursor = runs[runs.length - 1]?.runId;
+      const { runsOrError: r } = await this.call(
+        RUNS,
+        { filter, cursor, limit: 500 },
+        true,
+        answers.runs,
+      );
+      if (!r.ok) throw this.unexpected("runsOrError", r.other);
+      const page = r.value.results;
+      cursor = page[page.length - 1]?.runId;
+      runs.push(...guard.page(page, page.length < 500 ? undefined : cursor).map(toRun));
+      if (page.length < 500) return runs;
     }
   }
 
   async terminate(runId: string): Promise<void> {
-    const { terminateRun } = await this.call(TERMINATE, { runId }, false);
-    if (terminateRun.__typename !== "TerminateRunSuccess")
-      throw this.unexpected("terminateRun", terminateRun);
+    const { terminateRun: r } = await this.call(TERMINATE, { runId }, false, answers.terminate);
+    if (!r.ok) throw this.unexpected("terminateRun", r.other);
   }
 
   /** The jobs of every loaded code location. */
   async jobs(): Promise<DagsterJob[]> {
-    const { repositoriesOrError } = await this.call(REPOSITORIES, {}, true);
-    if (repositoriesOrError.__typename !== "RepositoryConnection")
-      throw this.unexpected("repositoriesOrError", repositoriesOrError);
-    return repositoriesOrError.nodes.flatMap((repo) =>
+    const { repositoriesOrError: r } = await this.call(
+      REPOSITORIES,
+      {},
+      true,
+      answers.repositories,
+    );
+    if (!r.ok) throw this.unexpected("repositoriesOrError", r.other);
+    return r.value.nodes.flatMap((repo) =>
       repo.jobs.map((job) => ({
         location: repo.location.name,
         repository: repo.name,
@@ -146,20 +177,30 @@ export class DagsterClient {
 
   /** Load state of each code location: LOADING, LOADED. */
   async locationStatuses(): Promise<{ name: string; loadStatus: string }[]> {
-    const { locationStatusesOrError: r } = await this.call(LOCATION_STATUSES, {}, true);
-    if (r.__typename !== "WorkspaceLocationStatusEntries")
-      throw this.unexpected("locationStatusesOrError", r);
-    return r.entries.map((e) => ({ name: e.name, loadStatus: e.loadStatus }));
+    const { locationStatusesOrError: r } = await this.call(
+      LOCATION_STATUSES,
+      {},
+      true,
+      answers.locationStatuses,
+    );
+    if (!r.ok) throw this.unexpected("locationStatusesOrError", r.other);
+    return r.value.entries.map((e) => ({ name: e.name, loadStatus: e.loadStatus }));
   }
 
   /** Reloads a code location (picks up regenerated definitions); a load error is an error. */
   async reloadLocation(location: string): Promise<void> {
-    const { reloadRepositoryLocation: r } = await this.call(RELOAD, { location }, true);
-    if (r.__typename !== "WorkspaceLocationEntry")
-      throw this.unexpected("reloadRepositoryLocation", r);
-    const loaded = r.locationOrLoadError;
+    const { reloadRepositoryLocation: r } = await this.call(
+      RELOAD,
+      { location },
+      true,
+      answers.reload,
+    );
+    if (!r.ok) throw this.unexpected("reloadRepositoryLocation", r.other);
+    const loaded = r.value.locationOrLoadError;
     if (loaded?.__typename === "PythonError")
-      throw this.error(`code location ${location} failed to load: ${firstLine(loaded.message)}`);
+      throw this.error(
+        `code location ${location} failed to load: ${firstLine(loaded.message ?? "")}`,
+      );
   }
 
   /** Starts Dagster's own backfill of a partitioned job over partition keys; returns its id. */
@@ -182,53 +223,78 @@ export class DagsterClient {
       tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
       title,
     };
-    const { launchPartitionBackfill: r } = await this.call(LAUNCH_BACKFILL, { params }, false);
-    if (r.__typename === "LaunchBackfillSuccess") return r.backfillId;
-    throw this.unexpected("launchPartitionBackfill", r, `backfill of ${job.job}`);
+    const { launchPartitionBackfill: r } = await this.call(
+      LAUNCH_BACKFILL,
+      { params },
+      false,
+      answers.launchBackfill,
+    );
+    if (r.ok) return r.value.backfillId;
+    throw this.unexpected("launchPartitionBackfill", r.other, `backfill of ${job.job}`);
   }
 
   async backfill(id: string): Promise<DagsterBackfill> {
-    const { partitionBackfillOrError: r } = await this.call(BACKFILL, { id }, true);
-    if (r.__typename !== "PartitionBackfill") throw this.unexpected("partitionBackfillOrError", r);
+    const { partitionBackfillOrError: r } = await this.call(
+      BACKFILL,
+      { id },
+      true,
+      answers.backfill,
+    );
+    if (!r.ok) throw this.unexpected("partitionBackfillOrError", r.other);
     return {
-      id: r.id,
-      status: r.status,
-      numPartitions: r.numPartitions,
-      runs: r.runs.map(toRun),
-      error: r.error ? firstLine(r.error.message) : null,
+      id: r.value.id,
+      status: r.value.status,
+      numPartitions: r.value.numPartitions,
+      runs: r.value.runs.map(toRun),
+      error: r.value.error ? firstLine(r.value.error.message) : null,
     };
   }
 
   /** The backfills with this title (how a resumed `slo backfill` finds the one it launched). */
   async backfillsTitled(title: string): Promise<{ id: string; status: string }[]> {
     const found: { id: string; status: string }[] = [];
+    const guard = new PageGuard<BackfillSummary>(
+      "partitionBackfillsOrError",
+      (b) => b.id,
+      this.failure,
+    );
     let cursor: string | undefined;
     for (;;) {
       const { partitionBackfillsOrError: r } = await this.call(
         BACKFILLS_BY_TITLE,
         { cursor },
         true,
+        answers.backfills,
       );
-      if (r.__typename !== "PartitionBackfills")
-        throw this.unexpected("partitionBackfillsOrError", r);
-      for (const b of r.results) if (b.title === title) found.push({ id: b.id, status: b.status });
-      if (r.results.length < 100) return found;
-      cursor = r.results[r.results.length - 1]?.id;
+      if (!r.ok) throw this.unexpected("partitionBackfillsOrError", r.other);
+      const page = r.value.results;
+      cursor = page[page.length - 1]?.id;
+      for (const b of guard.page(page, page.length < 100 ? undefined : cursor))
+        if (b.title === title) found.push({ id: b.id, status: b.status });
+      if (page.length < 100) return found;
     }
   }
 
   async cancelBackfill(id: string): Promise<void> {
-    const { cancelPartitionBackfill: r } = await this.call(CANCEL_BACKFILL, { id }, false);
-    if (r.__typename !== "CancelBackfillSuccess")
-      throw this.unexpected("cancelPartitionBackfill", r);
+    const { cancelPartitionBackfill: r } = await this.call(
+      CANCEL_BACKFILL,
+      { id },
+      false,
+      answers.cancelBackfill,
+    );
+    if (!r.ok) throw this.unexpected("cancelPartitionBackfill", r.other);
   }
 
-  /** Posts one GraphQL document; transport and top-level GraphQL errors become RemoteErrors. */
-  private async call<R, V>(
+  /**
+   * Posts one GraphQL document and checks its answer's shape; transport errors, top-level GraphQL
+   * errors and answers of another shape become RemoteErrors.
+   */
+  private async call<R, V, S extends z.ZodObject>(
     document: TadaDocumentNode<R, V>,
     variables: V,
     idempotent: boolean,
-  ): Promise<R> {
+    schema: S,
+  ): Promise<z.output<S>> {
     const response = await send(this.endpoint, {
       method: "POST",
       path: "/graphql",
@@ -236,31 +302,39 @@ export class DagsterClient {
       body: { query: print(document), variables },
       idempotent,
     });
-    const body = response.body as { data?: R; errors?: { message: string }[] } | undefined;
+    const where = `POST /graphql (${Object.keys(schema.shape).join(", ")})`;
     if (response.status === 401 || response.status === 403)
       throw this.error(`not authorised (HTTP ${response.status}): check the profile's token`);
-    if (body?.errors?.length)
-      throw this.error(`GraphQL error: ${firstLine(body.errors[0]?.message ?? "")}`);
-    if (response.status >= 400 || body?.data === undefined)
+    const envelope = answerShape(graphqlEnvelope, response, "a GraphQL answer");
+    const errors = envelope.ok ? envelope.value.errors : undefined;
+    if (errors?.length) throw this.error(`GraphQL error: ${firstLine(errors[0]?.message ?? "")}`);
+    if (response.status >= 400)
       throw this.error(
         `HTTP ${response.status} from /graphql: ${firstLine(response.text) || "no answer"}`,
       );
-    return body.data;
+    if (!envelope.ok) throw this.error(`${where}: ${envelope.words}`);
+    const data = answerShape(
+      z.object({ data: schema }),
+      { ...response, body: { data: envelope.value.data } },
+      "the data asked for",
+    );
+    if (!data.ok) throw this.error(`${where}: ${data.words}`);
+    return (data.value as { data: z.output<S> }).data;
   }
 
+  private readonly failure = (words: string) => this.error(words);
+
   private error(words: string): RemoteError {
-    return new RemoteError(
-      redact(`${this.endpoint.kind} at ${this.endpoint.baseUrl}: ${words}`, this.endpoint.secrets),
-    );
+    return serverError(this.endpoint, words);
   }
 
   /** Every branch of a result union but the expected one, in one line. */
-  private unexpected(field: string, result: Tagged, what = field): RemoteError {
+  private unexpected(field: string, result: OtherBranch, what = field): RemoteError {
     return this.error(describeBranch(what, result));
   }
 }
 
-function describeBranch(what: string, result: Tagged & { errors?: { message: string }[] }) {
+function describeBranch(what: string, result: OtherBranch) {
   const detail =
     result.message ?? result.errors?.map((e) => e.message).join("; ") ?? "(no message)";
   switch (result.__typename) {
@@ -269,20 +343,16 @@ function describeBranch(what: string, result: Tagged & { errors?: { message: str
     case "UnauthorizedError":
       return `${what}: not authorised: ${firstLine(detail)}`;
     default:
-      return `${what}: ${result.__typename}: ${firstLine(detail)}`;
+      return `${what}: ${printable(result.__typename)}: ${firstLine(detail)}`;
   }
 }
 
-function launched(
-  result: Tagged & { run?: { runId: string }; errors?: { message: string }[] },
-  job: string,
-): string {
-  if (result.__typename === "LaunchRunSuccess" && result.run) return result.run.runId;
-  if (result.__typename === "PipelineNotFoundError")
-    throw new RemoteError(
-      `dagster: no job ${job} in the named code location (see slo status --jobs)`,
-    );
-  throw new RemoteError(describeBranch(`launch of ${job}`, result));
+/** The id of a launched run, or the words of why the server refused to launch it. */
+function launched(result: LaunchResult, job: string): { runId: string } | { refused: string } {
+  if (result.ok) return { runId: result.value.run.runId };
+  if (result.other.__typename === "PipelineNotFoundError")
+    return { refused: `no job ${job} in the named code location` };
+  return { refused: describeBranch(`launch of ${job}`, result.other) };
 }
 
 function executionParams(request: LaunchRequest) {
@@ -302,14 +372,7 @@ function executionParams(request: LaunchRequest) {
   };
 }
 
-function toRun(r: {
-  runId: string;
-  status: string;
-  jobName: string;
-  tags: readonly { key: string; value: string }[];
-  startTime: number | null;
-  endTime: number | null;
-}): DagsterRun {
+function toRun(r: RunFields): DagsterRun {
   return {
     runId: r.runId,
     status: r.status,

@@ -1,6 +1,7 @@
-import { RemoteError } from "../../errors.js";
+import type { RemoteError } from "../../errors.js";
 import type { BackfillFile } from "../backfill-file.js";
 import { dagsterPartitionKey, type PartitionRun } from "../backfill-plan.js";
+import { serverError } from "../http.js";
 import type { BackfillTarget, RemoteRun, RunState } from "../remote-run.js";
 import type {
   DagsterClient,
@@ -57,16 +58,21 @@ export async function findJob(
     `${j.location}${j.repository === "__repository__" ? "" : `/${j.repository}`}`;
   if (matches.length === 1 && matches[0]) return matches[0];
   if (matches.length > 1)
-    throw new RemoteError(
-      `dagster: job ${name} is in several code locations (${matches.map(place).join(", ")}): name one with location_name or the profile's location`,
+    throw serverError(
+      client.endpoint,
+      `job ${name} is in several code locations (${matches.map(place).join(", ")}): name one with location_name or the profile's location`,
     );
   if (named.length > 0)
-    throw new RemoteError(
-      `dagster: job ${name} is not in ${where.location ?? where.repository}; it is in ${named.map(place).join(", ")}`,
+    throw serverError(
+      client.endpoint,
+      `job ${name} is not in ${where.location ?? where.repository}; it is in ${named.map(place).join(", ")}`,
     );
-  const known = [...new Set(jobs.map((j) => j.job))].filter((j) => j !== IMPLICIT_ASSET_JOB);
-  throw new RemoteError(
-    `dagster: no job ${name} on the server (jobs: ${known.slice(0, 20).join(", ") || "none"}${known.length > 20 ? ", …" : ""})`,
+  const known = [...new Set(jobs.map((j) => j.job))]
+    .filter((j) => j !== IMPLICIT_ASSET_JOB)
+    .map((j) => (j.length > 80 ? `${j.slice(0, 80)}…` : j));
+  throw serverError(
+    client.endpoint,
+    `no job ${name} on the server (jobs: ${known.slice(0, 20).join(", ") || "none"}${known.length > 20 ? ", …" : ""})`,
   );
 }
 
@@ -176,8 +182,9 @@ export function dagsterNativeTarget(
 ): BackfillTarget {
   const partitionSet = job.partitionSets[0];
   if (partitionSet === undefined)
-    throw new RemoteError(
-      `dagster: job ${job.job} has no partitions, so it has no native backfill: set native: false`,
+    throw serverError(
+      client.endpoint,
+      `job ${job.job} has no partitions, so it has no native backfill: set native: false`,
     );
   const title = `slo:${file.tags.name}`;
   const keyOf = new Map(plan.map((run) => [dagsterPartitionKey(run.values), run.key]));
@@ -211,7 +218,7 @@ export function dagsterNativeTarget(
       if (backfillId === undefined) return { runs: [], settled: false };
       const b = await client.backfill(backfillId);
       if (b.status === "FAILED" && b.error)
-        throw new RemoteError(`dagster: backfill ${b.id} failed: ${b.error}`);
+        throw serverError(client.endpoint, `backfill ${b.id} failed: ${b.error}`);
       const settled = !["REQUESTED", "CANCELING"].includes(b.status);
       return { runs: runsOf(b.runs), settled };
     },
