@@ -5,6 +5,7 @@ import type { DagConfig, Located, Project } from "../project/project.js";
 import { closest } from "../util/suggest.js";
 import { type FileGroup, groupByFile, type Member } from "./file-groups.js";
 import { type LoadItem, loadPipelines } from "./load-pipelines.js";
+import { nameDiagnostics } from "./name-checks.js";
 import { resolveSchedule, type ScheduleRef } from "./schedule-ref.js";
 import { noteSharedWork } from "./shared-work.js";
 import { type TemplateKind, templateKind } from "./template-kind.js";
@@ -104,6 +105,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       allLoads.push(item);
       const config = pick(table.dagRef, `table ${domain.name}.${table.name}`, table.file, "load");
       if (config === undefined) continue;
+      diagnostics.push(...nameDiagnostics({ domain, table }));
       loadMembers.push({ item, config, vars: loadVars(item, projectId) });
     }
   }
@@ -124,6 +126,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       "transform",
     );
     if (config === undefined) continue;
+    diagnostics.push(...nameDiagnostics({ transform }));
     const vars = {
       domain: transform.domain,
       task: transform.name,
