@@ -1,4 +1,5 @@
 import { cronProblem } from "../pipeline/cron.js";
+import { textProblem } from "./argument-text.js";
 import type { OptionType, OptionValue } from "./options.js";
 
 const DATA_CYCLES: Readonly<Record<string, string | null>> = {
@@ -57,6 +58,27 @@ function parseWhole(s: string, min: number, max: number): Parsed {
   return n < min || n > max ? { ok: false, expected } : { ok: true, value: n };
 }
 
+/**
+ * JSON options become Python literals: a number JSON.parse made infinite (`1e400`) has none, and
+ * a whole number past 2^53 would reach Python rounded.
+ */
+function jsonProblem(v: unknown): string | undefined {
+  if (typeof v === "number")
+    return Number.isSafeInteger(v) || (Number.isFinite(v) && !Number.isInteger(v))
+      ? undefined
+      : `numbers are finite and whole numbers at most 2^53 (not ${v})`;
+  if (typeof v === "string") {
+    const problem = textProblem(v);
+    return problem === undefined ? undefined : `strings have no NUL byte or lone surrogate`;
+  }
+  if (v === null || typeof v !== "object") return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const problem = jsonProblem(k) ?? jsonProblem(x);
+    if (problem !== undefined) return problem;
+  }
+  return undefined;
+}
+
 /** Parses one option's string value by its type. */
 export function parseOptionValue(raw: string, type: OptionType): Parsed {
   const s = raw.trim();
@@ -80,7 +102,12 @@ export function parseOptionValue(raw: string, type: OptionType): Parsed {
     case "json-object": {
       try {
         const v: unknown = JSON.parse(s);
-        if (v !== null && typeof v === "object" && !Array.isArray(v)) return { ok: true, value: s };
+        if (v !== null && typeof v === "object" && !Array.isArray(v)) {
+          const problem = jsonProblem(v);
+          return problem === undefined
+            ? { ok: true, value: s }
+            : { ok: false, expected: `a JSON object whose ${problem}` };
+        }
       } catch {
         // reported below
       }

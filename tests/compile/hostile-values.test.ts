@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { planProject } from "../../src/compile/plan-project.js";
+import { runCli } from "../helpers/cli.js";
 import { baseProject, fixture } from "../helpers/fixture.js";
 
 /** Values that used to validate and then break an orchestrator (issue 16): located errors now. */
@@ -22,6 +23,25 @@ const loadDag = (options: string) =>
   ].join("\n");
 
 describe("hostile values at compile", () => {
+  it("the injection of issue 16: slo validate exits 2 on a sl_env_var key that is not a variable name", async () => {
+    const root = fixture(
+      baseProject({
+        "metadata/dags/load_all.sl.yml": loadDag(
+          [
+            '    sl_env_var: \'{"SL_ROOT": "/srv/p", "a$(touch /tmp/x)b": "v"}\'',
+            "    pre_load_strategy: imported",
+            '    pre_load_sensor: "true"',
+          ].join("\n"),
+        ),
+      }),
+    );
+    const r = await runCli(["validate", root]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split("\n")).toEqual([
+      'metadata/dags/load_all.sl.yml:6:17: error[invalid_option]: option sl_env_var: key "a$(touch /tmp/x)b" is not an environment variable name; expected letters, digits and _, not starting with a digit',
+    ]);
+  });
+
   it("substitutes a variable holding quotes and backslashes into sl_env_var's strings, not its JSON text", async () => {
     const r = await plan(
       baseProject({
@@ -81,7 +101,7 @@ describe("hostile values at compile", () => {
       [
         "metadata/dags/load_all.sl.yml",
         7,
-        "option sl_env_var: the value of SL_X contains a NUL byte, which no command line can carry",
+        `option sl_env_var: invalid value ${JSON.stringify('{"SL_ROOT": "/srv/p", "SL_X": "a\\u0000"}')}; expected a JSON object whose strings have no NUL byte or lone surrogate`,
       ],
     ]);
   });

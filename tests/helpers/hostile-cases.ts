@@ -33,6 +33,7 @@ export const PAYLOADS: readonly string[] = [
   "script.sh",
   "script.bash",
   "é ü 漢字 😀",
+  "ünïcödé_漢字😀",
   "%s %(x)s {0}",
   "-rf",
   " spaced out ",

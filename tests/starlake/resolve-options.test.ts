@@ -138,7 +138,6 @@ describe("values that validate must not break an orchestrator (issue 16)", () =>
           "n\nl": "v",
           "1X": "v",
           OK: "a,b",
-          NUL: "a\u0000b",
         }),
       }),
     ).toEqual([
@@ -147,7 +146,20 @@ describe("values that validate must not break an orchestrator (issue 16)", () =>
       'd.sl.yml:1 option sl_env_var: key "n\\nl" is not an environment variable name; expected letters, digits and _, not starting with a digit',
       'd.sl.yml:1 option sl_env_var: key "1X" is not an environment variable name; expected letters, digits and _, not starting with a digit',
       "d.sl.yml:1 option sl_env_var: the value of OK contains a comma, which Starlake's comma-separated list arguments split on (they have no quoting)",
-      "d.sl.yml:1 option sl_env_var: the value of NUL contains a NUL byte, which no command line can carry",
+    ]);
+  });
+
+  it("refuses JSON options whose numbers or strings Python would not get intact", () => {
+    expect(
+      messages({
+        sl_env_var: '{"SL_X": "a\\u0000b"}',
+        default_dag_args: '{"retries": 1e400}',
+        access_control: '{"role": {"n": 12345678901234567890}}',
+      }),
+    ).toEqual([
+      'd.sl.yml:1 option sl_env_var: invalid value "{\\"SL_X\\": \\"a\\\\u0000b\\"}"; expected a JSON object whose strings have no NUL byte or lone surrogate',
+      'd.sl.yml:1 option default_dag_args: invalid value "{\\"retries\\": 1e400}"; expected a JSON object whose numbers are finite and whole numbers at most 2^53 (not Infinity)',
+      'd.sl.yml:1 option access_control: invalid value "{\\"role\\": {\\"n\\": 12345678901234567890}}"; expected a JSON object whose numbers are finite and whole numbers at most 2^53 (not 12345678901234567000)',
     ]);
   });
 

@@ -80,6 +80,9 @@ export function sensorCommand(
   slRoot: string,
 ): string {
   const exports = Object.entries(env).map(([k, v]) => jinjaSafe(assignment(k, v)));
+  // the sensor gets no operator env: the run's sentinel scope is rendered here (it is path-safe)
+  if (task.gate?.sentinel !== undefined)
+    exports.push(`${VARIABLES.scope}="{{ sl_sentinel_scope(dag_run) }}"`);
   const prefix = [
     `cd ${jinjaSafe(shellWord(slRoot))} || exit 2;`,
     ...(exports.length > 0 ? ["export", ...exports, "|| exit 2;"] : []),

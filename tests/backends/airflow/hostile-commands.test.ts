@@ -66,6 +66,25 @@ describe("the pre-load sensor's bash command (issue 16)", () => {
   });
 });
 
+describe("a sensor with a not-ready sentinel", () => {
+  it("exports the run's sentinel scope itself (a sensor gets no operator env)", () => {
+    const b = new PipelineBuilder({ id: "p" });
+    b.preload({
+      domain: "d",
+      tables: ["t"],
+      strategy: "ack",
+      sentinel: "/s/d/__SL_SENTINEL_SCOPE__.notready",
+      sensor: { pokeInterval: 1, timeout: 2, softFail: false },
+    });
+    const task = b.build().tasks.find((t) => t.kind === "preload") as Task;
+    const command = sensorCommand(task, "starlake", { SL_ROOT: "/r" }, "/r");
+    expect(command).toContain(
+      `export SL_ROOT='/r' SL_SENTINEL_SCOPE="{{ sl_sentinel_scope(dag_run) }}" || exit 2;`,
+    );
+    expect(command).toContain(`'--notReadySentinel' '/s/d/'"$SL_SENTINEL_SCOPE"'.notready'`);
+  });
+});
+
 describe("jinjaSafe", () => {
   it("leaves plain text alone and wraps what Jinja or Airflow would change", () => {
     expect(jinjaSafe("/srv/p")).toBe("/srv/p");
