@@ -95,3 +95,18 @@ describe("jinjaSafe", () => {
     expect(jinjaSafe('{{ x }} "q" \\')).toBe('{{ "{{ x }} \\"q\\" \\\\" }}');
   });
 });
+
+describe("the project path in generated headers", () => {
+  it("stays one line and a valid, lint-clean docstring, whatever it holds", async () => {
+    const { renderDagsterDefinitions } = await import(
+      "../../../src/backends/dagster/render-definitions.js"
+    );
+    const { renderAirflowDag } = await import("../../../src/backends/airflow/render-dag.js");
+    const { lintPython } = await import("../../../src/backends/python/format.js");
+    const source = 'C:\\data\\d"x"\r\n\u2028{{ y }}';
+    expect(lintPython(renderDagsterDefinitions([], source))).toEqual([]);
+    const p = new PipelineBuilder({ id: "p" });
+    p.start().before(p.end());
+    expect(lintPython(renderAirflowDag(p.build(), source))).toEqual([]);
+  });
+});
