@@ -21,7 +21,7 @@ import { pythonEnv } from "../helpers/python-env.js";
  * SLO_PROPERTY_SEED replays a run; SLO_PROPERTY_CASES sets the count.
  */
 const SEED = Number(process.env.SLO_PROPERTY_SEED ?? Math.floor(Math.random() * 1_000_000));
-const COUNT = Number(process.env.SLO_PROPERTY_CASES ?? 40);
+const COUNT = Number(process.env.SLO_PROPERTY_CASES ?? 30);
 const AT = "2024-03-05T02:00:00+00:00";
 const PWNED = "/tmp/slo-pwned";
 
