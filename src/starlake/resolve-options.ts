@@ -95,6 +95,14 @@ function crossChecks(
     const problem = textProblem(value);
     if (problem) out.push(invalid(at, `option ${key}: the value ${problem}`));
   }
+  const [start, end] = [values.start_date, values.end_date];
+  if (typeof start === "string" && typeof end === "string" && end < start)
+    out.push(
+      invalid(
+        raw.get("end_date")?.at,
+        `option end_date: ${end} is before start_date ${start}; expected a date on or after it`,
+      ),
+    );
   const pool = values.default_pool;
   if (typeof pool === "string" && !/^\S{1,256}$/.test(pool))
     out.push(

@@ -6,7 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { airflow } from "../../src/backends/airflow/airflow-orchestrator.js";
 import { dagster } from "../../src/backends/dagster/dagster-orchestrator.js";
 import { planProject } from "../../src/compile/plan-project.js";
+import { runPipelines } from "../../src/engine/engine.js";
 import { runValues } from "../../src/engine/run-values.js";
+import { Slots } from "../../src/engine/slots.js";
+import { StateStore } from "../../src/engine/state-store.js";
 import type { Diagnostic } from "../../src/pipeline/diagnostic.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import { expectedArgv, RECORDER, type Recorded } from "../helpers/airflow.js";
@@ -71,18 +74,51 @@ const records = (file: string): Recorded[] =>
         .map((l) => JSON.parse(l) as Recorded)
     : [];
 const sorted = (xs: readonly string[][]) => xs.map((x) => JSON.stringify(x)).sort();
+/** The argv of every task with a command, for the run at AT: what every runner must pass. */
+const wanted = (o: Outcome) =>
+  o.pipelines.flatMap((p) =>
+    expectedArgv(
+      p,
+      p.tasks.filter((t) => t.command !== undefined).map((t) => t.id),
+      runValues(p, new Date(AT)),
+    ),
+  );
 
 let airflowRun: {
   import_errors: Record<string, string>;
   runs: Record<string, { state: string; tasks: Record<string, string> }>;
 };
 let dagsterRun: Record<string, { error: string | null; jobs: Record<string, boolean> }>;
+const engineStates = new Map<string, string[]>();
+
+/** The same pipelines on the embedded engine, with the recording starlake. */
+async function runEngine(o: Outcome): Promise<void> {
+  const store = new StateStore(join(work, `engine-${o.c.id}.db`));
+  try {
+    const outcomes = await runPipelines(
+      store,
+      { pipelines: o.pipelines, date: new Date(AT) },
+      {
+        baseEnv: { PATH: process.env.PATH, SLO_RECORD: join(work, `engine-${o.c.id}.jsonl`) },
+        logsDir: join(work, "engine-logs", o.c.id),
+        slots: new Slots(4, new Map()),
+      },
+    );
+    engineStates.set(
+      o.c.id,
+      outcomes.map((x) => x.state),
+    );
+  } finally {
+    store.close();
+  }
+}
 
 beforeAll(async () => {
   rmSync(PWNED, { force: true });
   for (const dir of [root, dags, defs]) mkdirSync(dir, { recursive: true });
   for (let n = 0; n < COUNT; n++) outcomes.push(await plan(hostileCase(SEED, n)));
   const valid = outcomes.filter((o) => o.pipelines.length > 0);
+  for (const o of valid) await runEngine(o);
   const runPlan = valid.flatMap((o) =>
     o.pipelines.map((p) => ({
       dag_id: p.id,
@@ -139,7 +175,32 @@ beforeAll(async () => {
 }, 2_400_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** Every record's Starlake variables are the pipeline's, exactly. */
+function expectEnv(o: Outcome, got: readonly Recorded[], runner: string): void {
+  const env = Object.assign({}, ...o.pipelines.map((p) => p.environment.env)) as Record<
+    string,
+    string
+  >;
+  for (const r of got)
+    for (const [k, v] of Object.entries(env))
+      if (k.startsWith("SL_")) expect(r.env[k], say(o.c, `${runner} env ${k}`)).toBe(v);
+}
+
 describe(`hostile strings in every field (seed ${SEED}, ${COUNT} cases)`, () => {
+  it("the engine runs every valid case, and starlake gets the argv of the command contract", () => {
+    for (const o of outcomes.filter((x) => x.pipelines.length > 0)) {
+      expect(engineStates.get(o.c.id), say(o.c, "engine runs")).toEqual(
+        o.pipelines.map(() => "success"),
+      );
+      const got = records(join(work, `engine-${o.c.id}.jsonl`));
+      expect(sorted(got.map((r) => r.argv)), say(o.c, "argv on the engine")).toEqual(
+        sorted(wanted(o)),
+      );
+      expectEnv(o, got, "engine");
+    }
+    expect(existsSync(PWNED), `seed ${SEED}: a payload ran`).toBe(false);
+  });
+
   it("never an internal error; every error names its file; enough cases are valid to mean something", () => {
     for (const o of outcomes) {
       expect(o.thrown, say(o.c, "threw")).toBeUndefined();
@@ -180,11 +241,9 @@ describe(`hostile strings in every field (seed ${SEED}, ${COUNT} cases)`, () => 
         const ids = p.tasks.filter((t) => t.command !== undefined).map((t) => t.id);
         const want = expectedArgv(p, ids, runValues(p, new Date(AT)));
         expect(sorted(got.map((r) => r.argv)), say(o.c, `argv in Airflow ${p.id}`)).toEqual(
-          sorted(want.map((a) => a)),
+          sorted(want),
         );
-        for (const r of got)
-          for (const [k, v] of Object.entries(p.environment.env))
-            if (k.startsWith("SL_")) expect(r.env[k], say(o.c, `Airflow env ${k}`)).toBe(v);
+        expectEnv(o, got, "Airflow");
       }
     }
     expect(existsSync(PWNED), `seed ${SEED}: a payload ran`).toBe(false);
@@ -195,13 +254,12 @@ describe(`hostile strings in every field (seed ${SEED}, ${COUNT} cases)`, () => 
       const entry = dagsterRun[join(defs, `${o.c.id}.py`)];
       expect(entry?.error, say(o.c, "Dagster load")).toBeNull();
       const got = records(join(work, `dagster-${o.c.id}.jsonl`));
-      const want: string[][] = [];
-      for (const p of o.pipelines) {
+      for (const p of o.pipelines)
         expect(entry?.jobs[p.id], say(o.c, `Dagster job ${p.id}`)).toBe(true);
-        const ids = p.tasks.filter((t) => t.command !== undefined).map((t) => t.id);
-        want.push(...expectedArgv(p, ids, runValues(p, new Date(AT))));
-      }
-      expect(sorted(got.map((r) => r.argv)), say(o.c, "argv in Dagster")).toEqual(sorted(want));
+      expect(sorted(got.map((r) => r.argv)), say(o.c, "argv in Dagster")).toEqual(
+        sorted(wanted(o)),
+      );
+      expectEnv(o, got, "Dagster");
     }
     expect(existsSync(PWNED), `seed ${SEED}: a payload ran`).toBe(false);
   });

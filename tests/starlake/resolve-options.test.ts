@@ -127,6 +127,9 @@ describe("values that validate must not break an orchestrator (issue 16)", () =>
     ])
       expect(messages({ timezone: tz }), tz).toEqual([]);
     expect(messages({ start_date: "0002-01-01", end_date: "9998-12-31" })).toEqual([]);
+    expect(messages({ start_date: "2024-02-01", end_date: "2024-01-31" })).toEqual([
+      "d.sl.yml:1 option end_date: 2024-01-31 is before start_date 2024-02-01; expected a date on or after it",
+    ]);
   });
 
   it("takes only variable names as sl_env_var keys, and values that stay one --options item", () => {
