@@ -132,6 +132,8 @@ export function hostileCase(seed: number, n: number): HostileCase {
       tags: f.tags,
       default_pool: f.pool,
       timezone: f.timezone,
+      // a failing task fails the run at once, instead of waiting for a retry
+      retries: "0",
       ...extra,
     }).map(([k, v]) => `    ${k}: ${yamlString(v)}`);
   const dag = (template: string, file: string, extra: Record<string, string>) =>
