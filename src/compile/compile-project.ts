@@ -6,6 +6,7 @@ import { closest } from "../util/suggest.js";
 import { datasetCollisions } from "./dataset-collisions.js";
 import { type FileGroup, groupByFile, type Member } from "./file-groups.js";
 import { type LoadItem, loadPipelines } from "./load-pipelines.js";
+import { nameDiagnostics } from "./name-checks.js";
 import { resolveSchedule, type ScheduleRef } from "./schedule-ref.js";
 import { noteSharedWork } from "./shared-work.js";
 import { kindFor, type TemplateKind } from "./template-kind.js";
@@ -105,6 +106,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       allLoads.push(item);
       const config = pick(table.dagRef, `table ${domain.name}.${table.name}`, table.file, "load");
       if (config === undefined) continue;
+      diagnostics.push(...nameDiagnostics({ domain, table }));
       loadMembers.push({ item, config, vars: loadVars(item, projectId) });
     }
   }
@@ -125,6 +127,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       "transform",
     );
     if (config === undefined) continue;
+    diagnostics.push(...nameDiagnostics({ transform }));
     const vars = {
       domain: transform.domain,
       task: transform.name,

@@ -4,8 +4,9 @@ import { diagnosticAt } from "../pipeline/diagnostic.js";
 import type { ExecutionEnvironment, TaskDefaults } from "../pipeline/pipeline.js";
 import type { DagConfig } from "../project/project.js";
 import { renderJinjaValue, type Variables } from "../project/variables.js";
+import { textProblem } from "../starlake/argument-text.js";
 import { checkOptionSafety } from "../starlake/option-safety.js";
-import type { OptionValue } from "../starlake/options.js";
+import { OPTION_BY_KEY, type OptionValue } from "../starlake/options.js";
 import { type RawOption, resolveOptions } from "../starlake/resolve-options.js";
 import type { TemplateKind } from "./template-kind.js";
 
@@ -43,7 +44,7 @@ export function pipelineSettings(
   const { config, vars } = input;
   const raw = new Map<string, RawOption>();
   for (const [key, option] of config.options) {
-    const { text, missing } = renderJinjaValue(option.value, vars);
+    const { text, missing } = renderOption(key, option.value, vars);
     for (const name of missing) {
       diagnostics.push(
         diagnosticAt(
@@ -63,8 +64,10 @@ export function pipelineSettings(
     string,
     unknown
   >;
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(slEnv)) if (typeof v === "string") env[k] = v;
+  // fromEntries: a key such as __proto__ stays a key (reported by resolveOptions) and moves nothing
+  const env: Record<string, string> = Object.fromEntries(
+    Object.entries(slEnv).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
   // The Starlake commands must read the same env files we read (`--sl-env`, $SL_ENV or env.sl.yml).
   if (env.SL_ENV === undefined && vars.SL_ENV) env.SL_ENV = vars.SL_ENV;
   const slRoot = env.SL_ROOT ?? vars.SL_ROOT ?? ".";
@@ -89,6 +92,14 @@ export function pipelineSettings(
   const timezone =
     (options.timezone as string | null) ?? (options.SL_TIMEZONE as string | null) ?? "UTC";
   const description = renderJinjaValue(config.comment ?? "", vars).text;
+  const descriptionProblem = textProblem(description);
+  if (descriptionProblem)
+    diagnostics.push({
+      code: "invalid_comment",
+      severity: "error",
+      file: config.file,
+      message: `dag config ${config.name}: the comment ${descriptionProblem}`,
+    });
   return {
     options,
     environment: { kind: input.template.environment, env, settings: { ...settings, slRoot } },
@@ -107,4 +118,44 @@ export function pipelineSettings(
     ...(kind?.preTask ? { preTask: kind.preTask(input.pipelineId) } : {}),
     ...(kind?.postTask ? { postTask: kind.postTask(input.pipelineId) } : {}),
   };
+}
+
+/**
+ * Renders variables into an option. JSON options get them inside their strings, after parsing,
+ * so a value holding `"` or `\` stays one JSON string; text that is not JSON before rendering
+ * (a variable standing for JSON) is rendered as text.
+ */
+function renderOption(
+  key: string,
+  value: string,
+  vars: Variables,
+): { text: string; missing: string[] } {
+  if (OPTION_BY_KEY.get(key)?.type.kind !== "json-object") return renderJinjaValue(value, vars);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return renderJinjaValue(value, vars);
+  }
+  const missing: string[] = [];
+  const render = (v: unknown): unknown => {
+    if (typeof v === "string") {
+      const r = renderJinjaValue(v, vars);
+      missing.push(...r.missing);
+      return r.text;
+    }
+    if (Array.isArray(v)) return v.map(render);
+    if (v !== null && typeof v === "object")
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [render(k), render(x)]));
+    return v;
+  };
+  const json = JSON.stringify(render(parsed));
+  // the text rendered as written, when it means the same (it keeps the user's layout)
+  const asText = renderJinjaValue(value, vars).text;
+  try {
+    if (JSON.stringify(JSON.parse(asText)) === json) return { text: asText, missing };
+  } catch {
+    // a value that broke the JSON: the structured rendering is the one that holds
+  }
+  return { text: json, missing };
 }

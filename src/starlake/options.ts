@@ -6,7 +6,7 @@
  */
 export type OptionType =
   | { readonly kind: "string" }
-  | { readonly kind: "int"; readonly min: number }
+  | { readonly kind: "int"; readonly min: number; readonly max: number }
   | { readonly kind: "bool" }
   | { readonly kind: "enum"; readonly values: readonly string[] }
   | { readonly kind: "json-object" }
@@ -27,8 +27,14 @@ export interface OptionSpec {
 
 const str = { kind: "string" } as const;
 const bool = { kind: "bool" } as const;
-const nonNegative = { kind: "int", min: 0 } as const;
-const positive = { kind: "int", min: 1 } as const;
+/** What the 32-bit integer columns of Airflow's and Dagster's databases hold. */
+export const INT_MAX = 2_147_483_647;
+/** The longest wait a Node timer holds (2^31-1 ms, about 24.8 days): the engine waits with them. */
+export const SECONDS_MAX = 2_147_483;
+const nonNegative = { kind: "int", min: 0, max: INT_MAX } as const;
+const positive = { kind: "int", min: 1, max: INT_MAX } as const;
+const seconds = { kind: "int", min: 0, max: SECONDS_MAX } as const;
+const positiveSeconds = { kind: "int", min: 1, max: SECONDS_MAX } as const;
 
 /** Every option we read, in the order of the spec's tables. */
 export const OPTION_SPECS: readonly OptionSpec[] = [
@@ -55,7 +61,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   },
   {
     key: "ack_wait_timeout",
-    type: nonNegative,
+    type: seconds,
     default: 3600,
     scope: "core",
     doc: "ACK strategy: seconds to wait for the ack file, checking every pre_load_poke_interval at most, before skipping the loads; 0 checks once. Ignored when pre_load_sensor is set.",
@@ -69,14 +75,14 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   },
   {
     key: "pre_load_poke_interval",
-    type: positive,
+    type: positiveSeconds,
     default: 300,
     scope: "core",
     doc: "Sensor mode: seconds between two checks.",
   },
   {
     key: "pre_load_timeout",
-    type: positive,
+    type: positiveSeconds,
     default: 3600,
     scope: "core",
     doc: "Sensor mode: seconds before giving up (at least the poke interval).",
@@ -98,7 +104,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   { key: "retries", type: nonNegative, default: 1, scope: "core", doc: "Retries of every task." },
   {
     key: "retry_delay",
-    type: nonNegative,
+    type: seconds,
     default: 300,
     scope: "core",
     doc: "Seconds between retries.",
@@ -196,7 +202,7 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   },
   {
     key: "min_timedelta_between_runs",
-    type: nonNegative,
+    type: seconds,
     default: 900,
     scope: "core",
     doc: "Seconds under which a second dataset-triggered run for the same scheduled date is skipped.",

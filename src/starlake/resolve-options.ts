@@ -1,6 +1,7 @@
 import type { Diagnostic, Place } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import { closest } from "../util/suggest.js";
+import { envNameProblem, listItemProblem, textProblem } from "./argument-text.js";
 import { parseOptionValue } from "./option-value.js";
 import { OPTION_BY_KEY, OPTION_SPECS, type OptionValue } from "./options.js";
 
@@ -46,7 +47,7 @@ export function resolveOptions(
           given?.at,
           "error",
           "invalid_option",
-          `option ${spec.key}: invalid value ${JSON.stringify(text)}${origin}; expected ${parsed.expected}`,
+          `option ${spec.key}: invalid value ${shortQuote(text)}${origin}; expected ${parsed.expected}`,
         ),
       );
       values[spec.key] = spec.default;
@@ -89,20 +90,69 @@ function crossChecks(
     );
   }
   const envVars = values.sl_env_var;
-  if (typeof envVars === "string") {
-    const parsed = JSON.parse(envVars) as Record<string, unknown>;
-    for (const [k, v] of Object.entries(parsed)) {
-      if (typeof v !== "string") {
-        out.push(
-          diagnosticAt(
-            raw.get("sl_env_var")?.at,
-            "error",
-            "invalid_option",
-            `option sl_env_var: value of ${k} is ${JSON.stringify(v)}; expected a string`,
-          ),
-        );
-      }
+  if (typeof envVars === "string") out.push(...envVarProblems(envVars, raw.get("sl_env_var")?.at));
+  for (const [key, { value, at }] of raw) {
+    const problem = textProblem(value);
+    if (problem) out.push(invalid(at, `option ${key}: the value ${problem}`));
+  }
+  const [start, end] = [values.start_date, values.end_date];
+  if (typeof start === "string" && typeof end === "string" && end < start)
+    out.push(
+      invalid(
+        raw.get("end_date")?.at,
+        `option end_date: ${end} is before start_date ${start}; expected a date on or after it`,
+      ),
+    );
+  const pool = values.default_pool;
+  if (typeof pool === "string" && !/^\S{1,256}$/.test(pool))
+    out.push(
+      invalid(
+        raw.get("default_pool")?.at,
+        `option default_pool: invalid pool name ${JSON.stringify(pool)}; expected 1 to 256 characters without spaces (Dagster refuses spaces, Airflow stores at most 256)`,
+      ),
+    );
+  for (const tag of String(values.tags ?? "").split(" "))
+    if (tag.length > TAG_MAX)
+      out.push(
+        invalid(
+          raw.get("tags")?.at,
+          `option tags: tag ${JSON.stringify(`${tag.slice(0, 20)}…`)} is ${tag.length} characters long; expected at most ${TAG_MAX} (Airflow's limit)`,
+        ),
+      );
+  return out;
+}
+
+/** A value as JSON text, cut to a readable length (a diagnostic is one line). */
+function shortQuote(text: string): string {
+  return JSON.stringify(
+    text.length > 60 ? `${text.slice(0, 40)}… (${text.length} characters)` : text,
+  );
+}
+
+/** Airflow refuses DAG tags longer than this. */
+const TAG_MAX = 100;
+
+const invalid = (at: Place | undefined, message: string) =>
+  diagnosticAt(at, "error", "invalid_option", message);
+
+/**
+ * The Starlake variables become environment variables (a sensor exports them in bash) and
+ * `k=v` items of `--options`: names must be variable names, values plain list items.
+ */
+function envVarProblems(json: string, at: Place | undefined): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const [k, v] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
+    const nameProblem = envNameProblem(k);
+    if (nameProblem) {
+      out.push(invalid(at, `option sl_env_var: key ${JSON.stringify(k)} ${nameProblem}`));
+      continue;
     }
+    const problem = typeof v === "string" ? listItemProblem(v) : undefined;
+    if (typeof v !== "string")
+      out.push(
+        invalid(at, `option sl_env_var: value of ${k} is ${JSON.stringify(v)}; expected a string`),
+      );
+    else if (problem) out.push(invalid(at, `option sl_env_var: the value of ${k} ${problem}`));
   }
   return out;
 }

@@ -18,9 +18,13 @@ describe("hostile names in real Airflow 3.3", () => {
   it("import with zero errors and pass ruff", () => {
     const view = af.inspect<{
       import_errors: Record<string, string>;
-      dags: Record<string, unknown>;
+      dags: Record<string, { start_date: string; tasks: Record<string, { pool: string }> }>;
     }>();
     expect(view.import_errors).toEqual({});
+    // the extreme years compile accepts, and a pool name with odd characters, load
+    const odd = view.dags.odd_transform;
+    expect(odd?.start_date).toBe("0002-01-01T00:00:00+00:00");
+    expect(Object.values(odd?.tasks ?? {}).map((t) => t.pool)).toContain("p$(id)`x`{{y}}é");
     expect(Object.keys(view.dags).sort()).toEqual(["odd_load", "odd_transform"]);
     af.ruff(["format", "--isolated", "--check"]);
     af.ruff(["check", "--isolated"]);
@@ -43,6 +47,10 @@ describe("hostile names in real Airflow 3.3", () => {
     expect(r.records[0]?.env.SL_WEIRD).toBe(
       "a'b\"c $(touch /tmp/slo-pwned) `id` {{not_a_var}} café \\ end\n",
     );
+    // Jinja would turn CR into LF, Airflow would read a value ending in .sh as a template file
+    expect(r.records[0]?.env.SL_CR).toBe("a\rb\r\nc");
+    expect(r.records[0]?.env.SL_SCRIPT).toBe("bin/run.sh");
+    expect(r.records[0]?.argv).toContain('tab$le "q" \\ back`tick` {x}\rcr\r\nend');
     expect(existsSync("/tmp/slo-pwned")).toBe(false);
 
     const transform = af.pipeline("odd_transform");
@@ -55,5 +63,5 @@ describe("hostile names in real Airflow 3.3", () => {
       "--name",
       "k\"p $(x)\ni.r$HOME'q",
     ]);
-  });
+  }, 600_000); // two real Airflow runs: slow on a loaded machine
 });

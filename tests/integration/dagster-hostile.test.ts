@@ -22,6 +22,10 @@ describe("hostile names in real Dagster 1.13", () => {
       expect(key).toMatch(/^[A-Za-z0-9_]+$/);
       expect(asset.group).toMatch(/^[A-Za-z0-9_]+$/);
     }
+    // a pool name with non-ASCII letters is kept; the op named after it keeps to ASCII
+    const nodes = Object.values(view.jobs.odd_transform ?? {});
+    expect(nodes.map((n) => n.pool)).toContain("p$(id)`x`{{y}}é");
+    for (const n of nodes) expect(n.op).toMatch(/^[A-Za-z0-9_]+$/);
     dg.ruff(["format", "--isolated", "--check"]);
     dg.ruff(["check", "--isolated"]);
   });
@@ -41,6 +45,8 @@ describe("hostile names in real Dagster 1.13", () => {
     expect(r.records[0]?.env.SL_WEIRD).toBe(
       "a'b\"c $(touch /tmp/slo-pwned) `id` {{not_a_var}} café \\ end\n",
     );
+    expect(r.records[0]?.env.SL_CR).toBe("a\rb\r\nc");
+    expect(r.records[0]?.argv).toContain('tab$le "q" \\ back`tick` {x}\rcr\r\nend');
     expect(existsSync("/tmp/slo-pwned")).toBe(false);
     const t = dg.runJob("odd_transform", { sl_scheduled_date: "2024-03-05T02:00:00+0000" });
     expect(t.success).toBe(true);

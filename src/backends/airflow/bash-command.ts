@@ -70,7 +70,8 @@ function sentinelMarker(task: Task): string | undefined {
 /**
  * A pre-load check as a sensor: poke until the check finds files (exit 0); exit 1 means "not yet",
  * any other code is an error. The sensor runs in a scratch folder with the worker's environment,
- * so the command moves to SL_ROOT and exports the Starlake variables itself.
+ * so the command moves to SL_ROOT and exports the Starlake variables itself; when either fails
+ * it exits 2 (an error), not 1, which would poke until the timeout.
  */
 export function sensorCommand(
   task: Task,
@@ -78,10 +79,23 @@ export function sensorCommand(
   env: Readonly<Record<string, string>>,
   slRoot: string,
 ): string {
-  const exports = Object.entries(env).map(([k, v]) => `${k}=${jinjaSafe(shellWord(v))}`);
+  const exports = Object.entries(env).map(([k, v]) => jinjaSafe(assignment(k, v)));
+  // the sensor gets no operator env: the run's sentinel scope is rendered here (it is path-safe)
+  if (task.gate?.sentinel !== undefined)
+    exports.push(`${VARIABLES.scope}="{{ sl_sentinel_scope(dag_run) }}"`);
   const prefix = [
-    `cd ${jinjaSafe(shellWord(slRoot))} &&`,
-    ...(exports.length > 0 ? ["export", ...exports, "&&"] : []),
+    `cd ${jinjaSafe(shellWord(slRoot))} || exit 2;`,
+    ...(exports.length > 0 ? ["export", ...exports, "|| exit 2;"] : []),
   ];
   return [...prefix, ...bashCommand(task, starlake, env)].join(" ") + sensorVerdict(task);
+}
+
+/**
+ * `K='v'` for a variable name (compile accepts no other); any other key is quoted whole, so bash
+ * refuses it as an identifier instead of reading it.
+ */
+function assignment(key: string, value: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(key)
+    ? `${key}=${shellWord(value)}`
+    : shellWord(`${key}=${value}`);
 }

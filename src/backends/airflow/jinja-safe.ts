@@ -1,9 +1,11 @@
 /**
- * Airflow renders some operator fields (bash_command, env, cwd) with Jinja. A literal value that
- * contains `{{`, `{%` or `{#` is written as a Jinja string expression so it comes out unchanged.
+ * Airflow renders some operator fields (bash_command, env, cwd) with Jinja. A literal value is
+ * written as a Jinja string expression, so that it comes out unchanged, when it holds `{{`, `{%`
+ * or `{#` (markup), a carriage return (Jinja turns CR and CRLF into LF in template text, not in
+ * string literals) or ends as a template file name (`.sh`, `.bash`: Airflow would read a file).
  */
 export function jinjaSafe(text: string): string {
-  if (!/\{[{%#]/.test(text)) return text;
+  if (!/\{[{%#]|\r|\.(?:sh|bash)$/.test(text)) return text;
   const escaped = text
     .replace(/\\/g, "\\\\")
     .replace(/"/g, '\\"')

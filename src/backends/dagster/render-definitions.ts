@@ -36,7 +36,7 @@ export function renderDagsterDefinitions(
   ].join("\n");
   const body = formatPython(
     [
-      `"""Dagster definitions of ${oneLine(source).replaceAll('"', "'")}: assets, a job per pipeline, schedules and sensors."""`,
+      `"""Dagster definitions of ${oneLine(source).replaceAll("\\", "\\\\").replaceAll('"', "'")}: assets, a job per pipeline, schedules and sensors."""`,
       "",
       "from __future__ import annotations",
       "",
@@ -179,7 +179,8 @@ function assets(
     }));
 }
 
-const oneLine = (text: string) => text.replace(/[\r\n]+/g, " ");
+/** One line for a comment or docstring: Python and editors also break lines at U+2028 and U+2029. */
+const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, " ");
 
 /** Schedules and sensors, built from PIPELINES. */
 const SCHEDULING = `

@@ -150,7 +150,7 @@ def _op(task, inputs):
             name += "__" + pool
         if retry is not None:
             name += f"__retry_{retry[0]}x_{retry[1]}s"
-        name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+        name = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in name)
         while any(o.name == name for o in _OPS.values()):
             name += "_"  # two pools that read alike once sanitised ("a-b", "a_b")
         op = _OPS[shape] = dg.OpDefinition(
