@@ -58,15 +58,13 @@ export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSet
     const variable = String(p.environment.settings.starlakePath ?? "starlake");
     if (checked.has(variable)) continue;
     checked.add(variable);
-    locateStarlake(
-      {
-        flag: settings.starlake,
-        // "starlake" is also the option's default: a search of PATH, said as such
-        variable: variable === "starlake" ? undefined : variable,
-        searchPath: settings.baseEnv.PATH,
-      },
-      `pipeline ${p.id}`,
-    );
+    const found = locateStarlake({
+      flag: settings.starlake,
+      // "starlake" is also the option's default: a search of PATH, said as such
+      variable: variable === "starlake" ? undefined : variable,
+      searchPath: settings.baseEnv.PATH,
+    });
+    if ("missing" in found) throw new ConfigError(`pipeline ${p.id}: ${found.missing}`);
   }
 }
 

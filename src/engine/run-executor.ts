@@ -17,7 +17,6 @@ import {
   seenState,
 } from "./task-outcome.js";
 import { type TaskState, triggerDecision } from "./trigger.js";
-
 export type { ExecutorSettings, TaskChange } from "./executor-settings.js";
 
 interface Finished {
@@ -104,6 +103,7 @@ class RunContext {
       const to = this.index.get(e.to);
       if (to !== undefined) this.downstream.get(e.from)?.push(to);
     }
+    settings.slots.declare(pipeline.pools ?? {});
     this.env = shellEnvironment(pipeline, values, settings);
     this.starter = new AttemptStarter(this.env, join(settings.logsDir, runId));
   }

@@ -1,6 +1,5 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
-import { ConfigError } from "../errors.js";
 
 /** Where the Starlake executable may be named, strongest first. */
 export interface StarlakeSearch {
@@ -20,15 +19,18 @@ export interface LocatedStarlake {
   readonly via: "--starlake" | "SL_STARLAKE_PATH" | "PATH";
 }
 
+/** When no executable is found: one line saying what was tried, for a ConfigError. */
+export interface MissingStarlake {
+  readonly missing: string;
+}
+
 /**
  * The Starlake executable: `--starlake`, else `SL_STARLAKE_PATH`, else `starlake` on `PATH`. A
  * name given explicitly is used or refused, never silently replaced by another one; a bare name
- * (`starlake`, `sl-1.5`) is looked up on `PATH`. Throws a one-line ConfigError saying what was
- * tried, after `context` (e.g. the pipeline needing it) when given.
+ * (`starlake`, `sl-1.5`) is looked up on `PATH`.
  * @example locateStarlake({ variable: process.env.SL_STARLAKE_PATH, searchPath: process.env.PATH })
  */
-export function locateStarlake(search: StarlakeSearch, context?: string): LocatedStarlake {
-  const prefix = context === undefined ? "" : `${context}: `;
+export function locateStarlake(search: StarlakeSearch): LocatedStarlake | MissingStarlake {
   const cwd = search.cwd ?? process.cwd();
   const dirs = (search.searchPath ?? "").split(delimiter).filter((d) => d !== "");
   const named: Array<[LocatedStarlake["via"], string | undefined]> = [
@@ -39,16 +41,18 @@ export function locateStarlake(search: StarlakeSearch, context?: string): Locate
     if (value === undefined || value === "") continue;
     const found = find(value, cwd, dirs);
     if (found.path !== undefined) return { path: found.path, via };
-    throw new ConfigError(
-      `${prefix}starlake not found: ${via} ${JSON.stringify(value)} ${found.tried}; install Starlake, or name its executable with --starlake or SL_STARLAKE_PATH`,
-    );
+    return {
+      missing: `starlake not found: ${via} ${JSON.stringify(value)} ${found.tried}; ${HINT}`,
+    };
   }
   const found = find("starlake", cwd, dirs);
   if (found.path !== undefined) return { path: found.path, via: "PATH" };
-  throw new ConfigError(
-    `${prefix}starlake not found: no --starlake, SL_STARLAKE_PATH unset, and ${found.tried}; install Starlake, or name its executable with --starlake or SL_STARLAKE_PATH`,
-  );
+  return {
+    missing: `starlake not found: no --starlake, SL_STARLAKE_PATH unset, and ${found.tried}; ${HINT}`,
+  };
 }
+
+const HINT = "install Starlake, or name its executable with --starlake or SL_STARLAKE_PATH";
 
 function find(
   name: string,
