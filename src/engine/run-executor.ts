@@ -17,6 +17,7 @@ import {
   seenState,
 } from "./task-outcome.js";
 import { type TaskState, triggerDecision } from "./trigger.js";
+
 export type { ExecutorSettings, TaskChange } from "./executor-settings.js";
 
 interface Finished {
@@ -103,7 +104,6 @@ class RunContext {
       const to = this.index.get(e.to);
       if (to !== undefined) this.downstream.get(e.from)?.push(to);
     }
-    settings.slots.declare(pipeline.pools ?? {});
     this.env = shellEnvironment(pipeline, values, settings);
     this.starter = new AttemptStarter(this.env, join(settings.logsDir, runId));
   }
@@ -207,7 +207,7 @@ class RunContext {
           continue;
         }
         const pool = this.poolOf(task);
-        if (!this.settings.slots.tryTake(pool)) continue;
+        if (!this.settings.slots.tryTake(pool, this.pipeline.pools)) continue;
         const invocation = shellInvocation(
           this.pipeline,
           task,

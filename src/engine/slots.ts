@@ -8,32 +8,23 @@ export class Slots {
   /** The highest number of tasks that ran at once, overall and per pool (tests read it). */
   readonly peak = { all: 0, pools: new Map<string, number>() };
 
-  private readonly limits: Map<string, number>;
-
   constructor(
     readonly concurrency: number,
     readonly pools: ReadonlyMap<string, number> = new Map(),
-  ) {
-    this.limits = new Map(pools);
-  }
-
-  /**
-   * The pools a pipeline declares (one writer per DuckDB file) and their slots, except those the
-   * engine was started with `--pool` for: the user chose.
-   */
-  declare(pools: Readonly<Record<string, number>>): void {
-    for (const [pool, slots] of Object.entries(pools))
-      if (!this.pools.has(pool)) this.limits.set(pool, slots);
-  }
+  ) {}
 
   /** Whether the global cap is reached. */
   full(): boolean {
     return this.running >= this.concurrency;
   }
 
-  tryTake(pool: string | undefined): boolean {
+  /**
+   * A slot for a task of `pool`, if one is free. `declared`: the pools its pipeline declares (one
+   * writer per DuckDB file) with their slots; a `--pool` the engine was started with wins.
+   */
+  tryTake(pool: string | undefined, declared: Readonly<Record<string, number>> = {}): boolean {
     if (this.running >= this.concurrency) return false;
-    const limit = pool === undefined ? undefined : this.limits.get(pool);
+    const limit = pool === undefined ? undefined : (this.pools.get(pool) ?? declared[pool]);
     const inPool = pool === undefined ? 0 : (this.used.get(pool) ?? 0);
     if (limit !== undefined && inPool >= limit) return false;
     this.running++;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { duckdbPool, oneWriterPerDuckdbFile } from "../../src/compile/duckdb-writers.js";
 import { planProject } from "../../src/compile/plan-project.js";
+import { Slots } from "../../src/engine/slots.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import { EngineWorkspace, peakOverlap, testPipeline } from "../helpers/engine.js";
 
@@ -95,48 +96,25 @@ describe("the engine honours a declared pool", () => {
   let ws: EngineWorkspace | undefined;
   afterEach(() => ws?.close());
 
-  const parallel = (pools?: Record<string, number>) => {
-    const tasks = ["a", "b", "c"].map((id) => ({ id, pool: "duckdb:x.db" }));
-    const p = testPipeline({ root: "/", tasks });
-    return { ...(pools ? { ...p, pools } : p) };
-  };
-  const plan = { a: { sleep: 0.3 }, b: { sleep: 0.3 }, c: { sleep: 0.3 } };
-
   it("runs the writers of one file one at a time", async () => {
     ws = new EngineWorkspace();
-    const p = parallel({ "duckdb:x.db": 1 });
-    const run = await ws.run(
-      [
-        {
-          ...p,
-          environment: {
-            ...p.environment,
-            settings: { ...p.environment.settings, slRoot: ws.dir },
-          },
-        },
-      ],
-      { plan, concurrency: 4 },
-    );
+    const tasks = ["a", "b", "c"].map((id) => ({ id, pool: "duckdb:x.db" }));
+    const p = { ...testPipeline({ root: ws.dir, tasks }), pools: { "duckdb:x.db": 1 } };
+    const plan = { a: { sleep: 0.3 }, b: { sleep: 0.3 }, c: { sleep: 0.3 } };
+    const run = await ws.run([p], { plan, concurrency: 4 });
     expect(run.states[0]?.state).toBe("success");
     expect(peakOverlap(ws.events())).toBe(1);
   });
 
-  it("without the declaration, they run together (the pool alone bounds nothing)", async () => {
-    ws = new EngineWorkspace();
-    const p = parallel();
-    const run = await ws.run(
-      [
-        {
-          ...p,
-          environment: {
-            ...p.environment,
-            settings: { ...p.environment.settings, slRoot: ws.dir },
-          },
-        },
-      ],
-      { plan, concurrency: 4 },
-    );
-    expect(run.states[0]?.state).toBe("success");
-    expect(peakOverlap(ws.events())).toBe(3);
+  it("takes the declared slots unless --pool names the pool", () => {
+    const declared = { "duckdb:x.db": 1 };
+    const slots = new Slots(4);
+    expect(slots.tryTake("duckdb:x.db", declared)).toBe(true);
+    expect(slots.tryTake("duckdb:x.db", declared)).toBe(false);
+    expect(slots.tryTake("duckdb:x.db")).toBe(true); // undeclared: only the global cap
+    const widened = new Slots(4, new Map([["duckdb:x.db", 2]]));
+    expect(widened.tryTake("duckdb:x.db", declared)).toBe(true);
+    expect(widened.tryTake("duckdb:x.db", declared)).toBe(true);
+    expect(widened.tryTake("duckdb:x.db", declared)).toBe(false);
   });
 });
