@@ -22,7 +22,9 @@ def table_counts(path: str) -> dict[str, int]:
         counts: dict[str, int] = {}
         for schema, name in tables:
             # identifiers quoted, so a name from a project is never read as SQL
-            quoted = ".".join('"' + part.replace('"', '""') + '"' for part in (schema, name))
+            quoted = ".".join(
+                '"' + part.replace('"', '""') + '"' for part in (schema, name)
+            )
             row = con.execute(f"SELECT COUNT(*) FROM {quoted}").fetchone()
             counts[f"{schema}.{name}"] = int(row[0]) if row else 0
         return counts
@@ -38,7 +40,10 @@ def main(argv: list[str]) -> int:
     try:
         counts = table_counts(args[0])
     except duckdb.Error as e:
-        print(f"{args[0]}: not a readable DuckDB file: {e}".splitlines()[0], file=sys.stderr)
+        print(
+            f"{args[0]}: not a readable DuckDB file: {e}".splitlines()[0],
+            file=sys.stderr,
+        )
         return 2
     if "--json" in argv:
         print(json.dumps(counts, sort_keys=True))

@@ -100,9 +100,12 @@ export class DagsterWorkspace {
           retries: number;
           retry_delay: number | null;
           pool: string | null;
+          tags: Record<string, string>;
         }
       >
     >;
+    /** Per job, the executor's op limits per tag; null for Dagster's default executor. */
+    limits: Record<string, Array<{ key: string; value: string; limit: number }> | null>;
     schedules: Record<string, { job: string; cron: string; timezone: string; status: string }>;
     sensors: Record<string, { job: string; assets: string[]; status: string }>;
   } {

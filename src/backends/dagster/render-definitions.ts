@@ -81,6 +81,7 @@ function pipelineData(p: Pipeline): PyValue {
     env: { ...p.environment.env },
     starlake: String(p.environment.settings.starlakePath ?? "starlake"),
     tasks: p.tasks.map((t) => taskData(p, t, upstream.get(t.id) ?? [])),
+    pools: Object.fromEntries(Object.entries(p.pools ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }
 
