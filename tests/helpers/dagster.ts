@@ -146,6 +146,7 @@ export class DagsterWorkspace {
       encoding: "utf8",
       maxBuffer: 1 << 26,
       stdio: ["ignore", "pipe", "pipe"],
+      timeout: 900_000, // a job may run the real Starlake CLI, a JVM per command
     });
     const line = out.split("\n").find((l) => l.startsWith("SLO_RESULT "));
     if (line === undefined) throw new Error(`no result from ${script}: ${out.slice(-2000)}`);
