@@ -14,6 +14,17 @@ export function statePath(project: string, state: string | undefined): string {
   return state !== undefined ? resolve(state) : join(resolve(project), ".slo", "state.db");
 }
 
+/**
+ * `--starlake PATH`: the Starlake executable. Without it, `SL_STARLAKE_PATH` (a dag config option
+ * or the environment variable), else `starlake` on PATH; the engine checks before running anything
+ * (see locateStarlake) and names what it tried when none is there.
+ */
+export const starlakeOption = () =>
+  new Option(
+    "--starlake <path>",
+    "Starlake executable (default: SL_STARLAKE_PATH, else starlake on PATH)",
+  );
+
 export const stateOption = () =>
   new Option("--state <file>", "engine state database (default: <project>/.slo/state.db)");
 

@@ -3,7 +3,7 @@ import { Command, Option } from "commander";
 import { type RunOutcome, runPipelines } from "../engine/engine.js";
 import { executeRun, type TaskChange } from "../engine/run-executor.js";
 import { ConfigError } from "../errors.js";
-import { slotsOf, stateOption, statePath, withEngine } from "./engine-flags.js";
+import { slotsOf, starlakeOption, stateOption, statePath, withEngine } from "./engine-flags.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
 import { RunView, runSummary } from "./run-view.js";
@@ -29,7 +29,7 @@ export function runCommand(): Command {
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines (default: all, producers first)")
       .option("--date <iso>", "logical date of the runs (default: now)")
-      .option("--starlake <path>", "Starlake executable (default: SL_STARLAKE_PATH, else starlake)")
+      .addOption(starlakeOption())
       .addOption(stateOption())
       .option("--resume <run>", "finish an interrupted run (tasks that succeeded do not run again)")
       .option(

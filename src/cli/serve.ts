@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { serve } from "../engine/serve.js";
-import { slotsOf, stateOption, statePath, withEngine } from "./engine-flags.js";
+import { slotsOf, starlakeOption, stateOption, statePath, withEngine } from "./engine-flags.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
 import { RunView } from "./run-view.js";
@@ -14,7 +14,7 @@ export function serveCommand(): Command {
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines")
-      .option("--starlake <path>", "Starlake executable (default: SL_STARLAKE_PATH, else starlake)")
+      .addOption(starlakeOption())
       .addOption(stateOption())
       .option(
         "--concurrency <n>",

@@ -4,6 +4,7 @@ import type { Pipeline } from "../pipeline/pipeline.js";
 import type { DagConfig, Located, Project } from "../project/project.js";
 import { closest } from "../util/suggest.js";
 import { datasetCollisions } from "./dataset-collisions.js";
+import { duckdbPool, oneWriterPerDuckdbFile } from "./duckdb-writers.js";
 import { type FileGroup, groupByFile, type Member } from "./file-groups.js";
 import { type LoadItem, loadPipelines } from "./load-pipelines.js";
 import { nameDiagnostics } from "./name-checks.js";
@@ -161,7 +162,11 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   }
   diagnostics.push(...duplicateIds(pipelines, configs));
   const sorted = pipelines.sort((a, b) => a.id.localeCompare(b.id));
-  return { pipelines: noteSharedWork(sorted), diagnostics: dedupe(diagnostics) };
+  const writerPool = duckdbPool(project.application.engine, project.vars.SL_ROOT ?? project.root);
+  return {
+    pipelines: oneWriterPerDuckdbFile(noteSharedWork(sorted), writerPool),
+    diagnostics: dedupe(diagnostics),
+  };
 }
 
 function loadVars(item: LoadItem, projectId: string): Record<string, string> {

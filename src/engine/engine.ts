@@ -1,7 +1,6 @@
-import { accessSync, constants } from "node:fs";
-import { delimiter, isAbsolute, join } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
+import { locateStarlake } from "../starlake/locate-starlake.js";
 import { checkCommands } from "./command-check.js";
 import { type ExecutorSettings, executeRun } from "./run-executor.js";
 import { lockRun } from "./run-lock.js";
@@ -63,30 +62,20 @@ export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSet
       );
   }
   for (const p of pipelines) checkCommands(p, settings);
-  const found = new Map<string, boolean>(); // pipelines mostly share one executable
+  const checked = new Set<string>(); // pipelines mostly share one executable
   for (const p of pipelines) {
-    const starlake = starlakeOf(p, settings);
-    if (!found.has(starlake)) found.set(starlake, executable(starlake));
-    if (p.tasks.some((t) => t.command !== undefined) && !found.get(starlake))
-      throw new ConfigError(
-        `pipeline ${p.id}: starlake executable not found: ${starlake}; name it with --starlake, the SL_STARLAKE_PATH option or environment variable, or put starlake on PATH`,
-      );
+    if (!p.tasks.some((t) => t.command !== undefined)) continue;
+    const variable = String(p.environment.settings.starlakePath ?? "starlake");
+    if (checked.has(variable)) continue;
+    checked.add(variable);
+    const found = locateStarlake({
+      flag: settings.starlake,
+      // "starlake" is also the option's default: a search of PATH, said as such
+      variable: variable === "starlake" ? undefined : variable,
+      searchPath: settings.baseEnv.PATH,
+    });
+    if ("missing" in found) throw new ConfigError(`pipeline ${p.id}: ${found.missing}`);
   }
-}
-
-function executable(file: string): boolean {
-  const candidates =
-    isAbsolute(file) || file.includes("/")
-      ? [file]
-      : (process.env.PATH ?? "").split(delimiter).map((dir) => join(dir, file));
-  return candidates.some((c) => {
-    try {
-      accessSync(c, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
 }
 
 /** Pipelines ordered so that a pipeline comes after those producing the datasets it waits for. */

@@ -182,7 +182,7 @@ export class RunContext {
           continue;
         }
         const pool = this.poolOf(task);
-        if (!this.settings.slots.tryTake(pool)) continue;
+        if (!this.settings.slots.tryTake(pool, this.pipeline.pools)) continue;
         const invocation = shellInvocation(
           this.pipeline,
           task,

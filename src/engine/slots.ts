@@ -18,9 +18,13 @@ export class Slots {
     return this.running >= this.concurrency;
   }
 
-  tryTake(pool: string | undefined): boolean {
+  /**
+   * A slot for a task of `pool`, if one is free. `declared`: the pools its pipeline declares (one
+   * writer per DuckDB file) with their slots; a `--pool` the engine was started with wins.
+   */
+  tryTake(pool: string | undefined, declared: Readonly<Record<string, number>> = {}): boolean {
     if (this.running >= this.concurrency) return false;
-    const limit = pool === undefined ? undefined : this.pools.get(pool);
+    const limit = pool === undefined ? undefined : (this.pools.get(pool) ?? declared[pool]);
     const inPool = pool === undefined ? 0 : (this.used.get(pool) ?? 0);
     if (limit !== undefined && inPool >= limit) return false;
     this.running++;

@@ -31,6 +31,11 @@ export interface Pipeline {
   readonly datasets: readonly Dataset[];
   /** Where the pipeline comes from (dag config, rendered file name), for headers and messages. */
   readonly source?: PipelineSource;
+  /**
+   * Pools the tasks need, with their slots, that the pipeline declares itself (a one-slot pool per
+   * DuckDB file written); a runner creates them or refuses, and `--pool` may widen them.
+   */
+  readonly pools?: Readonly<Record<string, number>>;
   /** Remarks for the reader of `slo plan` (duplicated work, dropped dependencies…). */
   readonly notes?: readonly string[];
   /** Every option, resolved and typed, after precedence (dag config, environment, defaults). */

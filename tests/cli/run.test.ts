@@ -85,7 +85,7 @@ describe("slo run", () => {
     const missing = await runCli(["run", project, "--starlake", "/no/such/starlake"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toMatch(
-      /starlake executable not found: \/no\/such\/starlake; name it with --starlake/,
+      /pipeline \S+: starlake not found: --starlake "\/no\/such\/starlake" is not an executable file/,
     );
     expect(() => readFileSync(join(dir, "calls.jsonl"))).toThrow();
   });

@@ -84,7 +84,7 @@ export class AirflowWorkspace {
       {
         env: this.env({ SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits), ...extraEnv }),
         stdio: "ignore",
-        timeout: 300_000,
+        timeout: 900_000, // a DAG may run the real Starlake CLI, a JVM per command
       },
     );
     const result = JSON.parse(readFileSync(out, "utf8")) as Omit<AirflowRun, "records">;

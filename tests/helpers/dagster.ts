@@ -106,9 +106,12 @@ export class DagsterWorkspace {
           retries: number;
           retry_delay: number | null;
           pool: string | null;
+          tags: Record<string, string>;
         }
       >
     >;
+    /** Per job, the executor's op limits per tag; null for Dagster's default executor. */
+    limits: Record<string, Array<{ key: string; value: string; limit: number }> | null>;
     schedules: Record<string, { job: string; cron: string; timezone: string; status: string }>;
     sensors: Record<string, { job: string; assets: string[]; status: string }>;
   } {
@@ -152,7 +155,7 @@ export class DagsterWorkspace {
       encoding: "utf8",
       maxBuffer: 1 << 26,
       stdio: ["ignore", "pipe", "pipe"],
-      timeout: 300_000,
+      timeout: 900_000, // a job may run the real Starlake CLI, a JVM per command
     });
     const line = out.split("\n").find((l) => l.startsWith("SLO_RESULT "));
     if (line === undefined) throw new Error(`no result from ${script}: ${out.slice(-2000)}`);

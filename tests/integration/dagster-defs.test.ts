@@ -47,6 +47,23 @@ describe.each(examples)("real Dagster 1.13 loads the %s example", (name) => {
     }
   });
 
+  it("limits the writers of a DuckDB file to their declared slots inside a run", () => {
+    for (const p of pipelines) {
+      const declared = Object.entries(p.pools ?? {}).sort(([a], [b]) => (a < b ? -1 : 1));
+      expect(view.limits[p.id], p.id).toEqual(
+        declared.length === 0
+          ? null
+          : declared.map(([value, limit]) => ({ key: "slo/pool", value, limit })),
+      );
+      for (const t of p.tasks) {
+        const pool = t.command === undefined ? undefined : (t.pool ?? p.defaults.pool);
+        expect(view.jobs[p.id]?.[t.id]?.tags, `${p.id}.${t.id}`).toEqual(
+          pool === undefined ? {} : { "slo/pool": pool },
+        );
+      }
+    }
+  });
+
   it("has an asset per loaded table and transform, grouped by domain, with lineage", () => {
     const produced = pipelines.flatMap((p) =>
       p.tasks.filter((t) => (t.kind === "load" || t.kind === "transform") && t.produces),

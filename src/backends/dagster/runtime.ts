@@ -159,6 +159,8 @@ def _op(task, inputs):
             outs={"done": dg.Out(dg.Nothing, is_required=not gated)},
             compute_fn=_compute,
             pool=pool,
+            # the executor's own limit for the pools a pipeline declares (see _job)
+            tags=None if pool is None else {"slo/pool": pool},
             retry_policy=None if retry is None else dg.RetryPolicy(max_retries=retry[0], delay=retry[1]),
         )
     return op
@@ -183,5 +185,9 @@ def _job(pipeline_id):
         else:
             dependencies[node] = {"after": upstream[0]} if upstream else {}
     graph = dg.GraphDefinition(name=pipeline_id, node_defs=list(ops.values()), dependencies=dependencies)
-    return graph.to_job(description=pipeline["description"], tags=pipeline["tags"])
+    # One writer per DuckDB file inside a run, whatever the instance's pool limits: the
+    # multiprocess executor starts at most the declared slots of ops tagged with the pool.
+    limits = [{"key": "slo/pool", "value": name, "limit": slots} for name, slots in sorted(pipeline["pools"].items())]
+    executor = dg.multiprocess_executor.configured({"tag_concurrency_limits": limits}) if limits else None
+    return graph.to_job(description=pipeline["description"], tags=pipeline["tags"], executor_def=executor)
 `;

@@ -22,7 +22,7 @@ def main() -> None:
 
     defs = load(sys.argv[1])
     dg.Definitions.validate_loadable(defs)
-    out = {"assets": {}, "jobs": {}, "schedules": {}, "sensors": {}}
+    out = {"assets": {}, "jobs": {}, "limits": {}, "schedules": {}, "sensors": {}}
     for spec in defs.resolve_all_asset_specs():
         out["assets"][spec.key.to_user_string()] = {
             "group": spec.group_name,
@@ -44,8 +44,18 @@ def main() -> None:
                 "retries": retry.max_retries if retry else 0,
                 "retry_delay": retry.delay if retry else None,
                 "pool": op.pool,
+                "tags": dict(op.tags),
             }
         out["jobs"][job.name] = nodes
+        # the executor's op limits per tag, as its configuration resolves them (None: the default executor)
+        schema = job.executor_def.config_schema
+        resolved = (
+            schema.resolve_config({}).value
+            if hasattr(schema, "resolve_config")
+            else None
+        )
+        config = (resolved or {}).get("config") or {}
+        out["limits"][job.name] = config.get("tag_concurrency_limits")
     for schedule in defs.schedules:
         out["schedules"][schedule.name] = {
             "job": schedule.job_name,
