@@ -6,6 +6,7 @@ import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { EngineWorkspace } from "../helpers/engine.js";
+import { mulberry32 as random } from "../helpers/seeded-random.js";
 
 const SEED = Number(process.env.SLO_KILL_SEED ?? 20261206);
 /** Trials are started while the budget lasts (at least MIN_TRIALS, at most MAX_TRIALS). */
@@ -23,18 +24,6 @@ afterEach(() => {
   for (const c of started.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
   ws?.close();
 });
-
-/** A small seeded generator (mulberry32), so that a failing trial can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Exit {
   readonly code: number | null;

@@ -1,3 +1,4 @@
+import { mulberry32 as random } from "./seeded-random.js";
 /**
  * Seeded projects whose user-controlled strings carry hostile payloads, for the property test of
  * tests/integration/hostile-fields.test.ts (issue 16). One case is one small project: a load
@@ -40,18 +41,6 @@ export const PAYLOADS: readonly string[] = [
   "\\x00\\n",
   "",
 ];
-
-/** mulberry32: a small seeded generator, the same sequence on every machine. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface HostileCase {
   readonly id: string;

@@ -11,6 +11,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { mulberry32 } from "./seeded-random.js";
 
 /** A small seeded generator (mulberry32): the same seed gives the same mutations. */
 export function random(seed: number): {
@@ -18,14 +19,7 @@ export function random(seed: number): {
   int(n: number): number;
   pick<T>(xs: readonly T[]): T;
 } {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (n: number) => Math.floor(next() * n);
   return { next, int, pick: (xs) => xs[int(xs.length)] as (typeof xs)[number] };
 }
