@@ -3,21 +3,23 @@ import { chmodSync, cpSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll } from "vitest";
+import { realStarlake } from "./real-starlake.js";
+import { sharedFolder } from "./shared.js";
 
-/** The shared folder beside the repository: the real Starlake CLI and Starlake's own samples. */
-export const SHARED = resolve("../shared");
-export const SAMPLES = join(SHARED, "starlake-samples");
+/** Starlake's own sample projects (read-only), in the shared folder beside the repository. */
+export const SAMPLES = join(sharedFolder(), "starlake-samples");
 
-let installed: string | undefined;
-
-/** Path of the real `starlake` command (../shared/starlake/install lays it out once, cached). */
-export function realStarlake(): string {
-  installed ??= execFileSync("bash", [join(SHARED, "starlake/install")], {
-    encoding: "utf8",
-    timeout: 900_000,
-    stdio: ["ignore", "pipe", "inherit"],
-  }).trim();
-  return installed;
+/** Path of the real `starlake` command; a test that needs it fails when there is none. */
+let command: string | undefined;
+function starlakeCommand(): string {
+  if (command !== undefined) return command;
+  const found = realStarlake();
+  if (found === undefined)
+    throw new Error(
+      "no Starlake CLI: set SL_STARLAKE_PATH or SLO_STARLAKE_INSTALL, or put starlake on PATH",
+    );
+  command = found;
+  return found;
 }
 
 const copies: string[] = [];
@@ -55,7 +57,7 @@ export function runStarlake(
   timeoutMs = 600_000,
 ): Promise<StarlakeResult> {
   return new Promise((done, fail) => {
-    const child = spawn(realStarlake(), args, {
+    const child = spawn(starlakeCommand(), args, {
       cwd: project,
       env: { ...process.env, SL_ROOT: project, ...env },
       stdio: ["ignore", "pipe", "pipe"],
