@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { sortDiagnostics } from "../pipeline/diagnostic.js";
 import { isDirectory, UnreadableFile } from "./files.js";
+import { scanReferences } from "./lineage/reference-scan.js";
 import { resolveLineage } from "./lineage/resolve.js";
 import {
   dialectForEngine,
@@ -96,14 +97,20 @@ async function readFolder(folder: string, options: ReadOptions): Promise<ReadRes
     const r = sqlReferences(t.sql, dialect);
     if (r.ok) return r.references.map((ref) => ({ ...ref, ...back(ref.line, ref.col) }));
     const at = r.line !== undefined ? back(r.line, r.col ?? 1) : undefined;
+    // No dialect parses it: the names after FROM and JOIN keep its lineage, said to be approximate.
+    const scanned = scanReferences(t.sql);
     sqlProblems.push({
       code: "unparsable_sql",
       severity: "warning",
-      message: `cannot parse the SQL of ${t.fullName} (${dialect} dialect): ${r.message}; its upstream dependencies are unknown`,
+      message: `cannot parse the SQL of ${t.fullName} (${dialect} dialect): ${r.message}; ${
+        scanned.length > 0
+          ? `its upstream dependencies come from a scan of its FROM and JOIN clauses and are approximate`
+          : "its upstream dependencies are unknown"
+      }`,
       file: t.sqlFile ?? "",
       ...(at ?? {}),
     });
-    return [];
+    return scanned.map((ref) => ({ ...ref, ...back(ref.line, ref.col) }));
   };
   const { transforms, diagnostics: lineageProblems } = resolveLineage(
     sources,
