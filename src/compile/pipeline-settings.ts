@@ -1,4 +1,4 @@
-import { environmentKind } from "../environments/registry.js";
+import { environmentKind, environmentOptionKeys } from "../environments/registry.js";
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import type { ExecutionEnvironment, TaskDefaults } from "../pipeline/pipeline.js";
@@ -57,7 +57,7 @@ export function pipelineSettings(
     }
     raw.set(key, { value: text, at: option.at });
   }
-  const resolved = resolveOptions(raw, input.env);
+  const resolved = resolveOptions(raw, input.env, environmentOptionKeys());
   diagnostics.push(...resolved.diagnostics);
   const options = resolved.values;
   const slEnv = JSON.parse((options.sl_env_var as string | null) ?? "{}") as Record<

@@ -9,6 +9,7 @@ type Keys = Readonly<Record<string, string | null>>;
 function cloudKind(name: string, keys: Keys, extra?: Partial<EnvironmentKind>): EnvironmentKind {
   return {
     name,
+    optionKeys: Object.keys(keys),
     settings(options, placeOf) {
       const settings: Record<string, OptionValue> = {};
       const diagnostics: Diagnostic[] = [];

@@ -4,6 +4,8 @@ import type { OptionValue } from "../starlake/options.js";
 /** What compile needs to know about an execution environment (shell, cloud_run, dataproc, fargate…). */
 export interface EnvironmentKind {
   readonly name: string;
+  /** The option keys this environment reads (beyond the common options of src/starlake/options.ts). */
+  readonly optionKeys?: readonly string[];
   /** Settings of this environment read from the resolved options; missing required ones are reported. */
   settings(
     options: Readonly<Record<string, OptionValue>>,

@@ -13,6 +13,11 @@ export function environmentKind(name: string): EnvironmentKind | undefined {
   return kinds.get(name);
 }
 
+/** Every option key a registered environment reads: not unknown, wherever it is written. */
+export function environmentOptionKeys(): ReadonlySet<string> {
+  return new Set([...kinds.values()].flatMap((k) => k.optionKeys ?? []));
+}
+
 export function environmentNames(): string[] {
   return [...kinds.keys()].sort();
 }

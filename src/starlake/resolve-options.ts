@@ -2,6 +2,7 @@ import type { Diagnostic, Place } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import { closest } from "../util/suggest.js";
 import { envNameProblem, listItemProblem, textProblem } from "./argument-text.js";
+import { LEGACY_OPTIONS, UNSUPPORTED_OPTIONS } from "./option-names.js";
 import { parseOptionValue } from "./option-value.js";
 import { OPTION_BY_KEY, OPTION_SPECS, type OptionValue } from "./options.js";
 
@@ -20,15 +21,43 @@ export interface ResolvedOptions {
 /**
  * Precedence: the dag config's option, then the environment variable of the same name, then the
  * default. An empty string in the dag config counts as set (Python treats it as absent).
- * Unknown keys are kept (environments and templates read their own) and warned about when they
- * look like a typo of a known key.
+ * A legacy name is read as its current one, with a warning. Other keys are kept as written: those
+ * an execution environment reads (`claimed`) silently, the others with a warning (not supported,
+ * or unknown, with the key meant when one is close), so that no option is ignored without a word.
  */
 export function resolveOptions(
-  raw: ReadonlyMap<string, RawOption>,
+  written: ReadonlyMap<string, RawOption>,
   env: Readonly<Record<string, string | undefined>>,
+  claimed: ReadonlySet<string> = new Set(),
 ): ResolvedOptions {
   const values: Record<string, OptionValue> = {};
   const diagnostics: Diagnostic[] = [];
+  const raw = new Map(written);
+  for (const [old, current] of LEGACY_OPTIONS) {
+    const option = written.get(old);
+    if (option === undefined) continue;
+    raw.delete(old);
+    if (written.has(current)) {
+      diagnostics.push(
+        diagnosticAt(
+          option.at,
+          "warning",
+          "legacy_option",
+          `option ${old} is the old name of ${current}, which is also set; ${old} is ignored`,
+        ),
+      );
+    } else {
+      raw.set(current, option);
+      diagnostics.push(
+        diagnosticAt(
+          option.at,
+          "warning",
+          "legacy_option",
+          `option ${old} is the old name of ${current}; read as ${current} (rename it)`,
+        ),
+      );
+    }
+  }
   for (const spec of OPTION_SPECS) {
     const given = raw.get(spec.key);
     const fromEnv = env[spec.key];
@@ -56,17 +85,27 @@ export function resolveOptions(
   for (const [key, option] of [...raw].sort(([a], [b]) => a.localeCompare(b))) {
     if (OPTION_BY_KEY.has(key)) continue;
     values[key] = option.value;
-    const meant = closest(key, OPTION_BY_KEY.keys());
-    if (meant !== undefined) {
+    if (claimed.has(key)) continue;
+    if (UNSUPPORTED_OPTIONS.has(key)) {
       diagnostics.push(
         diagnosticAt(
           option.at,
           "warning",
-          "unknown_option",
-          `unknown option ${key}; did you mean ${meant}?`,
+          "unsupported_option",
+          `option ${key} of the Python library is not supported by slo's runners; it is ignored`,
         ),
       );
+      continue;
     }
+    const meant = closest(key, [...OPTION_BY_KEY.keys(), ...claimed]);
+    diagnostics.push(
+      diagnosticAt(
+        option.at,
+        "warning",
+        "unknown_option",
+        `unknown option ${key}${meant !== undefined ? `; did you mean ${meant}?` : "; no runner reads it, it is ignored"}`,
+      ),
+    );
   }
   diagnostics.push(...crossChecks(values, raw));
   return { values, diagnostics };

@@ -59,15 +59,40 @@ describe("resolveOptions", () => {
     );
   });
 
-  it("keeps unknown options and suggests the known key for typos", () => {
+  it("keeps unknown options, silent on those an environment reads, and warns about every other", () => {
     const { values, diagnostics } = resolveOptions(
-      raw({ retrys: "2", cloud_run_job_name: "job" }),
+      raw({ retrys: "2", cloud_run_job_name: "job", colour: "blue", aws_profile: "p" }),
       {},
+      new Set(["cloud_run_job_name"]),
     );
     expect(values.cloud_run_job_name).toBe("job");
-    expect(diagnostics.map((d) => [d.severity, d.message])).toEqual([
-      ["warning", "unknown option retrys; did you mean retries?"],
+    expect(values.colour).toBe("blue");
+    expect(diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "unsupported_option",
+        "option aws_profile of the Python library is not supported by slo's runners; it is ignored",
+      ],
+      ["unknown_option", "unknown option colour; no runner reads it, it is ignored"],
+      ["unknown_option", "unknown option retrys; did you mean retries?"],
     ]);
+  });
+
+  it("reads a legacy name as the current one, with a warning; the current one wins when both are set", () => {
+    const legacy = resolveOptions(raw({ load_dependencies: "true" }), {});
+    expect(legacy.values.run_dependencies_first).toBe(true);
+    expect(legacy.values.load_dependencies).toBeUndefined();
+    expect(legacy.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "legacy_option",
+        "option load_dependencies is the old name of run_dependencies_first; read as run_dependencies_first (rename it)",
+      ],
+    ]);
+    const both = resolveOptions(
+      raw({ load_dependencies: "true", run_dependencies_first: "false" }),
+      {},
+    );
+    expect(both.values.run_dependencies_first).toBe(false);
+    expect(both.diagnostics.map((d) => d.code)).toEqual(["legacy_option"]);
   });
 
   it("checks the sensor window and sl_env_var values", () => {
