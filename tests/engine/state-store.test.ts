@@ -156,7 +156,10 @@ describe("engine state: a file that cannot be used is bad input naming it", () =
     const cases: Array<[string, RegExp]> = [
       [dir, /cannot open the engine state: it is a directory/],
       [join(dir, "corrupt.db"), /cannot open the engine state: it is not an SQLite database/],
-      [join(dir, "file", "state.db"), /cannot make the folder of the engine state/],
+      [
+        join(dir, "file", "state.db"),
+        /cannot make its folder: .*a file where a folder is expected/,
+      ],
     ];
     writeFileSync(join(dir, "corrupt.db"), "this is not a database, ".repeat(100));
     writeFileSync(join(dir, "file"), "a file where a folder should be");
