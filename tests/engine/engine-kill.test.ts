@@ -35,7 +35,7 @@ class Slo {
   readonly exit: Promise<Exit>;
   constructor(
     readonly child: ChildProcess,
-    stderr: { text: string },
+    readonly stderr: { text: string },
   ) {
     this.exit = new Promise((done) =>
       child.once("exit", (code, signal) => done({ code, signal, stderr: stderr.text })),
@@ -182,6 +182,12 @@ async function killTrial(t: Trial): Promise<{ interrupted: boolean }> {
   const last = again();
   if (t.serve) {
     for (let i = 0; i < 1200 && w.store.run(runId)?.state === "running"; i++) await pause(50);
+    // Ctrl-C stops serve cleanly once it has said it started (its handler is set by then); a
+    // SIGINT before that is Node's default, death by the signal, which is not what is tested here
+    for (let i = 0; i < 600 && !last.stderr.text.includes("slo serve:"); i++) {
+      if (last.child.exitCode !== null) break;
+      await pause(50);
+    }
     last.child.kill("SIGINT");
   }
   const end = await last.exit;
