@@ -42,7 +42,8 @@ beforeAll(async () => {
     join(work, "home"),
     [DAG],
     { SLO_RECORD: record },
-    { loads: 4 },
+    // the pools the pipeline declares (one writer per DuckDB file) exist, as a deployment makes them
+    { loads: 4, ...pipeline.pools },
   );
   writeFileSync(
     profiles,
@@ -85,8 +86,8 @@ function client(): AirflowClient {
       kind: "airflow",
       baseUrl: server.url,
       timeoutMs: 30_000,
-      retries: 2,
-      backoffMs: 200,
+      retries: 6, // Airflow on SQLite answers 503 "database is locked" while its scheduler writes
+      backoffMs: 500,
       secrets: [],
     },
     { username: server.username, password: server.password },
