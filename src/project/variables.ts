@@ -39,6 +39,12 @@ export function renderJinjaValue(
   if (!hasTemplate(text)) return renderVariables(text, vars);
   const r = renderTemplate(text, vars);
   if (r.problems.length > 0) return renderVariables(text, vars);
-  const rest = renderVariables(r.text, vars);
-  return { text: rest.text, missing: [...r.undefinedNames.map((u) => u.name), ...rest.missing] };
+  // Only `${name}` is substituted after Jinja: a `{{…}}` left in the result came out of
+  // `{% raw %}` on purpose and stays as it is.
+  const rest = r.text.replace(DOLLAR, (whole, name: string) =>
+    Object.hasOwn(vars, name) ? (vars[name] as string) : whole,
+  );
+  return { text: rest, missing: r.undefinedNames.map((u) => u.name) };
 }
+
+const DOLLAR = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;

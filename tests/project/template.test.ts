@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { hasTemplate, renderTemplate } from "../../src/project/template.js";
+import { renderJinjaValue } from "../../src/project/variables.js";
 
 const render = (text: string, vars: Record<string, string> = {}) => renderTemplate(text, vars);
 
@@ -142,5 +143,13 @@ describe("hostile template text (seeded fuzz)", () => {
       for (const p of [...r.problems, ...r.undefinedNames])
         expect(p.offset >= 0 && p.offset < source.length, `seed ${seed0} run ${run}`).toBe(true);
     }
+  });
+});
+
+describe("dag config values (renderJinjaValue)", () => {
+  it("keeps what {% raw %} protects, substitutes $-names after Jinja, reports only real unknowns", () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a Starlake ${name}, not a JS template
+    const r = renderJinjaValue("a {% raw %}{{x}}{% endraw %} ${K} {{K}} {{ gone }}", { K: "v" });
+    expect(r).toEqual({ text: "a {{x}} v v ", missing: ["gone"] });
   });
 });
