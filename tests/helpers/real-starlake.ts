@@ -8,7 +8,7 @@ import { pythonEnv } from "./python-env.js";
 /**
  * The real Starlake CLI for integration tests: SL_STARLAKE_PATH, else the shared installer
  * (SLO_STARLAKE_INSTALL, default ../shared/starlake/install, which downloads its jars once), else
- * starlake on PATH. Undefined when there is none: the tests that need it say so and skip.
+ * starlake on PATH. Undefined when there is none (see requiredStarlake).
  */
 export function realStarlake(): string | undefined {
   const named = process.env.SL_STARLAKE_PATH;
@@ -29,9 +29,21 @@ export function realStarlake(): string | undefined {
   return "path" in found ? found.path : undefined;
 }
 
-/** What a test title says when no Starlake CLI is there and its tests are skipped. */
-export const SKIPPED =
-  " (skipped: no Starlake CLI; set SL_STARLAKE_PATH or SLO_STARLAKE_INSTALL, or put starlake on PATH)";
+/**
+ * The real Starlake CLI, which the integration tests need: without one they fail, saying how to
+ * provide it (a test that did not run proved nothing).
+ */
+let required: string | undefined;
+export function requiredStarlake(): string {
+  if (required !== undefined) return required;
+  const found = realStarlake();
+  if (found === undefined)
+    throw new Error(
+      "no Starlake CLI: set SL_STARLAKE_PATH or SLO_STARLAKE_INSTALL, or put starlake on PATH",
+    );
+  required = found;
+  return found;
+}
 
 /** A fresh copy of an example, as a runner gets it: Starlake moves its files and writes its database. */
 export function freshCopy(example: string): string {

@@ -3,24 +3,11 @@ import { chmodSync, cpSync, mkdtempSync, readdirSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll } from "vitest";
-import { realStarlake } from "./real-starlake.js";
+import { requiredStarlake } from "./real-starlake.js";
 import { sharedFolder } from "./shared.js";
 
 /** Starlake's own sample projects (read-only), in the shared folder beside the repository. */
 export const SAMPLES = join(sharedFolder(), "starlake-samples");
-
-/** Path of the real `starlake` command; a test that needs it fails when there is none. */
-let command: string | undefined;
-function starlakeCommand(): string {
-  if (command !== undefined) return command;
-  const found = realStarlake();
-  if (found === undefined)
-    throw new Error(
-      "no Starlake CLI: set SL_STARLAKE_PATH or SLO_STARLAKE_INSTALL, or put starlake on PATH",
-    );
-  command = found;
-  return found;
-}
 
 const copies: string[] = [];
 afterAll(() => {
@@ -57,7 +44,7 @@ export function runStarlake(
   timeoutMs = 600_000,
 ): Promise<StarlakeResult> {
   return new Promise((done, fail) => {
-    const child = spawn(starlakeCommand(), args, {
+    const child = spawn(requiredStarlake(), args, {
       cwd: project,
       env: { ...process.env, SL_ROOT: project, ...env },
       stdio: ["ignore", "pipe", "pipe"],
