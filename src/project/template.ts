@@ -82,7 +82,7 @@ function nextTag(text: string, from: number): number {
 }
 
 /** Index just past the closing `}}`, `%}` or `#}`, or -1; quotes inside a tag are Jinja strings. */
-function tagEnd(text: string, open: number, kind: "{" | "%" | "#"): number {
+export function tagEnd(text: string, open: number, kind: "{" | "%" | "#"): number {
   const close = kind === "{" ? "}" : kind;
   for (let i = open + 2; i < text.length; i++) {
     const c = text[i];

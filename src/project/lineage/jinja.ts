@@ -1,3 +1,4 @@
+import { tagEnd } from "../template.js";
 /**
  * Makes Jinja SQL parseable without moving a character: `{# … #}` and `{% … %}` become spaces and
  * `{{ … }}` an identifier `J___…` of the same length, line breaks kept.
@@ -27,20 +28,6 @@ export function neutraliseJinja(text: string): string {
 
 const RAW = /^\{%-?\s*raw\s*-?%\}$/;
 const END_RAW = /\{%-?\s*endraw\s*-?%\}/g;
-
-// Index just past the closing `}}`, `%}` or `#}`, or -1; quotes inside a tag are Jinja strings.
-function tagEnd(text: string, open: number, kind: "{" | "%" | "#"): number {
-  const close = kind === "{" ? "}" : kind;
-  for (let i = open + 2; i < text.length; i++) {
-    const c = text[i];
-    if (c === close && text[i + 1] === "}") return i + 2;
-    if (kind !== "#" && (c === "'" || c === '"')) {
-      i = text.indexOf(c, i + 1);
-      if (i < 0) return -1;
-    }
-  }
-  return -1;
-}
 
 // Where the `{% endraw %}` after a raw block starts: the block itself is kept verbatim.
 function rawEnd(text: string, from: number): number {
