@@ -13,7 +13,7 @@ import { frame } from "./frame.js";
 import { pipelineSettings } from "./pipeline-settings.js";
 import type { ScheduleRef } from "./schedule-ref.js";
 import type { TemplateKind } from "./template-kind.js";
-import { type Trigger, triggerOf } from "./trigger-strategy.js";
+import { strategySource, type Trigger, triggerOf } from "./trigger-strategy.js";
 import type { DatasetCatalog } from "./upstream-datasets.js";
 
 export interface TransformItem {
@@ -66,15 +66,19 @@ export function transformPipeline(
   const members = runDependenciesFirst ? closure(own, catalog) : own;
   const outside = upstreamDatasets(members, catalog, runDependenciesFirst);
   const waits = schedule === undefined && !runDependenciesFirst && outside.length > 0;
-  const trigger = waits
-    ? triggerOf(
-        s.options.dataset_triggering_strategy as string,
-        outside,
+  const option = {
+    value: s.options.dataset_triggering_strategy as string,
+    at: group.config.options.get("dataset_triggering_strategy")?.at,
+  };
+  const source = waits
+    ? strategySource(
+        group.items.map((i) => i.transform),
+        option,
         id,
-        group.config.options.get("dataset_triggering_strategy")?.at,
         diagnostics,
       )
     : undefined;
+  const trigger = source && triggerOf(source, outside, id, diagnostics);
   if (waits && trigger === undefined) return undefined;
   const pipelineSchedule = scheduleOf(schedule, s.timezone, trigger);
   const inputCrons = outside.map((d) => d.cron);

@@ -2,6 +2,8 @@ import { type Dataset, datasetUri } from "../pipeline/dataset.js";
 import { type Diagnostic, diagnosticAt, type Place } from "../pipeline/diagnostic.js";
 import type { TriggerExpression, TriggerStrategy } from "../pipeline/schedule.js";
 import { conditionDatasets } from "../pipeline/trigger-condition.js";
+import type { Transform } from "../project/project.js";
+import { parseOptionValue } from "../starlake/option-value.js";
 import { type NameTree, parseTriggerExpression } from "../starlake/trigger-expression.js";
 
 /** What a dataset-triggered pipeline waits for: the datasets it watches and how they combine. */
@@ -10,33 +12,89 @@ export interface Trigger {
   readonly strategy: TriggerStrategy;
 }
 
+/** Where a pipeline's `dataset_triggering_strategy` was written, already checked for syntax. */
+export interface StrategySource {
+  readonly value: string;
+  readonly at: Place | undefined;
+  /** How messages name it: `option dataset_triggering_strategy`, `task d.t: dataset_triggering_strategy`. */
+  readonly what: string;
+}
+
 /**
- * Reads `dataset_triggering_strategy` for one pipeline. `any` and `all` watch every upstream. An
- * expression names upstreams (matched as `nameMatches` says) and watches only those: an upstream
- * it leaves out is still an input of the pipeline but its events do not trigger runs, as in
- * Airflow, where the expression is the whole `schedule=`. A name that is not an upstream of this
- * pipeline, or that names several, is an error at the option's place; `undefined` then.
+ * The strategy of a pipeline: its tasks' own `dataset_triggering_strategy` (Starlake's task
+ * attribute, also a `_config.sl.yml` default), else the dag config option. Tasks of one pipeline
+ * that set different ones are an error (a pipeline has one trigger); so is a task value that is
+ * not `any`, `all` or an expression. `undefined` after an error.
+ */
+export function strategySource(
+  tasks: readonly Transform[],
+  option: { readonly value: string; readonly at: Place | undefined },
+  pipelineId: string,
+  diagnostics: Diagnostic[],
+): StrategySource | undefined {
+  const own = tasks.filter((t) => t.triggeringStrategy !== undefined);
+  const first = own[0];
+  if (first?.triggeringStrategy === undefined) {
+    const origin =
+      option.at === undefined ? " (from environment variable dataset_triggering_strategy)" : "";
+    return { ...option, what: `option dataset_triggering_strategy${origin}` };
+  }
+  const values = new Set(own.map((t) => t.triggeringStrategy?.value.toLowerCase()));
+  if (values.size > 1) {
+    const list = own.map((t) => `${t.fullName} (${t.triggeringStrategy?.value})`).join(", ");
+    diagnostics.push(
+      diagnosticAt(
+        first.triggeringStrategy.at,
+        "error",
+        "mixed_triggering_strategies",
+        `pipeline ${pipelineId} holds tasks with different dataset_triggering_strategy: ${list}; expected one per pipeline (add {{task}} to the dag config's filename)`,
+      ),
+    );
+    return undefined;
+  }
+  const { value, at } = first.triggeringStrategy;
+  const what = `task ${first.fullName}: dataset_triggering_strategy`;
+  const parsed = parseOptionValue(value, { kind: "trigger" });
+  if (!parsed.ok) {
+    diagnostics.push(
+      diagnosticAt(
+        at,
+        "error",
+        "invalid_value",
+        `${what}: invalid value ${JSON.stringify(value)}; expected ${parsed.expected}`,
+      ),
+    );
+    return undefined;
+  }
+  return { value: parsed.value as string, at, what };
+}
+
+/**
+ * Reads the strategy for one pipeline. `any` and `all` watch every upstream. An expression names
+ * upstreams (matched as `nameMatches` says) and watches only those: an upstream it leaves out is
+ * still an input of the pipeline but its events do not trigger runs, as in Airflow, where the
+ * expression is the whole `schedule=`. A name that is not an upstream of this pipeline, or that
+ * names several, is an error at the place the strategy was written; `undefined` then.
  */
 export function triggerOf(
-  value: string,
+  source: StrategySource,
   upstreams: readonly Dataset[],
   pipelineId: string,
-  at: Place | undefined,
   diagnostics: Diagnostic[],
 ): Trigger | undefined {
+  const { value, at } = source;
   const all = upstreams.map((d) => d.uri);
   if (value === "any" || value === "all") return { datasets: all, strategy: value };
   const parsed = parseTriggerExpression(value);
-  // resolveOptions already reported a syntax error and kept the default
+  // the syntax was checked where the value was read (an error there keeps the default)
   if (!parsed.ok) return { datasets: all, strategy: "any" };
-  const origin = at === undefined ? " (from environment variable dataset_triggering_strategy)" : "";
   let failed = false;
   const resolve = (t: NameTree): TriggerExpression => {
     if (t.kind !== "name") return { kind: t.kind, of: t.of.map(resolve) };
     const found = nameMatches(t.name, upstreams);
     if (found.length === 1) return { kind: "dataset", uri: (found[0] as Dataset).uri };
     failed = true;
-    const where = `option dataset_triggering_strategy${origin}: ${JSON.stringify(t.name)} at character ${t.at + 1}`;
+    const where = `${source.what}: ${JSON.stringify(t.name)} at character ${t.at + 1}`;
     diagnostics.push(
       diagnosticAt(
         at,

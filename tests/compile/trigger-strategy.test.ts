@@ -121,6 +121,70 @@ describe("dataset_triggering_strategy as an expression, compiled", () => {
   });
 });
 
+describe("dataset_triggering_strategy of a task", () => {
+  const task = (strategy: string) =>
+    `version: 1\ntask:\n  dataset_triggering_strategy: ${JSON.stringify(strategy)}\n`;
+
+  it("wins over the dag config's option for the task's pipeline", async () => {
+    const files = baseProject({
+      "metadata/dags/transform_each.sl.yml": transformDag("any"),
+      "metadata/transform/kpi/revenue.sl.yml": task("orders & customers"),
+    });
+    const { pipelines, diagnostics } = await planProject(fixture(files), {
+      vars: { SL_ROOT: "/srv/p" },
+    });
+    expect(diagnostics).toEqual([]);
+    expect(pipelines.find((x) => x.id === "t_kpi_revenue")?.schedule).toMatchObject({
+      strategy: {
+        kind: "and",
+        of: [
+          { kind: "dataset", uri: "shop_orders" },
+          { kind: "dataset", uri: "shop_customers" },
+        ],
+      },
+    });
+    expect(pipelines.find((x) => x.id === "t_kpi_top")?.schedule).toMatchObject({
+      strategy: "any",
+    });
+  });
+
+  it("comes from the folder's default too", async () => {
+    const files = baseProject({
+      "metadata/transform/kpi/_config.sl.yml":
+        "version: 1\ntransform:\n  default:\n    dataset_triggering_strategy: ALL\n",
+    });
+    const { pipelines } = await planProject(fixture(files), { vars: { SL_ROOT: "/srv/p" } });
+    expect(pipelines.find((x) => x.id === "t_kpi_revenue")?.schedule).toMatchObject({
+      strategy: "all",
+    });
+  });
+
+  it("an invalid value or an unknown name is located in the task's file", async () => {
+    expect(
+      await lines("any", { "metadata/transform/kpi/revenue.sl.yml": task("orders &") }),
+    ).toEqual([
+      'metadata/transform/kpi/revenue.sl.yml:3:32: error[invalid_value]: task kpi.revenue: dataset_triggering_strategy: invalid value "orders &"; expected any, all or dataset names joined by & (and) and | (or) with parentheses; at character 9: expected a dataset name or "(", not the end',
+    ]);
+    expect(
+      await lines("any", { "metadata/transform/kpi/revenue.sl.yml": task("orders | kpi.top") }),
+    ).toEqual([
+      'metadata/transform/kpi/revenue.sl.yml:3:32: error[unknown_trigger_dataset]: task kpi.revenue: dataset_triggering_strategy: "kpi.top" at character 10 is not an upstream dataset of pipeline t_kpi_revenue; expected one of shop.customers, shop.orders',
+    ]);
+  });
+
+  it("tasks of one pipeline with different strategies are an error naming them", async () => {
+    const one = transformDag("any").replace("t_{{domain}}_{{task}}.py", "t_{{domain}}.py");
+    const files = baseProject({
+      "metadata/dags/transform_each.sl.yml": one,
+      "metadata/transform/kpi/revenue.sl.yml": task("all"),
+      "metadata/transform/kpi/top.sl.yml": task("any"),
+    });
+    expect(await lines("any", files)).toEqual([
+      "metadata/transform/kpi/revenue.sl.yml:3:32: error[mixed_triggering_strategies]: pipeline t_kpi holds tasks with different dataset_triggering_strategy: kpi.revenue (all), kpi.top (any); expected one per pipeline (add {{task}} to the dag config's filename)",
+    ]);
+  });
+});
+
 describe("names in an expression", () => {
   const upstreams: Dataset[] = [
     { name: "shop.orders", uri: datasetUri("shop.orders"), kind: "load" },
