@@ -14,6 +14,29 @@ export function triggerCondition(s: DatasetSchedule): TriggerExpression {
     : { kind: s.strategy === "all" ? "and" : "or", of };
 }
 
+/**
+ * What is wrong with a hand-written dataset schedule's condition, if anything: a group with no
+ * operand (Airflow refuses it, Python's `all([])` would run on every tick), or a dataset the
+ * schedule does not watch (no runner would ever see its events).
+ */
+export function conditionProblem(s: DatasetSchedule): string | undefined {
+  if (typeof s.strategy !== "object") return undefined;
+  const watched = new Set(s.datasets);
+  const walk = (e: TriggerExpression): string | undefined => {
+    if (e.kind === "dataset")
+      return watched.has(e.uri)
+        ? undefined
+        : `names ${JSON.stringify(e.uri)}, not among its datasets`;
+    if (e.of.length === 0) return `has an "${e.kind}" with no operand`;
+    for (const x of e.of) {
+      const problem = walk(x);
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
+  };
+  return walk(s.strategy);
+}
+
 /** Whether the condition holds when `ready` says which datasets count. */
 export function conditionHolds(e: TriggerExpression, ready: (uri: string) => boolean): boolean {
   if (e.kind === "dataset") return ready(e.uri);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type NameTree, parseTriggerExpression } from "../../src/starlake/trigger-expression.js";
+import { mulberry32, pick, type Rng } from "../helpers/seeded-random.js";
 
 /** The tree as compact text: names, `&` and `|` groups in brackets. */
 function shape(t: NameTree): string {
@@ -52,5 +53,74 @@ describe("dataset_triggering_strategy expressions", () => {
     ["a & or", 'error at 4: a dataset name or "(", not "or"'],
   ])("%j is refused with the place and what was expected", (text, expected) => {
     expect(parsed(text)).toEqual(expected);
+  });
+});
+
+/** A random tree of at most `depth` levels, already in the flat form the parser gives. */
+function randomTree(rng: Rng, depth: number): NameTree {
+  if (depth === 0 || rng() < 0.3)
+    return {
+      kind: "name",
+      name: pick(rng, ["a", "shop.orders", "Kpi_X", "t-1", "$d", "ordersx"]),
+      at: 0,
+    };
+  const kind = pick(rng, ["and", "or"] as const);
+  const of = Array.from({ length: 2 + Math.floor(rng() * 3) }, () => randomTree(rng, depth - 1));
+  return { kind, of: of.flatMap((x) => (x.kind === kind ? x.of : [x])) };
+}
+
+/** Writes a tree with a random choice of spelling and spacing, each group in parentheses. */
+function write(rng: Rng, t: NameTree, top = true): string {
+  if (t.kind === "name") return t.name;
+  const op =
+    t.kind === "and" ? pick(rng, ["&", " and ", " AND "]) : pick(rng, ["|", " or ", " Or "]);
+  const text = t.of
+    .map((x) => write(rng, x, false))
+    .join(pick(rng, ["", " "]) + op + pick(rng, ["", " "]));
+  return top && rng() < 0.5 ? text : `(${text})`;
+}
+
+describe("expressions, by property (seeded)", () => {
+  const seed = Number(process.env.SLO_SEED ?? 20261207);
+  const rng = mulberry32(seed);
+
+  it(`what is written is read back as the same tree (seed ${seed})`, () => {
+    for (let i = 0; i < 300; i++) {
+      const tree = randomTree(rng, 4);
+      const text = write(rng, tree);
+      expect(parsed(text), `seed ${seed}, case ${i}: ${text}`).toBe(shape(tree));
+    }
+  });
+
+  it(`any text gives a tree or one problem inside the text, never an exception (seed ${seed})`, () => {
+    const alphabet = [
+      "a",
+      "b",
+      ".",
+      "&",
+      "|",
+      "(",
+      ")",
+      " ",
+      "and",
+      "or",
+      "not",
+      ";",
+      "\u00e9",
+      "\n",
+      "'",
+    ];
+    for (let i = 0; i < 500; i++) {
+      const text = Array.from({ length: Math.floor(rng() * 12) }, () => pick(rng, alphabet)).join(
+        "",
+      );
+      const r = parseTriggerExpression(text);
+      if (!r.ok) {
+        expect(r.at, `seed ${seed}, case ${i}: ${JSON.stringify(text)}`).toBeGreaterThanOrEqual(0);
+        expect(r.at, `seed ${seed}, case ${i}: ${JSON.stringify(text)}`).toBeLessThanOrEqual(
+          text.length,
+        );
+      }
+    }
   });
 });
