@@ -70,15 +70,9 @@ export function transformPipeline(
     value: s.options.dataset_triggering_strategy as string,
     at: group.config.options.get("dataset_triggering_strategy")?.at,
   };
-  const source = waits
-    ? strategySource(
-        group.items.map((i) => i.transform),
-        option,
-        id,
-        diagnostics,
-      )
-    : undefined;
-  const trigger = source && triggerOf(source, outside, id, diagnostics);
+  const tasks = group.items.map((i) => i.transform);
+  const source = strategySource(tasks, option, id, waits, diagnostics);
+  const trigger = waits && source ? triggerOf(source, outside, id, diagnostics) : undefined;
   if (waits && trigger === undefined) return undefined;
   const pipelineSchedule = scheduleOf(schedule, s.timezone, trigger);
   const inputCrons = outside.map((d) => d.cron);

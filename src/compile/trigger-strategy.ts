@@ -22,51 +22,60 @@ export interface StrategySource {
 
 /**
  * The strategy of a pipeline: its tasks' own `dataset_triggering_strategy` (Starlake's task
- * attribute, also a `_config.sl.yml` default), else the dag config option. Tasks of one pipeline
- * that set different ones are an error (a pipeline has one trigger); so is a task value that is
- * not `any`, `all` or an expression. `undefined` after an error.
+ * attribute, also a `_config.sl.yml` default), else the dag config option. A task value that is
+ * not `any`, `all` or an expression is an error whether or not the pipeline waits for datasets
+ * (as a bad option is); tasks of one pipeline that set different ones are an error when it does
+ * (a pipeline has one trigger). `undefined` after an error.
  */
 export function strategySource(
   tasks: readonly Transform[],
   option: { readonly value: string; readonly at: Place | undefined },
   pipelineId: string,
+  waits: boolean,
   diagnostics: Diagnostic[],
 ): StrategySource | undefined {
-  const own = tasks.filter((t) => t.triggeringStrategy !== undefined);
+  const own: Array<{ task: Transform; value: string; at: Place | undefined }> = [];
+  for (const task of tasks) {
+    if (task.triggeringStrategy === undefined) continue;
+    const { value, at } = task.triggeringStrategy;
+    const parsed = parseOptionValue(value, { kind: "trigger" });
+    if (parsed.ok) own.push({ task, value: parsed.value as string, at });
+    else
+      diagnostics.push(
+        diagnosticAt(
+          at,
+          "error",
+          "invalid_value",
+          `task ${task.fullName}: dataset_triggering_strategy: invalid value ${JSON.stringify(value)}; expected ${parsed.expected}`,
+        ),
+      );
+  }
+  if (own.length < tasks.filter((t) => t.triggeringStrategy !== undefined).length) return undefined;
   const first = own[0];
-  if (first?.triggeringStrategy === undefined) {
+  if (first === undefined) {
     const origin =
       option.at === undefined ? " (from environment variable dataset_triggering_strategy)" : "";
     return { ...option, what: `option dataset_triggering_strategy${origin}` };
   }
-  const values = new Set(own.map((t) => t.triggeringStrategy?.value.toLowerCase()));
-  if (values.size > 1) {
-    const list = own.map((t) => `${t.fullName} (${t.triggeringStrategy?.value})`).join(", ");
-    diagnostics.push(
-      diagnosticAt(
-        first.triggeringStrategy.at,
-        "error",
-        "mixed_triggering_strategies",
-        `pipeline ${pipelineId} holds tasks with different dataset_triggering_strategy: ${list}; expected one per pipeline (add {{task}} to the dag config's filename)`,
-      ),
-    );
+  if (new Set(own.map((o) => o.value)).size > 1) {
+    if (waits) {
+      const list = own.map((o) => `${o.task.fullName} (${o.value})`).join(", ");
+      diagnostics.push(
+        diagnosticAt(
+          first.at,
+          "error",
+          "mixed_triggering_strategies",
+          `pipeline ${pipelineId} holds tasks with different dataset_triggering_strategy: ${list}; expected one per pipeline (add {{task}} to the dag config's filename)`,
+        ),
+      );
+    }
     return undefined;
   }
-  const { value, at } = first.triggeringStrategy;
-  const what = `task ${first.fullName}: dataset_triggering_strategy`;
-  const parsed = parseOptionValue(value, { kind: "trigger" });
-  if (!parsed.ok) {
-    diagnostics.push(
-      diagnosticAt(
-        at,
-        "error",
-        "invalid_value",
-        `${what}: invalid value ${JSON.stringify(value)}; expected ${parsed.expected}`,
-      ),
-    );
-    return undefined;
-  }
-  return { value: parsed.value as string, at, what };
+  return {
+    value: first.value,
+    at: first.at,
+    what: `task ${first.task.fullName}: dataset_triggering_strategy`,
+  };
 }
 
 /**

@@ -172,6 +172,17 @@ describe("dataset_triggering_strategy of a task", () => {
     ]);
   });
 
+  it("an invalid value is an error even in a pipeline on a cron, which does not use it", async () => {
+    const extra = {
+      "metadata/transform/kpi/_config.sl.yml":
+        "version: 1\ntransform:\n  default:\n    schedule: daily\n",
+      "metadata/transform/kpi/top.sl.yml": task("(kpi.revenue"),
+    };
+    expect(await lines("any", extra)).toEqual([
+      'metadata/transform/kpi/top.sl.yml:3:32: error[invalid_value]: task kpi.top: dataset_triggering_strategy: invalid value "(kpi.revenue"; expected any, all or dataset names joined by & (and) and | (or) with parentheses; at character 13: expected ")" to close the "(" at character 1, not the end',
+    ]);
+  });
+
   it("tasks of one pipeline with different strategies are an error naming them", async () => {
     const one = transformDag("any").replace("t_{{domain}}_{{task}}.py", "t_{{domain}}.py");
     const files = baseProject({
