@@ -7,6 +7,7 @@ import type {
   ExecutionEnvironment,
   Group,
   GroupKind,
+  LoadRecovery,
   Pipeline,
   PipelineKind,
   PipelineSource,
@@ -154,6 +155,7 @@ export class PipelineBuilder {
       id?: string;
       cron?: string;
       freshness?: number;
+      recover?: LoadRecovery;
     } & TaskOverrides,
   ): Node {
     const name = `${p.domain}.${p.table}`;
@@ -176,6 +178,7 @@ export class PipelineBuilder {
       command: loadArgv(p),
       scheduledDate: true,
       produces: uri,
+      ...(p.recover ? { recover: p.recover } : {}),
     });
   }
 
