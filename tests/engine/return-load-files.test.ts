@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
@@ -13,7 +14,11 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { returnLoadFiles } from "../../src/engine/return-load-files.js";
+import {
+  RETURN_LOAD_FILES,
+  RETURN_LOAD_FILES_IMPORTS,
+} from "../../src/backends/python/return-load-files.js";
+import { type ReturnReport, returnLoadFiles } from "../../src/engine/return-load-files.js";
 import type { LoadRecovery } from "../../src/pipeline/pipeline.js";
 
 let dir: string;
@@ -31,12 +36,37 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The Python twin that Airflow and Dagster run, called the same way. */
+const PYTHON = [
+  ...RETURN_LOAD_FILES_IMPORTS.map((m) => `import ${m}`),
+  "import json, sys",
+  RETURN_LOAD_FILES,
+  "lines = []",
+  "try:",
+  "    sl_return_load_files(json.loads(sys.argv[1]), lines.append)",
+  "    failed = False",
+  "except RuntimeError:",
+  "    failed = True",
+  'print(json.dumps({"lines": lines, "failed": failed}))',
+].join("\n");
+
+function pythonReturn(recover: LoadRecovery): ReturnReport {
+  const out = execFileSync("python3", ["-c", PYTHON, JSON.stringify(recover)], {
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  return JSON.parse(out) as ReturnReport;
+}
+
 function put(path: string, content = path): void {
   mkdirSync(join(path, ".."), { recursive: true });
   writeFileSync(path, content);
 }
 
-describe("returning a table's files before a load attempt", () => {
+describe.each([
+  ["the engine", returnLoadFiles],
+  ["the Python runtime of Airflow and Dagster", pythonReturn],
+] as const)("returning a table's files before a load attempt, by %s", (_, returnLoadFiles) => {
   it("moves the matching files back, keeps their content, and says which", () => {
     put(join(r.ingesting, "orders_1.csv"), "one");
     put(join(r.ingesting, "orders_2.csv"), "two");
