@@ -6,10 +6,12 @@
  * anything else gets no recovery rather than a recovery that moves other files than Starlake's.
  */
 
-/** Escapes (`\` and an ASCII letter) that mean the same in Java, JavaScript and Python. */
+/**
+ * Escapes (`\` and an ASCII letter) that mean the same in Java, JavaScript and Python. Not the
+ * word boundaries: Java 17's `\b` counts non-ASCII letters as word characters, the others do not,
+ * and Python's `\B` never matches an empty name.
+ */
 const SHARED_ESCAPES = new Set("dDwWsStnrf");
-/** Outside a class `\b` and `\B` are word boundaries in all three (inside, JavaScript reads a backspace). */
-const BOUNDARIES = new Set("bB");
 
 /**
  * File names never matched: line breaks, controls and the spaces JavaScript's `\s` and `.` treat
@@ -51,7 +53,7 @@ function constructProblem(p: string): string | undefined {
   for (let i = 0; i < p.length; i++) {
     const c = p[i] as string;
     if (c === "\\") {
-      const e = escapeProblem(p, i, inClass);
+      const e = escapeProblem(p, i);
       if (e !== undefined) return e;
       i += escapeLength(p, i) - 1;
     } else if (inClass) {
@@ -74,13 +76,13 @@ function constructProblem(p: string): string | undefined {
   return undefined;
 }
 
-function escapeProblem(p: string, i: number, inClass: boolean): string | undefined {
+function escapeProblem(p: string, i: number): string | undefined {
   const next = p[i + 1];
   if (next === undefined) return "ends with a lone \\";
   if (/[0-9]/.test(next))
     return `has \\${next} (back-references and octal escapes differ between Java, JavaScript and Python)`;
   if (!/[A-Za-z]/.test(next)) return undefined; // an escaped symbol is the symbol in all three
-  if (SHARED_ESCAPES.has(next) || (!inClass && BOUNDARIES.has(next))) return undefined;
+  if (SHARED_ESCAPES.has(next)) return undefined;
   if (next === "x" && /^[0-9A-Fa-f]{2}$/.test(p.slice(i + 2, i + 4))) return undefined;
   if (next === "u" && /^[0-9A-Fa-f]{4}$/.test(p.slice(i + 2, i + 6))) return undefined;
   return `has \\${next}, which Java, JavaScript and Python do not read alike (use \\d \\w \\s \\t \\n \\r \\f \\xhh \\uhhhh, or a class)`;
