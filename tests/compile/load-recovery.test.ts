@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { planText } from "../../src/cli/plan-text.js";
 import { loadAreas, loadRecovery } from "../../src/compile/load-recovery.js";
 import type { PipelineSettings } from "../../src/compile/pipeline-settings.js";
 import { planProject } from "../../src/compile/plan-project.js";
@@ -35,6 +36,14 @@ describe("what a load task returns before each attempt", () => {
       pattern: "orders.*.csv",
     });
     expect(byTable.get("customers")?.recover?.pattern).toBe("customers.*.csv");
+  });
+
+  it("slo plan shows the folders in one line per pipeline", async () => {
+    const { pipelines } = await loads(baseProject());
+    const text = planText(pipelines.filter((p) => p.kind === "load"));
+    expect(text.split("\n").filter((l) => l.includes("before each load attempt"))).toEqual([
+      "  before each load attempt: files a failed load left in /srv/p/datasets/ingesting/<domain>/ go back to /srv/p/datasets/stage/<domain>/",
+    ]);
   });
 
   it("follows SL_DATASETS and the areas as Starlake does: sl_env_var, then the environment", async () => {
