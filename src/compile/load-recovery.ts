@@ -60,8 +60,7 @@ export function loadRecovery(
 ): LoadRecovery | undefined {
   if (!areas.local || table.pattern === undefined) return undefined;
   const what = `table ${domain}.${table.name}`;
-  const lost =
-    "a failed load of it leaves its files in the ingesting folder, where a retry does not look";
+  const lost = `a failed load of ${domain}.${table.name} leaves its files in the ingesting folder, where a retry does not look (no return for this table)`;
   if (domain === "." || domain === ".." || /[/\0]/.test(domain) || domain === "") {
     diagnostics.push({
       code: "no_load_recovery",

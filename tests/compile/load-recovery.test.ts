@@ -98,7 +98,7 @@ describe("what a load task returns before each attempt", () => {
       col: 12,
     });
     expect(diagnostics[0]?.message).toMatch(
-      /^table\.pattern "\(\?<day>\\\\d\+\)_orders\\\\\.csv" has the group \(\?<… .*; a failed load of it leaves its files in the ingesting folder, where a retry does not look$/,
+      /^table\.pattern "\(\?<day>\\\\d\+\)_orders\\\\\.csv" has the group \(\?<… .*; a failed load of shop\.orders leaves its files in the ingesting folder, where a retry does not look \(no return for this table\)$/,
     );
   });
 
