@@ -34,6 +34,8 @@ export function filePatternProblem(pattern: string): string | undefined {
   const problem = constructProblem(pattern);
   if (problem !== undefined) return problem;
   try {
+    // alone first: wrapped, "a)|(b" would read as "^(?:a)|(b)$"
+    new RegExp(pattern);
     new RegExp(`^(?:${pattern})$`);
   } catch (e) {
     return `is not a regular expression JavaScript reads (${(e as Error).message.replace(/^Invalid regular expression: /, "")})`;
@@ -67,8 +69,9 @@ function constructProblem(p: string): string | undefined {
       if (p[i + 1] === "^") i++;
       if (p[i + 1] === "]")
         return "has a class opening with ] (read differently in Java, JavaScript and Python)";
-    } else if (c === "(" && p[i + 1] === "?" && !/[:=!]/.test(p[i + 2] ?? "")) {
-      return `has the group (?${p[i + 2] ?? ""}… (only (?:, (?= and (?! read the same in Java, JavaScript and Python)`;
+    } else if (c === "(" && p[i + 1] === "?" && p[i + 2] !== ":") {
+      // lookaheads too: inside a repeated group Java backtracks over them unlike the others
+      return `has the group (?${p[i + 2] ?? ""}… (only (…) and (?:…) read the same in Java, JavaScript and Python)`;
     } else if (c === "{" && !/^\{\d+(,\d*)?\}/.test(p.slice(i))) {
       return "has a { that is not a repetition {n}, {n,} or {n,m} (escape it as \\{)";
     }
