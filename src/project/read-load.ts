@@ -110,11 +110,13 @@ function readTable(
     freshnessOf(yaml, ["table", "metadata"], meta?.freshness?.error, diagnostics) ??
     defaults.freshness;
   const writeStrategy = meta?.writeStrategy?.type ?? defaults.writeStrategy;
+  const pattern = locate(yaml, ["table", "pattern"], table.pattern, vars, diagnostics);
   return {
     domain,
     name,
     finalName: locate(yaml, ["table", "rename"], table.rename, vars, diagnostics)?.value || name,
     file: rel,
+    ...(pattern ? { pattern } : {}),
     ...(dagRef ? { dagRef } : {}),
     ...(schedule ? { schedule } : {}),
     ...(freshness !== undefined ? { freshness } : {}),

@@ -22,6 +22,8 @@ export interface AirflowRun {
   tasks: Record<string, string>;
   asset_events: Array<{ uri: string; task: string; extra: Record<string, unknown> }>;
   records: Recorded[];
+  /** What the run printed: with dag.test() the task logs come to stdout. */
+  output: string;
 }
 
 /** A scratch Airflow 3.3 (SQLite, temporary AIRFLOW_HOME) holding the DAG files generated from a project. */
@@ -78,23 +80,25 @@ export class AirflowWorkspace {
     const n = ++this.runs;
     const record = join(this.work, `record-${n}.jsonl`);
     const out = join(this.work, `run-${n}.json`);
-    execFileSync(
+    const output = execFileSync(
       join(this.venv, "bin/python"),
       ["tests/integration/airflow/run_dag.py", this.dags, dagId, logicalDate, out],
       {
         env: this.env({ SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits), ...extraEnv }),
-        stdio: "ignore",
+        stdio: ["ignore", "pipe", "ignore"],
+        encoding: "utf8",
+        maxBuffer: 1 << 26,
         timeout: 900_000, // a DAG may run the real Starlake CLI, a JVM per command
       },
     );
-    const result = JSON.parse(readFileSync(out, "utf8")) as Omit<AirflowRun, "records">;
+    const result = JSON.parse(readFileSync(out, "utf8")) as Omit<AirflowRun, "records" | "output">;
     const records: Recorded[] = existsSync(record)
       ? readFileSync(record, "utf8")
           .trim()
           .split("\n")
           .map((l) => JSON.parse(l) as Recorded)
       : [];
-    return { ...result, records };
+    return { ...result, records, output };
   }
 
   /** What Airflow sees when it loads the folder (tests/integration/airflow/inspect_dags.py). */

@@ -14,6 +14,8 @@ export interface JobRun {
   steps: Record<string, string>;
   attempts: Record<string, number>;
   materialized: Array<{ key: string; metadata: Record<string, unknown> }>;
+  /** The run's log messages that start with `slo:` (what the runtime says it did), with their step. */
+  messages: Array<[string, string]>;
   records: Recorded[];
 }
 
@@ -123,12 +125,13 @@ export class DagsterWorkspace {
     job: string,
     tags: Record<string, string> = {},
     exits: Record<string, number | number[]> = {},
+    extraEnv: Record<string, string> = {},
   ): JobRun {
     const record = join(this.work, `record-${++this.runs}.jsonl`);
     const result = this.python<Omit<JobRun, "records">>(
       "tests/integration/dagster/run_job.py",
       [this.file, job, JSON.stringify(tags)],
-      { SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits) },
+      { SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits), ...extraEnv },
     );
     const records = existsSync(record)
       ? readFileSync(record, "utf8")

@@ -1,7 +1,8 @@
 """Runs one job of generated Dagster definitions in process and prints its outcome as JSON.
 
 Usage: python run_job.py DEFINITIONS_PY JOB [TAGS_JSON]
-Prints success, each step's final status, and the materialisations with their metadata.
+Prints success, each step's final status, the materialisations with their metadata, and the
+log messages starting with "slo:" (what the runtime says it did) with their step.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ def main() -> None:
         steps = {}
         attempts = {}
         materialized = []
+        messages = [
+            [entry.step_key, entry.user_message]
+            for entry in instance.all_logs(result.run_id)
+            if entry.user_message.startswith("slo:")
+        ]
         for event in result.all_events:
             key = event.step_key
             kind = event.event_type_value
@@ -55,6 +61,7 @@ def main() -> None:
                 "steps": steps,
                 "attempts": attempts,
                 "materialized": materialized,
+                "messages": messages,
             }
         )
     )
