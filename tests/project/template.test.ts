@@ -51,12 +51,23 @@ describe("renderTemplate", () => {
     expect(r.text).toBe("ab {{ kept }} cVd");
   });
 
-  it("reports tags and filters it does not render instead of guessing", () => {
+  it("reports filters and calls it does not render instead of guessing, each at its tag", () => {
     const r = render("x\n{% if a %}y{% endif %}\n{{ a | frobnicate }}\n{{ f(a) }}", { a: "1" });
-    expect(r.problems.map((p) => p.offset)).toEqual([2, 13, 25, 46]);
-    expect(r.problems[0]?.message).toMatch(/\{% if %\} is not supported/);
-    expect(r.problems[2]?.message).toMatch(/filter frobnicate is not supported/);
-    expect(r.problems[3]?.message).toMatch(/function calls/);
+    expect(r.text).toBe("x\ny\n\n");
+    expect(r.problems.map((p) => p.offset)).toEqual([25, 46]);
+    expect(r.problems[0]?.message).toMatch(/filter frobnicate is not supported/);
+    expect(r.problems[1]?.message).toMatch(/function calls/);
+  });
+
+  it("refuses a tag it does not render (macros) with one located problem and renders nothing", () => {
+    const r = render("a: 1\n{% macro m(x) %}{{ x }}{% endmacro %}\n{{ m(1) }}\n", {});
+    expect(r.problems).toEqual([
+      {
+        message: expect.stringMatching(/^Jinja tag \{% macro %\} is not supported here/),
+        offset: 5,
+      },
+    ]);
+    expect(r.text).toBe("a: 1\n{% macro m(x) %}{{ x }}{% endmacro %}\n{{ m(1) }}\n");
   });
 
   it("reports an unterminated tag", () => {
