@@ -36,6 +36,28 @@ export function listDir(dir: string): { name: string; isDir: boolean }[] {
   }
 }
 
+/**
+ * Files in the sub-folders of a folder, at any depth, as sorted paths relative to it: what
+ * Starlake's recursive listing adds to a domain or transform folder's own files. Links to
+ * folders are not followed (nor does Starlake's walk follow them).
+ */
+export function nestedFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string, depth: number) => {
+    for (const e of listDir(join(dir, rel))) {
+      const path = rel === "" ? e.name : `${rel}/${e.name}`;
+      if (!e.isDir) {
+        if (rel !== "") out.push(path);
+      } else if (depth < MAX_DEPTH) walk(path, depth + 1);
+    }
+  };
+  walk("", 0);
+  return out.sort();
+}
+
+/** A project's folders are a few levels deep; deeper is not worth walking. */
+const MAX_DEPTH = 32;
+
 export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();

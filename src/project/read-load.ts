@@ -5,6 +5,7 @@ import { listDir } from "./files.js";
 import type { Application, LoadDomain, LoadTable, Located } from "./project.js";
 import { locate, readYaml } from "./read-yaml.js";
 import { domainFile, tableFile } from "./schemas.js";
+import { subfolderTables } from "./subfolder-files.js";
 import type { Variables } from "./variables.js";
 import type { YamlFile } from "./yaml-file.js";
 
@@ -56,8 +57,10 @@ function readDomain(
     writeStrategy: meta?.writeStrategy?.type,
   };
   const tables: LoadTable[] = [];
-  for (const entry of listDir(`${root}/${DIR}/${folder}`)) {
-    if (entry.isDir || !entry.name.endsWith(".sl.yml") || entry.name === "_config.sl.yml") continue;
+  const entries = listDir(`${root}/${DIR}/${folder}`).filter((e) => !e.isDir);
+  for (const entry of entries) {
+    // Starlake skips every `_config.*` name (`SchemaHandler.loadTableRefs`).
+    if (!entry.name.endsWith(".sl.yml") || entry.name.startsWith("_config.")) continue;
     const table = readTable(
       root,
       `${DIR}/${folder}/${entry.name}`,
@@ -68,6 +71,8 @@ function readDomain(
     );
     if (table) tables.push(table);
   }
+  const topFiles = new Set(entries.map((e) => e.name));
+  diagnostics.push(...subfolderTables(root, `${DIR}/${folder}`, topFiles));
   return {
     name,
     finalName,
