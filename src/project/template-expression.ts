@@ -33,7 +33,20 @@ const TOKEN =
   /\s*(?:([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|(==|!=|<=|>=|[|(),~<>=[\]]))/y;
 
 const KEYWORDS = new Set(["and", "or", "not", "in", "is"]);
-const COMPARISONS = new Set(["==", "!=", "<", ">", "<=", ">="]);
+/** Words of Java's expression language (which Jinjava extends): never names there. */
+export const RESERVED = new Set([
+  "empty",
+  "div",
+  "mod",
+  "eq",
+  "ne",
+  "lt",
+  "gt",
+  "le",
+  "ge",
+  "instanceof",
+]);
+const ORDERINGS = new Set(["<", ">", "<=", ">="]);
 /** Deeper nesting than this is refused: hostile text must not exhaust the stack. */
 const MAX_DEPTH = 64;
 
@@ -89,7 +102,10 @@ export function parseSet(body: string): { name: string; value: Expr } {
   return { name, value };
 }
 
-/** Recursive descent in Jinja's precedence: or, and, not, comparisons, `~`, filters and tests. */
+/**
+ * Recursive descent in Jinjava's precedence, which is Java's expression language's, not Python
+ * Jinja's: or, and, == and !=, orderings and `in`, `~`, `not`, then a value with its filters or test.
+ */
 class Parser {
   private pos = 0;
   private depth = 0;
@@ -140,26 +156,28 @@ class Parser {
   }
 
   private and(): Expr {
-    let left = this.not();
-    while (this.word("and")) left = { t: "and", left, right: this.not() };
+    let left = this.equality();
+    while (this.word("and")) left = { t: "and", left, right: this.equality() };
     return left;
   }
 
-  private not(): Expr {
-    if (!this.word("not")) return this.compare();
-    if (++this.depth > MAX_DEPTH)
-      throw new TemplateError(`expression nested deeper than ${MAX_DEPTH}`);
-    const arg = this.not();
-    this.depth--;
-    return { t: "not", arg };
+  // Java's expression language puts == and != below the orderings and `in`.
+  private equality(): Expr {
+    let left = this.relation();
+    for (;;) {
+      const t = this.tokens[this.pos];
+      if (t?.kind !== "punct" || (t.text !== "==" && t.text !== "!=")) return left;
+      this.pos++;
+      left = { t: "compare", op: t.text, left, right: this.relation() };
+    }
   }
 
-  private compare(): Expr {
+  private relation(): Expr {
     let left = this.concat();
     for (;;) {
       const t = this.tokens[this.pos];
       const next = this.tokens[this.pos + 1];
-      if (t?.kind === "punct" && COMPARISONS.has(t.text)) {
+      if (t?.kind === "punct" && ORDERINGS.has(t.text)) {
         this.pos++;
         left = { t: "compare", op: t.text as CompareOp, left, right: this.concat() };
       } else if (this.word("in")) {
@@ -172,9 +190,19 @@ class Parser {
   }
 
   private concat(): Expr {
-    let left = this.postfix();
-    while (this.punct("~")) left = { t: "concat", left, right: this.postfix() };
+    let left = this.unary();
+    while (this.punct("~")) left = { t: "concat", left, right: this.unary() };
     return left;
+  }
+
+  /** `not` binds to the value after it, as in Jinjava: `not a in b` is `(not a) in b`. */
+  private unary(): Expr {
+    if (!this.word("not")) return this.postfix();
+    if (++this.depth > MAX_DEPTH)
+      throw new TemplateError(`expression nested deeper than ${MAX_DEPTH}`);
+    const arg = this.unary();
+    this.depth--;
+    return { t: "not", arg };
   }
 
   private postfix(): Expr {
@@ -218,6 +246,10 @@ class Parser {
       return { t: "literal", value: { number: Number(t.text), text: t.text } };
     if (t.kind === "name") {
       if (KEYWORDS.has(t.text)) throw new TemplateError(`unexpected ${t.text}`);
+      if (RESERVED.has(t.text.split(".")[0] as string))
+        throw new TemplateError(
+          `${t.text.split(".")[0]} is a reserved word of Jinjava's expressions, which Starlake cannot render either; expected another name`,
+        );
       const constant = CONSTANTS[t.text];
       if (constant !== undefined) return { t: "literal", value: constant };
       if (this.tokens[this.pos]?.text === "(")

@@ -1,4 +1,5 @@
 import {
+  isRecord,
   iterate,
   numberValue,
   TemplateError,
@@ -9,30 +10,39 @@ import {
 
 type Filter = (v: TemplateValue, args: readonly TemplateValue[]) => TemplateValue;
 
-const text =
+/** A filter of strings: other values pass through unchanged, as in Jinjava. */
+const onString =
   (f: (s: string) => string): Filter =>
   (v) =>
-    f(toText(v));
+    typeof v === "string" ? f(v) : v;
+
+/** Java's `Objects.toString`: null is the text "null". */
+const javaText = (v: TemplateValue) => (v === null ? "null" : toText(v));
 
 /**
- * The filters Starlake projects use, as Jinjava applies them. `default` replaces a null value
- * (an undefined name), or with a true second argument any false one; the default is printed as text.
+ * The filters Starlake projects use, as Jinjava 2.7 applies them (`lib/filter`). `default`
+ * replaces a null value (an undefined name), or with a true second argument any false one.
  */
 export const FILTERS: Readonly<Record<string, Filter>> = {
   default: defaultFilter,
   d: defaultFilter,
-  lower: text((s) => s.toLowerCase()),
-  upper: text((s) => s.toUpperCase()),
-  trim: text((s) => s.trim()),
-  string: text((s) => s),
-  capitalize: text((s) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()),
+  lower: onString((s) => s.toLowerCase()),
+  upper: onString((s) => s.toUpperCase()),
+  capitalize: onString((s) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()),
+  // Java's String.trim: control characters and spaces, not every Unicode space.
+  trim: (v) => javaText(v).replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, ""),
+  string: javaText,
   replace: (v, args) => {
     if (args.length < 2) throw new TemplateError("replace needs two arguments");
+    if (v === null) return null;
     return toText(v)
       .split(toText(args[0] ?? null))
       .join(toText(args[1] ?? null));
   },
-  length: (v) => numberValue(typeof v === "string" ? v.length : iterate(v).length),
+  length: (v) =>
+    numberValue(
+      typeof v === "string" ? v.length : Array.isArray(v) || isRecord(v) ? iterate(v).length : 0,
+    ),
   join: (v, args) =>
     iterate(v)
       .map(toText)

@@ -1,4 +1,4 @@
-import { type Expr, parseExpression, parseFor, parseSet } from "./template-expression.js";
+import { type Expr, parseExpression, parseFor, parseSet, RESERVED } from "./template-expression.js";
 import { TemplateError } from "./template-value.js";
 
 /**
@@ -67,12 +67,15 @@ export function parseTemplate(source: string): ParsedTemplate {
     const end = tagEnd(source, start, kind);
     if (end < 0) return fail(`unterminated ${source.slice(start, start + 2)}`, start);
     const inner = source.slice(start + 2, end - 2);
-    const trimBefore = inner.startsWith("-");
-    const trimAfter = inner.endsWith("-") && inner.length > 1;
+    // Jinjava controls white space on tags only: `{{-`, `-}}` and `{#-` remove nothing.
+    const dashBefore = inner.startsWith("-");
+    const dashAfter = inner.endsWith("-") && inner.length > 1;
+    const trimBefore = kind === "%" && dashBefore;
+    const trimAfter = kind === "%" && dashAfter;
     pushText(body, at, trimBefore ? trimmedEnd(source, at, start) : start);
     at = trimAfter ? skipSpaces(source, end) : end;
     if (kind === "#") continue;
-    const text = inner.slice(trimBefore ? 1 : 0, trimAfter ? -1 : undefined).trim();
+    const text = inner.slice(dashBefore ? 1 : 0, dashAfter ? -1 : undefined).trim();
     if (kind === "{") {
       body.push({ kind: "output", expr: outputExpr(text), at: start });
       continue;
@@ -83,7 +86,13 @@ export function parseTemplate(source: string): ParsedTemplate {
     switch (name) {
       case "raw": {
         if (rest.trim() !== "") return fail("expected {% raw %}", start);
-        at = rawBlock(source, end, trimAfter, body);
+        const after = rawBlock(source, end, trimAfter, body);
+        if (after < 0)
+          return fail(
+            "{% raw %} is not closed; expected {% endraw %} (Jinjava reads no - before endraw)",
+            start,
+          );
+        at = after;
         continue;
       }
       case "if":
@@ -170,7 +179,8 @@ function read<T>(parse: (text: string) => T, text: string): T | Broken {
 
 /** `{{ name }}`, the common case, is read without the tokenizer. */
 function outputExpr(text: string): Expr | Broken {
-  if (PLAIN_NAME.test(text) && !CONSTANT_NAMES.has(text)) return { t: "name", name: text };
+  if (PLAIN_NAME.test(text) && !CONSTANT_NAMES.has(text) && !RESERVED.has(text))
+    return { t: "name", name: text };
   return read(parseExpression, text);
 }
 
@@ -178,17 +188,18 @@ function pushText(body: TemplateNode[], from: number, to: number): void {
   if (to > from) body.push({ kind: "text", from, to });
 }
 
-/** `{% raw %}…{% endraw %}`: the text between, as written; where reading goes on. */
+/**
+ * `{% raw %}…{% endraw %}`: the text between, as written; where reading goes on, or -1 when the
+ * block is not closed. Jinjava ends a raw block only at `{%`, spaces, `endraw`.
+ */
 function rawBlock(source: string, from: number, trimStart: boolean, body: TemplateNode[]): number {
-  const close = /\{%(-?)\s*endraw\s*(-?)%\}/g;
+  const close = /\{%\s*endraw\s*(-?)%\}/g;
   close.lastIndex = from;
   const m = close.exec(source);
-  const start = trimStart ? skipSpaces(source, from) : from;
-  const stop = m?.index ?? source.length;
-  pushText(body, start, m?.[1] ? trimmedEnd(source, start, stop) : stop);
-  if (m === null) return source.length;
+  if (m === null) return -1;
+  pushText(body, trimStart ? skipSpaces(source, from) : from, m.index);
   const after = m.index + m[0].length;
-  return m[2] ? skipSpaces(source, after) : after;
+  return m[1] ? skipSpaces(source, after) : after;
 }
 
 /** Line and column of an offset, for messages that name a second place. */

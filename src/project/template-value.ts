@@ -32,7 +32,7 @@ function isNumber(v: TemplateValue): v is TemplateNumber {
   return typeof v === "object" && v !== null && "number" in v;
 }
 
-function isRecord(v: TemplateValue): v is TemplateRecord {
+export function isRecord(v: TemplateValue): v is TemplateRecord {
   return typeof v === "object" && v !== null && "record" in v;
 }
 
@@ -79,6 +79,8 @@ export type CompareOp = "==" | "!=" | "<" | ">" | "<=" | ">=";
 export function compare(op: CompareOp, a: TemplateValue, b: TemplateValue): boolean {
   if (op === "==") return equal(a, b);
   if (op === "!=") return !equal(a, b);
+  // Java's expression language: a value is <= and >= itself (null included), never < or >.
+  if (a === b) return op === "<=" || op === ">=";
   if (a === null || b === null) return false;
   let order: number;
   if (isNumber(a) || isNumber(b)) order = asNumber(a, b) - asNumber(b, a);

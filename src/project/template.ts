@@ -76,19 +76,31 @@ class Frame implements Scope {
     private readonly parent?: Frame,
   ) {}
 
+  /**
+   * As Jinjava's scopes: a name set to none in a loop hides nothing, the lookup goes on outwards;
+   * at the top, where Jinjava keeps the project variables too, it replaces the variable.
+   */
   get(name: string): TemplateValue | undefined {
+    let hidden = false;
     for (let f: Frame | undefined = this; f !== undefined; f = f.parent) {
       const local = f.locals.get(name);
-      if (local !== undefined || f.locals.has(name)) return local;
+      if (local !== undefined && local !== null) return local;
+      if (local === null && f.parent === undefined) return null;
+      hidden ||= local === null;
     }
     // Names such as `constructor` are not variables unless the project defines them.
-    if (!Object.hasOwn(this.vars, name)) return undefined;
-    const value = this.vars[name];
-    return typeof value === "string" ? value : undefined;
+    const value = Object.hasOwn(this.vars, name) ? this.vars[name] : undefined;
+    if (typeof value === "string") return value;
+    return hidden ? null : undefined;
   }
 
   set(name: string, value: TemplateValue): void {
     this.locals.set(name, value);
+  }
+
+  /** A scope inside this one (a loop's), over the same project variables. */
+  child(): Frame {
+    return new Frame(this.vars, this);
   }
 }
 
@@ -164,7 +176,7 @@ class Run {
     const list = this.value(items, node.at, scope, evaluate);
     if (list === undefined) return;
     const all = iterate(list);
-    const inner = new Frame({}, scope);
+    const inner = scope.child();
     all.forEach((item, i) => {
       inner.set(name, item);
       inner.set("loop", {

@@ -53,7 +53,14 @@ describe("{% if %}", () => {
     expect(text("{{ a and b }}|{{ not a }}", { a: "x", b: "y" })).toBe("true|false");
     expect(text("{% if 'ar' in s and 'z' not in s %}yes{% endif %}", { s: "star" })).toBe("yes");
     expect(text("{% if env in ['dev', 'test'] %}low{% endif %}", { env: "test" })).toBe("low");
-    expect(text("{% if 2 in [1, 2] and not 3 in [1, 2] %}n{% endif %}")).toBe("n");
+    expect(text("{% if 2 in [1, 2] and not (3 in [1, 2]) %}n{% endif %}")).toBe("n");
+  });
+
+  it("binds as Jinjava (Java's expression language), not as Python Jinja", () => {
+    // `not` takes the value after it: (not 3) in [1, 2], false; == is looser than < and `in`
+    expect(text("{% if not 3 in [1, 2] %}py{% else %}java{% endif %}")).toBe("java");
+    expect(text("{{ 1 < 2 == true }}|{{ 'a' in 'abc' == true }}")).toBe("true|true");
+    expect(text("{{ x | upper ~ x }}", { x: "a" })).toBe("Aa");
   });
 
   it("is defined / is not defined / is none, and undefined switches, are not reported", () => {
@@ -109,6 +116,15 @@ describe("{% for %} and {% set %}", () => {
     ).toBe("out1|out|if");
   });
 
+  it("project variables are seen inside loops; a none set in a loop hides nothing (Jinjava)", () => {
+    expect(text("{% for i in [1, 2] %}{{ v }}{{ i }}{% endfor %}", { v: "V" })).toBe("V1V2");
+    expect(
+      text("{% for i in [1] %}{% set v = none %}[{{ v }}]{% endfor %}{% set v = none %}[{{ v }}]", {
+        v: "V",
+      }),
+    ).toBe("[V][]");
+  });
+
   it("a set name hides a project variable; a loop name too, only inside its loop", () => {
     expect(
       text("{{ c }}{% for c in ['L'] %}{{ c }}{% endfor %}{% set c = 'S' %}{{ c }}", { c: "V" }),
@@ -125,12 +141,16 @@ describe("{% for %} and {% set %}", () => {
 });
 
 describe("whitespace control", () => {
-  it("- on a tag removes white space (line breaks included) on that side, as Jinja", () => {
+  it("- on a {% tag %} removes white space (line breaks included) on that side; on {{ }} nothing (Jinjava)", () => {
+    expect(text("a {{- 'x' -}} b")).toBe("a x b");
     const source = "cols:\n{%- for c in ['a', 'b'] %}\n  - {{ c }}\n{%- endfor %}\nnext: 1\n";
     expect(text(source)).toBe("cols:\n  - a\n  - b\nnext: 1\n");
     expect(text("a  {%- if true -%}  b  {%- endif -%}  c")).toBe("abc");
     expect(text("a {% if true %} b {% endif %} c")).toBe("a  b  c");
-    expect(text("a\n{% raw -%}\n  {{ x }}  {%- endraw %}\n")).toBe("a\n{{ x }}\n");
+    expect(text("a\n{% raw -%}\n  {{ x }}  {% endraw -%}\n b")).toBe("a\n{{ x }}  b");
+    // As in Jinjava: comments take no white space control, and `{%- endraw %}` ends no raw block.
+    expect(text("a {#- c -#} b")).toBe("a  b");
+    expect(render("{% raw %}x{%- endraw %}").problems[0]?.message).toMatch(/raw %\} is not closed/);
   });
 });
 
