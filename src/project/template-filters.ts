@@ -29,8 +29,7 @@ export const FILTERS: Readonly<Record<string, Filter>> = {
   lower: onString((s) => s.toLowerCase()),
   upper: onString((s) => s.toUpperCase()),
   capitalize: onString((s) => s.charAt(0).toUpperCase() + s.slice(1).toLowerCase()),
-  // Java's String.trim: control characters and spaces, not every Unicode space.
-  trim: (v) => javaText(v).replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, ""),
+  trim: (v) => javaTrim(javaText(v)),
   string: javaText,
   replace: (v, args) => {
     if (args.length < 2) throw new TemplateError("replace needs two arguments");
@@ -48,6 +47,15 @@ export const FILTERS: Readonly<Record<string, Filter>> = {
       .map(toText)
       .join(toText(args[0] ?? "")),
 };
+
+/** Java's `String.trim`: characters up to the space, not every Unicode space. */
+function javaTrim(s: string): string {
+  let from = 0;
+  let to = s.length;
+  while (from < to && s.charCodeAt(from) <= 32) from++;
+  while (to > from && s.charCodeAt(to - 1) <= 32) to--;
+  return s.slice(from, to);
+}
 
 function defaultFilter(v: TemplateValue, args: readonly TemplateValue[]): TemplateValue {
   const use = truthy(args[1] ?? false) ? !truthy(v) : v === null;
