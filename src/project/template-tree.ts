@@ -80,7 +80,8 @@ export function parseTemplate(source: string): ParsedTemplate {
       body.push({ kind: "output", expr: outputExpr(text), at: start });
       continue;
     }
-    const name = /^[A-Za-z_]*/.exec(text)?.[0] ?? "";
+    // Jinjava reads tag names in any case (`{% IF %}`).
+    const name = (/^[A-Za-z_]*/.exec(text)?.[0] ?? "").toLowerCase();
     const rest = text.slice(name.length);
     const top = open[open.length - 1];
     switch (name) {

@@ -16,7 +16,7 @@ export { tagEnd } from "./template-tree.js";
  * (application, load and transform descriptions, SQL): `{{ expression }}` with names, literals,
  * lists, `~`, comparisons, `and`/`or`/`not`, `in`, `is` tests and the filters of
  * `template-filters.ts`; `{% if %}`/`{% elif %}`/`{% else %}`, `{% for x in list %}` with `loop`,
- * `{% set x = value %}`; `{# comments #}`; `{% raw %}` blocks; `-` whitespace control. Values
+ * `{% set x = value %}`; `{# comments #}`; `{% raw %}` blocks; `{%-`/`-%}`. Values
  * behave as in Jinjava, which Starlake renders with (`JinjaUtils.jinjava`, configured not to fail
  * on unknown tokens): an undefined name is null and renders empty, the string "false" is false.
  * We report undefined names, since a typo would otherwise pass unnoticed.

@@ -58,6 +58,8 @@ const HAND: readonly string[] = [
   "{% if nine > 5 and ten >= 10 or word == 'x' %}A{% elif word %}B{% else %}C{% endif %}",
   "{% if true == 'yes' %}T{% endif %}{% if false == no %}F{% endif %}{% if 'a' < 'b' %}L{% endif %}",
   "{{ nine > 10 }}{{ word > 10 }}",
+  "{% IF yes %}A{% ENDIF %}{% For i in [1] %}{{ i }}{% endFOR %}",
+  "{% for i in [none, 'x'] %}[{{ i }}]{% set csv = none %}{{ csv }}{% endfor %}{% set csv = none %}[{{ csv }}]",
   "{% set l = ['x', 'y'] %}{% for a in l %}{% for b in l %}{{ a ~ b }}{% if not loop.last %},{% endif %}{% endfor %};{% endfor %}",
 ];
 
