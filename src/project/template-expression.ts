@@ -32,6 +32,7 @@ type Token = { readonly kind: "name" | "string" | "number" | "punct"; readonly t
 const TOKEN =
   /\s*(?:([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|(==|!=|<=|>=|[|(),~<>=[\]]))/y;
 
+const REST_IS_SPACE = /\s*$/y;
 const KEYWORDS = new Set(["and", "or", "not", "in", "is"]);
 /** Words of Java's expression language (which Jinjava extends): never names there. */
 export const RESERVED = new Set([
@@ -55,7 +56,8 @@ function tokenize(body: string): Token[] {
   TOKEN.lastIndex = 0;
   while (TOKEN.lastIndex < body.length) {
     const from = TOKEN.lastIndex;
-    if (/^\s*$/.test(body.slice(from))) break;
+    REST_IS_SPACE.lastIndex = from;
+    if (REST_IS_SPACE.test(body)) break;
     const m = TOKEN.exec(body);
     if (m === null)
       throw new TemplateError(`unexpected ${JSON.stringify(body.slice(from).trim().slice(0, 20))}`);

@@ -104,7 +104,7 @@ export function parseTemplate(source: string): ParsedTemplate {
           name === "if"
             ? {
                 kind: "if",
-                branches: [{ test: read(parseExpression, rest), body: [], at: start }],
+                branches: [{ test: expressionOf(rest), body: [], at: start }],
                 otherwise: [],
               }
             : { kind: "for", loop: read(parseFor, rest), body: [], at: start };
@@ -128,7 +128,7 @@ export function parseTemplate(source: string): ParsedTemplate {
           top.inElse = true;
           body = top.node.otherwise;
         } else {
-          const branch: Branch = { test: read(parseExpression, rest), body: [], at: start };
+          const branch: Branch = { test: expressionOf(rest), body: [], at: start };
           (top.node.branches as Branch[]).push(branch);
           body = branch.body;
         }
@@ -178,11 +178,23 @@ function read<T>(parse: (text: string) => T, text: string): T | Broken {
   }
 }
 
-/** `{{ name }}`, the common case, is read without the tokenizer. */
+/** `{{ name }}`, the common case, is read without the tokenizer; other expressions once each. */
 function outputExpr(text: string): Expr | Broken {
   if (PLAIN_NAME.test(text) && !CONSTANT_NAMES.has(text) && !RESERVED.has(text))
     return { t: "name", name: text };
-  return read(parseExpression, text);
+  return expressionOf(text);
+}
+
+// Projects repeat the same expressions in many files; a parsed one is immutable, so it is shared.
+const parsed = new Map<string, Expr | Broken>();
+
+function expressionOf(text: string): Expr | Broken {
+  const known = parsed.get(text);
+  if (known !== undefined) return known;
+  if (parsed.size >= 4096) parsed.clear();
+  const expr = read(parseExpression, text);
+  parsed.set(text, expr);
+  return expr;
 }
 
 function pushText(body: TemplateNode[], from: number, to: number): void {

@@ -70,7 +70,7 @@ class TooLarge extends Error {}
 
 /** Names visible where a node renders: `set` and loop variables over the project variables. */
 class Frame implements Scope {
-  private readonly locals = new Map<string, TemplateValue>();
+  private locals?: Map<string, TemplateValue>; // made on the first set: most templates set nothing
   constructor(
     private readonly vars: Variables,
     private readonly parent?: Frame,
@@ -83,7 +83,7 @@ class Frame implements Scope {
   get(name: string): TemplateValue | undefined {
     let hidden = false;
     for (let f: Frame | undefined = this; f !== undefined; f = f.parent) {
-      const local = f.locals.get(name);
+      const local = f.locals?.get(name);
       if (local !== undefined && local !== null) return local;
       if (local === null && f.parent === undefined) return null;
       hidden ||= local === null;
@@ -95,6 +95,7 @@ class Frame implements Scope {
   }
 
   set(name: string, value: TemplateValue): void {
+    this.locals ??= new Map();
     this.locals.set(name, value);
   }
 
@@ -109,7 +110,7 @@ class Run {
   readonly out = new Output();
   readonly undefinedNames: { name: string; offset: number }[] = [];
   readonly problems: { message: string; offset: number }[] = [];
-  private readonly reported = new Set<string>();
+  private reported?: Set<string>; // made on the first report: most files have none
   private steps = 0;
   constructor(private readonly source: string) {}
 
@@ -127,7 +128,7 @@ class Run {
         this.out.literal(this.source, node.from, node.to);
         break;
       case "output": {
-        const v = this.value(node.expr, node.at, scope, evaluate);
+        const v = this.output(node.expr, node.at, scope);
         if (v !== undefined) this.out.value(toText(v), node.at);
         break;
       }
@@ -194,6 +195,15 @@ class Run {
     });
   }
 
+  /** `{{ name }}`, most tags of most files, goes straight to the scope. */
+  private output(expr: Expr | Broken, at: number, scope: Frame): TemplateValue | undefined {
+    if ("t" in expr && expr.t === "name" && !expr.name.includes(".")) {
+      const v = scope.get(expr.name);
+      if (v !== undefined) return v;
+    }
+    return this.value(expr, at, scope, evaluate);
+  }
+
   /** An expression's value; undefined when it cannot be had (the problem is then reported). */
   private value<T>(
     expr: Expr | Broken,
@@ -212,6 +222,7 @@ class Run {
     }
     for (const name of missing) {
       const key = `${name}@${at}`;
+      this.reported ??= new Set();
       if (this.reported.has(key)) continue;
       this.reported.add(key);
       this.undefinedNames.push({ name, offset: at });
@@ -224,6 +235,7 @@ class Run {
     const text = this.source.slice(offset, end);
     const full = `cannot render ${text.length < 80 ? text : `${text.slice(0, 77)}…`}: ${message}`;
     const key = `${offset}:${full}`;
+    this.reported ??= new Set();
     if (!this.reported.has(key)) {
       this.reported.add(key);
       this.problems.push({ message: full, offset });
