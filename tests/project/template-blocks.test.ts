@@ -195,6 +195,20 @@ describe("structure problems: one located line, nothing rendered", () => {
     expect(r.text).toBe(bomb);
   });
 
+  it("refuses expressions nested beyond 64 (parentheses, lists, not), without a stack overflow", () => {
+    for (const deep of [
+      `${"(".repeat(5000)}x${")".repeat(5000)}`,
+      "[".repeat(5000),
+      `${"not ".repeat(5000)}x`,
+    ]) {
+      const r = render(`{{ ${deep} }}{% if ${deep} %}{% endif %}`);
+      expect(r.problems.map((p) => p.message.replace(/^.*: /, ""))).toEqual([
+        "expression nested deeper than 64",
+        "expression nested deeper than 64",
+      ]);
+    }
+  });
+
   it("reports a tag whose expression cannot be read, with the tag", () => {
     expect(render("{% if a == %}x{% endif %}").problems).toEqual([
       { message: "cannot render {% if a == %}: expression ends too early", offset: 0 },
