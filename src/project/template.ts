@@ -55,7 +55,7 @@ export function renderTemplate(source: string, vars: Variables): RenderedTemplat
     run.nodes(parsed.nodes, new Frame(vars));
   } catch (e) {
     if (!(e instanceof TooLarge)) throw e;
-    return same([{ message: e.message, offset: 0 }]);
+    return same([{ message: e.message, offset: e.offset }]);
   }
   const out = run.out;
   return {
@@ -66,7 +66,20 @@ export function renderTemplate(source: string, vars: Variables): RenderedTemplat
   };
 }
 
-class TooLarge extends Error {}
+function placeOf(node: TemplateNode): number {
+  if (node.kind === "text") return node.from;
+  return "at" in node ? node.at : (node.branches[0]?.at ?? 0);
+}
+
+/** Rendering went past a bound, at the node where it did (inside the loops that caused it). */
+class TooLarge extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
 
 /** Names visible where a node renders: `set` and loop variables over the project variables. */
 class Frame implements Scope {
@@ -122,6 +135,7 @@ class Run {
     if (++this.steps > MAX_STEPS)
       throw new TooLarge(
         `the template renders more than ${MAX_STEPS} pieces; expected a project file`,
+        placeOf(node),
       );
     switch (node.kind) {
       case "text":
@@ -154,6 +168,7 @@ class Run {
     if (this.out.length > MAX_OUTPUT)
       throw new TooLarge(
         `the template renders more than ${MAX_OUTPUT} characters; expected a project file`,
+        placeOf(node),
       );
   }
 

@@ -192,6 +192,7 @@ describe("structure problems: one located line, nothing rendered", () => {
     const bomb = `${ten}${"{% for a in l %}".repeat(7)}x${"{% endfor %}".repeat(7)}`;
     const r = render(bomb);
     expect(r.problems[0]?.message).toMatch(/renders more than 1000000 pieces/);
+    expect(r.problems[0]?.offset).toBeGreaterThan(ten.length); // inside the loops, not at 1:1
     expect(r.text).toBe(bomb);
   });
 
