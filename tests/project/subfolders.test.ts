@@ -4,9 +4,10 @@ import { fixture } from "../helpers/fixture.js";
 
 /**
  * Starlake 1.5.16 lists load domain and transform folders recursively but reads every file by its
- * name from the folder itself (`SchemaHandler.loadTableRefs`, `loadAutoTaskFiles`). Each case
- * below was checked with the real CLI on the starbake sample (`starlake validate`,
- * `starlake dag-generate`): docs/reading-projects.md, "Sub-folders".
+ * name from the folder itself (`SchemaHandler.loadTableRefs`, `loadAutoTaskFiles`): see
+ * docs/reading-projects.md, "Sub-folders". The main cases (a table file only in a sub-folder, one
+ * named like a table of the domain, a SQL file and a description only in a sub-folder) are also
+ * run through the real CLI by tests/integration/starlake-differential.test.ts.
  */
 const TABLE = "table:\n  pattern: x\n";
 const read = async (files: Record<string, string>) => {
