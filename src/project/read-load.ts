@@ -57,7 +57,8 @@ function readDomain(
     writeStrategy: meta?.writeStrategy?.type,
   };
   const tables: LoadTable[] = [];
-  const entries = listDir(`${root}/${DIR}/${folder}`).filter((e) => !e.isDir);
+  const listed = listDir(`${root}/${DIR}/${folder}`);
+  const entries = listed.filter((e) => !e.isDir);
   for (const entry of entries) {
     // Starlake skips every `_config.*` name (`SchemaHandler.loadTableRefs`).
     if (!entry.name.endsWith(".sl.yml") || entry.name.startsWith("_config.")) continue;
@@ -71,8 +72,11 @@ function readDomain(
     );
     if (table) tables.push(table);
   }
-  const topFiles = new Set(entries.map((e) => e.name));
-  diagnostics.push(...subfolderTables(root, `${DIR}/${folder}`, topFiles));
+  const top = {
+    files: new Set(entries.map((e) => e.name)),
+    folders: listed.filter((e) => e.isDir).map((e) => e.name),
+  };
+  diagnostics.push(...subfolderTables(root, `${DIR}/${folder}`, top));
   return {
     name,
     finalName,

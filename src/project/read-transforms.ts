@@ -74,7 +74,9 @@ function readFolder(
       : undefined,
     writeStrategy: t?.default?.writeStrategy?.type,
   };
-  const entries = listDir(`${root}/${DIR}/${folder}`).filter((e) => !e.isDir);
+  const listed = listDir(`${root}/${DIR}/${folder}`);
+  const entries = listed.filter((e) => !e.isDir);
+  const folders = listed.filter((e) => e.isDir).map((e) => e.name);
   const files = new Set(entries.map((e) => e.name));
   const context: FolderContext = { root, folder, files, defaults, vars, diagnostics };
   // `tasks:` of the config are tasks; a SQL or Python file of the same name (any case) is theirs.
@@ -95,7 +97,7 @@ function readFolder(
   const nested = subfolderTasks(
     root,
     `${DIR}/${folder}`,
-    { files, commands: lowerCommands },
+    { files, folders, commands: lowerCommands },
     described,
   );
   diagnostics.push(...nested.diagnostics);

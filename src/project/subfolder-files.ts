@@ -18,10 +18,11 @@ const TASK_EXTENSIONS = [".sl.yml", ".sql", ".sql.j2", ".py"];
 export function subfolderTables(
   root: string,
   folderRel: string,
-  topFiles: ReadonlySet<string>,
+  top: { readonly files: ReadonlySet<string>; readonly folders: readonly string[] },
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const rel of nestedFiles(`${root}/${folderRel}`)) {
+  const topFiles = top.files;
+  for (const rel of nestedFiles(`${root}/${folderRel}`, top.folders)) {
     const name = rel.slice(rel.lastIndexOf("/") + 1);
     if (!name.endsWith(".sl.yml") || name.startsWith("_config.")) continue;
     const read = `${folderRel}/${name}`;
@@ -57,10 +58,14 @@ export interface SubfolderTasks {
 export function subfolderTasks(
   root: string,
   folderRel: string,
-  top: { readonly files: ReadonlySet<string>; readonly commands: ReadonlySet<string> },
+  top: {
+    readonly files: ReadonlySet<string>;
+    readonly folders: readonly string[];
+    readonly commands: ReadonlySet<string>;
+  },
   described: ReadonlySet<string>,
 ): SubfolderTasks {
-  const entries = nestedFiles(`${root}/${folderRel}`).flatMap((rel) => {
+  const entries = nestedFiles(`${root}/${folderRel}`, top.folders).flatMap((rel) => {
     const file = rel.slice(rel.lastIndexOf("/") + 1);
     const ext = TASK_EXTENSIONS.find((x) => file.endsWith(x));
     if (ext === undefined || file.startsWith("_config.")) return [];
