@@ -24,8 +24,9 @@ export function returnLoadFiles(r: LoadRecovery): ReturnReport {
   try {
     names = matchingNames(r, lines);
     if (names.length > 0 && !isFolderOrAbsent(r.pending)) {
+      // the files stay where the load does not look: it would succeed having loaded nothing
       lines.push(`slo: ${r.pending} is a symlink or not a folder: nothing returned to it`);
-      return { lines, failed: false };
+      return { lines, failed: true };
     }
   } catch (e) {
     lines.push(`slo: could not look for files to return in ${r.ingesting}: ${reason(e)}`);
@@ -69,7 +70,7 @@ function matchingNames(r: LoadRecovery, lines: string[]): string[] {
   try {
     names = readdirSync(r.ingesting);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    if (absent(e)) return [];
     throw e;
   }
   const matches = filePatternMatcher(r.pattern);
@@ -82,10 +83,14 @@ function isFolderOrAbsent(path: string): boolean {
   try {
     return lstatSync(path).isDirectory();
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return true;
+    if (absent(e)) return true;
     throw e;
   }
 }
+
+/** No such path: missing, or a file where a parent folder should be (making it fails later, said per file). */
+const absent = (e: unknown) =>
+  ["ENOENT", "ENOTDIR"].includes((e as NodeJS.ErrnoException).code ?? "");
 
 /**
  * Moves `source` to `target` unless `target` exists: a hard link fails on an existing name (no

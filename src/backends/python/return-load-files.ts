@@ -28,13 +28,13 @@ def sl_return_load_files(recover, say):
         return
     try:
         names = sorted(os.listdir(ingesting))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return
     matcher = re.compile(recover["pattern"], re.ASCII)
     names = [n for n in names if not _SL_UNMATCHED.search(n) and matcher.fullmatch(n)]
     if names and not _sl_folder_or_absent(pending):
         say(f"slo: {pending} is a symlink or not a folder: nothing returned to it")
-        return
+        raise RuntimeError(f"{pending} is a symlink or not a folder, where the load looks")
     failed = []
     for name in names:
         source, target = os.path.join(ingesting, name), os.path.join(pending, name)
@@ -58,7 +58,7 @@ def sl_return_load_files(recover, say):
 def _sl_folder_or_absent(path):
     try:
         return stat.S_ISDIR(os.lstat(path).st_mode)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return True
 
 
