@@ -35,10 +35,12 @@ export { formatDiagnostic, hasErrors } from "./pipeline/diagnostic.js";
 export { findCycle, topologicalOrder } from "./pipeline/graph.js";
 export { sanitizeId } from "./pipeline/ids.js";
 export type {
+  AirflowSettings,
   Edge,
   ExecutionEnvironment,
   Group,
   GroupKind,
+  JsonValue,
   LoadRecovery,
   Pipeline,
   PipelineKind,

@@ -59,4 +59,18 @@ describe("architecture", () => {
     });
     expect(long).toEqual([]);
   });
+
+  it("runners read typed settings, never the options bag", () => {
+    // Options are typed once, at compile: a backend or the engine that went back to the raw
+    // option strings would read them its own way (issue 14).
+    const readers = ["backends", "engine", "environments", "remote"].flatMap((d) =>
+      files(join("src", d)),
+    );
+    const wrong = readers.filter((f) =>
+      /\b(p|pipeline|chosen|target)\.options\b/.test(readFileSync(f, "utf8")),
+    );
+    expect(wrong).toEqual([]);
+    // the check itself sees such a read
+    expect(/\b(p|pipeline|chosen|target)\.options\b/.test("p.options.access_control")).toBe(true);
+  });
 });

@@ -4,6 +4,7 @@ import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { findCycle, topologicalOrder } from "../pipeline/graph.js";
 import { joinId, sanitizeId } from "../pipeline/ids.js";
 import type {
+  AirflowSettings,
   ExecutionEnvironment,
   Group,
   GroupKind,
@@ -51,6 +52,7 @@ export interface PipelineSettings {
   readonly defaults?: Partial<TaskDefaults>;
   readonly environment?: ExecutionEnvironment;
   readonly source?: PipelineSource;
+  readonly airflow?: AirflowSettings;
   readonly options?: Readonly<Record<string, string | number | boolean | null>>;
 }
 
@@ -295,6 +297,7 @@ export class PipelineBuilder {
       datasets: [...this.datasets.values()].sort((a, b) => a.uri.localeCompare(b.uri)),
       ...(s.source ? { source: s.source } : {}),
       ...(this.notes.length > 0 ? { notes: [...this.notes] } : {}),
+      ...(s.airflow ? { airflow: s.airflow } : {}),
       options: s.options ?? {},
     };
     return { pipeline, diagnostics: [] };

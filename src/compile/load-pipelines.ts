@@ -92,6 +92,7 @@ function buildLoadPipeline(
     defaults: s.defaults,
     environment: s.environment,
     source: { config: group.config.name, file: group.file, template: group.config.template.value },
+    ...(s.airflow ? { airflow: s.airflow } : {}),
     options: s.options,
   });
   if (!recovery.areas.local)

@@ -1,7 +1,12 @@
 import { environmentKind, environmentOptionKeys } from "../environments/registry.js";
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
-import type { ExecutionEnvironment, TaskDefaults } from "../pipeline/pipeline.js";
+import type {
+  AirflowSettings,
+  ExecutionEnvironment,
+  JsonValue,
+  TaskDefaults,
+} from "../pipeline/pipeline.js";
 import type { DagConfig } from "../project/project.js";
 import { renderJinjaValue, type Variables } from "../project/variables.js";
 import { textProblem } from "../starlake/argument-text.js";
@@ -13,6 +18,7 @@ import type { TemplateKind } from "./template-kind.js";
 /** What every pipeline of a dag config derives from its options, rendered for one group of tables or tasks. */
 export interface PipelineSettings {
   readonly options: Readonly<Record<string, OptionValue>>;
+  readonly airflow?: AirflowSettings;
   readonly environment: ExecutionEnvironment;
   readonly defaults: TaskDefaults;
   readonly timezone: string;
@@ -100,8 +106,10 @@ export function pipelineSettings(
       file: config.file,
       message: `dag config ${config.name}: the comment ${descriptionProblem}`,
     });
+  const airflow = airflowSettings(options);
   return {
     options,
+    ...(airflow ? { airflow } : {}),
     environment: { kind: input.template.environment, env, settings: { ...settings, slRoot } },
     defaults: {
       retries: options.retries as number,
@@ -117,6 +125,25 @@ export function pipelineSettings(
     datasetsRoot: env.SL_DATASETS ?? `${slRoot}/datasets`,
     ...(kind?.preTask ? { preTask: kind.preTask(input.pipelineId) } : {}),
     ...(kind?.postTask ? { postTask: kind.postTask(input.pipelineId) } : {}),
+  };
+}
+
+/** The JSON options of Airflow's DAG (checked to be JSON objects by resolveOptions), parsed once. */
+function airflowSettings(
+  options: Readonly<Record<string, OptionValue>>,
+): AirflowSettings | undefined {
+  const object = (key: string) => {
+    const text = options[key];
+    if (typeof text !== "string") return undefined;
+    const value = JSON.parse(text) as Record<string, JsonValue>;
+    return Object.keys(value).length > 0 ? value : undefined;
+  };
+  const defaultDagArgs = object("default_dag_args");
+  const accessControl = object("access_control");
+  if (!defaultDagArgs && !accessControl) return undefined;
+  return {
+    ...(defaultDagArgs ? { defaultDagArgs } : {}),
+    ...(accessControl ? { accessControl } : {}),
   };
 }
 

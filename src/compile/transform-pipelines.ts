@@ -97,6 +97,7 @@ export function transformPipeline(
     defaults: s.defaults,
     environment: s.environment,
     source: { config: group.config.name, file: group.file, template: group.config.template.value },
+    ...(s.airflow ? { airflow: s.airflow } : {}),
     options: s.options,
   });
   if (pipelineSchedule.kind === "datasets") for (const d of outside) b.consumes(d);

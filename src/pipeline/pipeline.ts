@@ -38,8 +38,30 @@ export interface Pipeline {
   readonly pools?: Readonly<Record<string, number>>;
   /** Remarks for the reader of `slo plan` (duplicated work, dropped dependencies…). */
   readonly notes?: readonly string[];
-  /** Every option, resolved and typed, after precedence (dag config, environment, defaults). */
+  /** Settings only Airflow has a place for, parsed once from their options. */
+  readonly airflow?: AirflowSettings;
+  /**
+   * Every option as resolved (dag config, environment, defaults), for `slo plan --json` and
+   * library users to read. Runners never read it: what they need is typed above.
+   */
   readonly options: Readonly<Record<string, string | number | boolean | null>>;
+}
+
+/** A value parsed from a JSON option. */
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue };
+
+/** The dag config options that only an Airflow DAG has a place for. */
+export interface AirflowSettings {
+  /** `default_dag_args`: under every task's default_args, the pipeline's own settings winning. */
+  readonly defaultDagArgs?: Readonly<Record<string, JsonValue>>;
+  /** `access_control`: the DAG's access control. */
+  readonly accessControl?: Readonly<Record<string, JsonValue>>;
 }
 
 export type PipelineKind = "load" | "transform" | "custom";

@@ -134,7 +134,7 @@ function pyDate(date: string): string {
 function dagBlock(p: Pipeline): string[] {
   const defaults: Record<string, PyValue> = {
     // The default_dag_args option first: the pipeline's own settings below win over it.
-    ...jsonOption(p, "default_dag_args"),
+    ...p.airflow?.defaultDagArgs,
     retries: p.defaults.retries,
     retry_delay: code(`datetime.timedelta(seconds=${p.defaults.retryDelay})`),
     // Shared by every Starlake task (BashOperator): written once, not per task.
@@ -157,8 +157,8 @@ function dagBlock(p: Pipeline): string[] {
     ...(p.endDate ? [`    end_date=${pyDate(p.endDate)},`] : []),
     `    catchup=${p.catchup ? "True" : "False"},`,
     `    max_active_runs=${p.maxActiveRuns},`,
-    ...(typeof p.options.access_control === "string"
-      ? [`    access_control=${pyLiteral(jsonOption(p, "access_control"))},`]
+    ...(p.airflow?.accessControl
+      ? [`    access_control=${pyLiteral(p.airflow.accessControl)},`]
       : []),
     `    tags=${pyLiteral([...p.tags])},`,
     `    default_args=${pyLiteral(defaults)},`,
@@ -169,12 +169,6 @@ function dagBlock(p: Pipeline): string[] {
     ...edges(p).map((e) => `    ${e}`),
   ];
   return lines;
-}
-
-/** A JSON object option (validated by compile) as Python data; absent or empty gives {}. */
-function jsonOption(p: Pipeline, key: string): Record<string, PyValue> {
-  const text = p.options[key];
-  return typeof text === "string" ? (JSON.parse(text) as Record<string, PyValue>) : {};
 }
 
 /** Task groups as variables, parents first; tasks name their group (no nested `with` blocks). */

@@ -86,9 +86,9 @@ describe("Airflow DAG options", () => {
     const b = new PipelineBuilder({
       id: "p",
       defaults: { retries: 4, retryDelay: 60 },
-      options: {
-        default_dag_args: '{"owner": "bakers", "retries": 9, "email": ["a@b.c"]}',
-        access_control: '{"Op": ["can_read"]}',
+      airflow: {
+        defaultDagArgs: { owner: "bakers", retries: 9, email: ["a@b.c"] },
+        accessControl: { Op: ["can_read"] },
       },
     });
     b.start().before(b.end());
