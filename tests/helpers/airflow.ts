@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { airflow } from "../../src/backends/airflow/airflow-orchestrator.js";
@@ -22,6 +31,8 @@ export interface AirflowRun {
   tasks: Record<string, string>;
   asset_events: Array<{ uri: string; task: string; extra: Record<string, unknown> }>;
   records: Recorded[];
+  /** What `dag.test()` printed: the task logs, as Airflow shows them when it runs a DAG in process. */
+  output: string;
 }
 
 /** A scratch Airflow 3.3 (SQLite, temporary AIRFLOW_HOME) holding the DAG files generated from a project. */
@@ -78,23 +89,33 @@ export class AirflowWorkspace {
     const n = ++this.runs;
     const record = join(this.work, `record-${n}.jsonl`);
     const out = join(this.work, `run-${n}.json`);
-    execFileSync(
-      join(this.venv, "bin/python"),
-      ["tests/integration/airflow/run_dag.py", this.dags, dagId, logicalDate, out],
-      {
-        env: this.env({ SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits), ...extraEnv }),
-        stdio: "ignore",
-        timeout: 900_000, // a DAG may run the real Starlake CLI, a JVM per command
-      },
-    );
-    const result = JSON.parse(readFileSync(out, "utf8")) as Omit<AirflowRun, "records">;
+    const log = join(this.work, `run-${n}.log`);
+    const fd = openSync(log, "w");
+    try {
+      execFileSync(
+        join(this.venv, "bin/python"),
+        ["tests/integration/airflow/run_dag.py", this.dags, dagId, logicalDate, out],
+        {
+          env: this.env({ SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits), ...extraEnv }),
+          stdio: ["ignore", fd, fd],
+          timeout: 900_000, // a DAG may run the real Starlake CLI, a JVM per command
+        },
+      );
+    } catch (e) {
+      throw new Error(`${dagId}: ${String(e)}\n${readFileSync(log, "utf8").slice(-3000)}`);
+    } finally {
+      closeSync(fd);
+    }
+    const output = readFileSync(log, "utf8");
+    rmSync(log, { force: true });
+    const result = JSON.parse(readFileSync(out, "utf8")) as Omit<AirflowRun, "records" | "output">;
     const records: Recorded[] = existsSync(record)
       ? readFileSync(record, "utf8")
           .trim()
           .split("\n")
           .map((l) => JSON.parse(l) as Recorded)
       : [];
-    return { ...result, records };
+    return { ...result, records, output };
   }
 
   /** What Airflow sees when it loads the folder (tests/integration/airflow/inspect_dags.py). */

@@ -14,6 +14,8 @@ export interface JobRun {
   steps: Record<string, string>;
   attempts: Record<string, number>;
   materialized: Array<{ key: string; metadata: Record<string, unknown> }>;
+  /** The steps' captured stdout and stderr, with SLO_COMPUTE_LOGS=1 (else empty). */
+  logs: string;
   records: Recorded[];
 }
 
@@ -118,17 +120,18 @@ export class DagsterWorkspace {
     return this.python("tests/integration/dagster/inspect_defs.py", [this.file]);
   }
 
-  /** Runs a job in process with the recorder; `exits` as SLO_FAKE_EXITS. */
+  /** Runs a job in process with the recorder; `exits` as SLO_FAKE_EXITS; `extraEnv` for the job. */
   runJob(
     job: string,
     tags: Record<string, string> = {},
     exits: Record<string, number | number[]> = {},
+    extraEnv: Record<string, string> = {},
   ): JobRun {
     const record = join(this.work, `record-${++this.runs}.jsonl`);
     const result = this.python<Omit<JobRun, "records">>(
       "tests/integration/dagster/run_job.py",
       [this.file, job, JSON.stringify(tags)],
-      { SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits) },
+      { SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits), ...extraEnv },
     );
     const records = existsSync(record)
       ? readFileSync(record, "utf8")
