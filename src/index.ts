@@ -54,6 +54,7 @@ export type {
   DatasetSchedule,
   ManualSchedule,
   Schedule,
+  TriggerExpression,
   TriggerStrategy,
 } from "./pipeline/schedule.js";
 export type {

@@ -17,6 +17,7 @@ import type {
   TriggerRule,
 } from "../pipeline/pipeline.js";
 import type { Schedule } from "../pipeline/schedule.js";
+import { conditionProblem } from "../pipeline/trigger-condition.js";
 import {
   loadArgv,
   preloadArgv,
@@ -248,7 +249,7 @@ export class PipelineBuilder {
 
   /** Builds and checks the pipeline, returning problems instead of throwing. */
   tryBuild(): { pipeline?: Pipeline; diagnostics: readonly Diagnostic[] } {
-    const diagnostics = [...this.problems, ...this.checkIds()];
+    const diagnostics = [...this.problems, ...this.checkIds(), ...this.checkTrigger()];
     if (diagnostics.length > 0) return { diagnostics };
     const edges = expandGroupEdges(this.links, this.members);
     const ids = this.tasks.map((t) => t.id);
@@ -325,6 +326,15 @@ export class PipelineBuilder {
 
   private problem(code: string, message: string): Diagnostic {
     return { code, severity: "error", message };
+  }
+
+  private checkTrigger(): Diagnostic[] {
+    const s = this.settings.schedule;
+    const problem =
+      typeof s === "object" && s.kind === "datasets" ? conditionProblem(s) : undefined;
+    return problem === undefined
+      ? []
+      : [this.problem("invalid_trigger", `pipeline ${this.id}: the dataset trigger ${problem}`)];
   }
 
   private checkIds(): Diagnostic[] {

@@ -1,5 +1,6 @@
 import type { Pipeline } from "../pipeline/pipeline.js";
 import type { Schedule } from "../pipeline/schedule.js";
+import { conditionText } from "../pipeline/trigger-condition.js";
 
 /** Quotes an argument only when a shell would need it, for display. */
 const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
@@ -25,7 +26,10 @@ function shown(arg: string): string {
 function scheduleText(s: Schedule): string {
   if (s.kind === "cron")
     return `cron ${s.cron}${s.name ? ` (${s.name}, ${s.timezone})` : ` (${s.timezone})`}`;
-  if (s.kind === "datasets") return `when ${s.strategy} of ${s.datasets.join(", ")}`;
+  if (s.kind === "datasets")
+    return typeof s.strategy === "string"
+      ? `when ${s.strategy} of ${s.datasets.join(", ")}`
+      : `when ${conditionText(s.strategy)}`;
   return "manual";
 }
 

@@ -6,13 +6,14 @@ import { diagnosticAt } from "../pipeline/diagnostic.js";
 import { upstreamClosure } from "../pipeline/graph.js";
 import { joinId, sanitizeId } from "../pipeline/ids.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
-import type { Schedule, TriggerStrategy } from "../pipeline/schedule.js";
+import type { Schedule } from "../pipeline/schedule.js";
 import type { Transform } from "../project/project.js";
 import type { FileGroup } from "./file-groups.js";
 import { frame } from "./frame.js";
 import { pipelineSettings } from "./pipeline-settings.js";
 import type { ScheduleRef } from "./schedule-ref.js";
 import type { TemplateKind } from "./template-kind.js";
+import { strategySource, type Trigger, triggerOf } from "./trigger-strategy.js";
 import type { DatasetCatalog } from "./upstream-datasets.js";
 
 export interface TransformItem {
@@ -64,13 +65,16 @@ export function transformPipeline(
   const own = new Set(group.items.map((i) => i.transform.fullName));
   const members = runDependenciesFirst ? closure(own, catalog) : own;
   const outside = upstreamDatasets(members, catalog, runDependenciesFirst);
-  const pipelineSchedule = scheduleOf(
-    schedule,
-    s.timezone,
-    runDependenciesFirst,
-    outside,
-    s.options.dataset_triggering_strategy as TriggerStrategy,
-  );
+  const waits = schedule === undefined && !runDependenciesFirst && outside.length > 0;
+  const option = {
+    value: s.options.dataset_triggering_strategy as string,
+    at: group.config.options.get("dataset_triggering_strategy")?.at,
+  };
+  const tasks = group.items.map((i) => i.transform);
+  const source = strategySource(tasks, option, id, waits, diagnostics);
+  const trigger = waits && source ? triggerOf(source, outside, id, diagnostics) : undefined;
+  if (waits && trigger === undefined) return undefined;
+  const pipelineSchedule = scheduleOf(schedule, s.timezone, trigger);
   const inputCrons = outside.map((d) => d.cron);
   const dataCron =
     schedule?.cron ??
@@ -132,13 +136,11 @@ function upstreamDatasets(
 function scheduleOf(
   schedule: ScheduleRef | undefined,
   timezone: string,
-  runDependenciesFirst: boolean,
-  inputs: readonly Dataset[],
-  strategy: TriggerStrategy,
+  trigger: Trigger | undefined,
 ): Schedule {
   if (schedule) return { kind: "cron", cron: schedule.cron, timezone, name: schedule.name };
-  if (runDependenciesFirst || inputs.length === 0) return { kind: "manual" };
-  return { kind: "datasets", datasets: inputs.map((d) => d.uri), strategy };
+  if (trigger === undefined) return { kind: "manual" };
+  return { kind: "datasets", ...trigger };
 }
 
 function body(

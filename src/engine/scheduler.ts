@@ -1,6 +1,8 @@
 import { Cron } from "croner";
 import { cronInterval, scheduledRange } from "../pipeline/cron.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
+import type { DatasetSchedule } from "../pipeline/schedule.js";
+import { conditionHolds, triggerCondition } from "../pipeline/trigger-condition.js";
 import type { StateStore } from "./state-store.js";
 
 /** A run the scheduler decided to start: for which pipeline, which logical date, and why. */
@@ -21,7 +23,8 @@ export interface DueRun {
  *   first tick of a pipeline only sets its cursor; after a pause only the latest missed instant
  *   fires, unless the pipeline has `catchup`, then every one does, from `start_date`.
  * - Dataset-triggered pipelines fire once per new set of events of their upstream datasets:
- *   `any` on one new event, `all` when every upstream has a new event; the run's date is the
+ *   `any` on one new event, `all` when every upstream has a new event, an expression when it
+ *   holds with "has a new event" for each dataset it names; the run's date is the
  *   latest scheduled date among those events (spec §6.2, step 2). Mixed frequencies (spec §6.4):
  *   under `all`, an upstream produced less often than the pipeline's data cron does not need a
  *   new event; its latest one counts if it belongs to that upstream's current cron window (a
@@ -32,7 +35,7 @@ export function dueRuns(store: StateStore, pipelines: readonly Pipeline[], now: 
   for (const p of pipelines) {
     if (p.schedule.kind === "cron") due.push(...cronDue(store, p, p.schedule.cron, now));
     if (p.schedule.kind === "datasets") {
-      const run = datasetsDue(store, p, p.schedule.datasets, p.schedule.strategy);
+      const run = datasetsDue(store, p, p.schedule);
       if (run !== undefined) due.push(run);
     }
   }
@@ -64,12 +67,8 @@ function cronDue(store: StateStore, p: Pipeline, expr: string, now: Date): DueRu
   }));
 }
 
-function datasetsDue(
-  store: StateStore,
-  p: Pipeline,
-  uris: readonly string[],
-  strategy: "any" | "all",
-): DueRun | undefined {
+function datasetsDue(store: StateStore, p: Pipeline, s: DatasetSchedule): DueRun | undefined {
+  const uris = s.datasets;
   const key = `datasets:${p.id}`;
   // a pipeline that starts waiting now ignores the events recorded before
   const after = Number(store.getCursor(key) ?? store.lastDatasetEventId());
@@ -80,8 +79,12 @@ function datasetsDue(
   if (seen.size === 0) return undefined;
   const latest = events.map((e) => stampTime(e.scheduledDate)).filter((t) => !Number.isNaN(t));
   const date = new Date(latest.length > 0 ? Math.max(...latest) : Date.now());
-  const ready =
-    strategy === "any" || uris.every((u) => seen.has(u) || slowAndCurrent(store, p, u, date));
+  // the mixed-frequency alignment is the `all` strategy's (docs/engine.md); an expression is read as written
+  const aligned = s.strategy === "all";
+  const ready = conditionHolds(
+    triggerCondition(s),
+    (u) => seen.has(u) || (aligned && slowAndCurrent(store, p, u, date)),
+  );
   if (!ready) return undefined;
   const last = events.at(-1);
   return {

@@ -13,9 +13,12 @@ export interface CronSchedule {
 
 export interface DatasetSchedule {
   readonly kind: "datasets";
-  /** URIs of the upstream datasets, sorted. */
+  /** URIs of the upstream datasets whose events can trigger a run, sorted. */
   readonly datasets: readonly string[];
-  /** `any`: one produced dataset triggers a run; `all`: every one must be produced. */
+  /**
+   * `any`: one produced dataset triggers a run; `all`: every one must be produced; an expression:
+   * the `and`/`or` combination it states (its leaves are among `datasets`).
+   */
   readonly strategy: TriggerStrategy;
 }
 
@@ -23,4 +26,9 @@ export interface ManualSchedule {
   readonly kind: "manual";
 }
 
-export type TriggerStrategy = "any" | "all";
+export type TriggerStrategy = "any" | "all" | TriggerExpression;
+
+/** A boolean condition over dataset URIs: a dataset counts when it has a new event since the last run. */
+export type TriggerExpression =
+  | { readonly kind: "dataset"; readonly uri: string }
+  | { readonly kind: "and" | "or"; readonly of: readonly TriggerExpression[] };

@@ -67,6 +67,8 @@ export interface Transform {
   readonly schedule?: Located<string>;
   readonly freshness?: number;
   readonly writeStrategy?: string;
+  /** The task's own `dataset_triggering_strategy` (Starlake's `AutoTaskInfo`), else its folder default's. */
+  readonly triggeringStrategy?: Located<string>;
   /** What the SQL reads, resolved; sorted, without duplicates. */
   readonly upstream: readonly Upstream[];
 }

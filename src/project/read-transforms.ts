@@ -43,6 +43,7 @@ interface Defaults {
   schedule: Located<string> | undefined;
   freshness: number | undefined;
   writeStrategy: string | undefined;
+  triggeringStrategy: Located<string> | undefined;
 }
 
 function readFolder(
@@ -69,6 +70,15 @@ function readFolder(
       ? freshnessOf(yaml, base, t?.default?.freshness?.error, diagnostics)
       : undefined,
     writeStrategy: t?.default?.writeStrategy?.type,
+    triggeringStrategy:
+      yaml &&
+      locate(
+        yaml,
+        [...base, "dataset_triggering_strategy"],
+        t?.default?.dataset_triggering_strategy,
+        vars,
+        diagnostics,
+      ),
   };
   const entries = listDir(`${root}/${DIR}/${folder}`).filter((e) => !e.isDir);
   const files = new Set(entries.map((e) => e.name));
@@ -132,8 +142,9 @@ function configTask(
   i: number,
 ): TransformSource | undefined {
   const base = ["transform", "tasks", i];
-  const field = (key: "name" | "domain" | "table" | "dagRef" | "schedule") =>
-    locate(yaml, [...base, key], entry[key], c.vars, c.diagnostics);
+  const field = (
+    key: "name" | "domain" | "table" | "dagRef" | "schedule" | "dataset_triggering_strategy",
+  ) => locate(yaml, [...base, key], entry[key], c.vars, c.diagnostics);
   const name = field("name")?.value || field("table")?.value;
   if (!name) {
     c.diagnostics.push(
@@ -159,6 +170,10 @@ function configTask(
     ...optional("schedule", field("schedule") ?? c.defaults.schedule),
     ...optional("freshness", freshness),
     ...optional("writeStrategy", entry.writeStrategy?.type ?? c.defaults.writeStrategy),
+    ...optional(
+      "triggeringStrategy",
+      field("dataset_triggering_strategy") ?? c.defaults.triggeringStrategy,
+    ),
   });
 }
 
@@ -193,8 +208,9 @@ function readTask(
   if (read && read.value === undefined) return undefined;
   const task = read?.value?.task;
   const yaml = read?.yaml;
-  const field = (key: "domain" | "table" | "dagRef" | "schedule") =>
-    yaml ? locate(yaml, ["task", key], task?.[key], vars, diagnostics) : undefined;
+  const field = (
+    key: "domain" | "table" | "dagRef" | "schedule" | "dataset_triggering_strategy",
+  ) => (yaml ? locate(yaml, ["task", key], task?.[key], vars, diagnostics) : undefined);
   const domain = field("domain")?.value || defaults.domain;
   const table = field("table")?.value || name;
   const dagRef = field("dagRef") ?? defaults.dagRef;
@@ -204,6 +220,7 @@ function readTask(
     (yaml ? freshnessOf(yaml, ["task"], task?.freshness?.error, diagnostics) : undefined) ??
     defaults.freshness;
   const writeStrategy = task?.writeStrategy?.type ?? defaults.writeStrategy;
+  const triggeringStrategy = field("dataset_triggering_strategy") ?? defaults.triggeringStrategy;
   const context = { root, folder, files, defaults, vars, diagnostics };
   return withCommand(context, name, {
     domain,
@@ -215,5 +232,6 @@ function readTask(
     ...(schedule ? { schedule } : {}),
     ...(freshness !== undefined ? { freshness } : {}),
     ...(writeStrategy ? { writeStrategy } : {}),
+    ...(triggeringStrategy ? { triggeringStrategy } : {}),
   });
 }

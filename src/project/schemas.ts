@@ -82,6 +82,7 @@ const taskFields = {
   comment: z.string().optional(),
   tags: z.array(z.string()).optional(),
   connectionRef: z.string().optional(),
+  dataset_triggering_strategy: z.string().optional(),
 };
 
 export const transformConfigFile = z.looseObject({

@@ -1,6 +1,7 @@
 import { cronProblem } from "../pipeline/cron.js";
 import { textProblem } from "./argument-text.js";
 import type { OptionType, OptionValue } from "./options.js";
+import { parseTriggerExpression } from "./trigger-expression.js";
 
 const DATA_CYCLES: Readonly<Record<string, string | null>> = {
   none: null,
@@ -120,6 +121,16 @@ export function parseOptionValue(raw: string, type: OptionType): Parsed {
     case "timezone": {
       const problem = timezoneProblem(s);
       return problem === undefined ? { ok: true, value: s } : { ok: false, expected: problem };
+    }
+    case "trigger": {
+      const l = s.toLowerCase();
+      if (l === "any" || l === "all") return { ok: true, value: l };
+      const parsed = parseTriggerExpression(s);
+      if (parsed.ok) return { ok: true, value: s };
+      return {
+        ok: false,
+        expected: `any, all or dataset names joined by & (and) and | (or) with parentheses; at character ${parsed.at + 1 + raw.length - raw.trimStart().length}: expected ${parsed.expected}`,
+      };
     }
     case "cron-period": {
       const l = s.toLowerCase();

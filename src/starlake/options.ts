@@ -13,7 +13,9 @@ export type OptionType =
   | { readonly kind: "date" }
   | { readonly kind: "timezone" }
   | { readonly kind: "cron-period" }
-  | { readonly kind: "words" };
+  | { readonly kind: "words" }
+  /** `any`, `all` or a boolean expression over dataset names (trigger-expression.ts). */
+  | { readonly kind: "trigger" };
 
 export type OptionValue = string | number | boolean | null;
 
@@ -167,10 +169,10 @@ export const OPTION_SPECS: readonly OptionSpec[] = [
   },
   {
     key: "dataset_triggering_strategy",
-    type: { kind: "enum", values: ["any", "all"] },
+    type: { kind: "trigger" },
     default: "any",
     scope: "core",
-    doc: "Dataset-triggered pipelines: run when any or all upstream datasets are produced.",
+    doc: "Dataset-triggered pipelines: run when any or all upstream datasets are produced, or as a boolean expression over them says (`orders & (customers | products)`; `and`/`or` also read).",
   },
   {
     key: "data_cycle_enabled",

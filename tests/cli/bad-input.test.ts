@@ -99,6 +99,16 @@ describe("bad input", () => {
     );
   });
 
+  it("a dataset_triggering_strategy expression naming a dataset the pipeline does not read", async () => {
+    const files = baseProject();
+    files["metadata/dags/transform_each.sl.yml"] +=
+      '  options:\n    dataset_triggering_strategy: "shop.orders & (shop.customer | shop.customers)"\n';
+    await expectBad(
+      files,
+      /^metadata\/dags\/transform_each\.sl\.yml:6:34: error\[unknown_trigger_dataset\]: option dataset_triggering_strategy: "shop.customer" at character 16 is not an upstream dataset of pipeline t_kpi_revenue; expected one of shop.customers, shop.orders$/m,
+    );
+  });
+
   it("a non-integer retries option", async () => {
     const files = baseProject();
     files["metadata/dags/load_all.sl.yml"] += '    retries: "two"\n';

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DatasetSchedule } from "../../src/pipeline/schedule.js";
 import { DagsterWorkspace } from "../helpers/dagster.js";
 import { mixedFrequencyPipeline, testPipeline } from "../helpers/engine.js";
+import { TRIGGER_CASES, TRIGGER_FIXTURE, TRIGGER_PIPELINE } from "../helpers/trigger-cases.js";
 
 type Tick = { runs: Array<Record<string, string>>; skip: string | null };
 
@@ -93,5 +94,30 @@ describe("the sensor aligns mixed frequencies (spec §6.4)", () => {
       null,
       "2026-04-02T06:00:00+0000",
     ]);
+  });
+});
+
+describe("the sensor of a dataset_triggering_strategy expression", () => {
+  let dg: DagsterWorkspace;
+  beforeAll(async () => {
+    dg = new DagsterWorkspace();
+    await dg.setUp(TRIGGER_FIXTURE);
+  }, 900_000);
+  afterAll(() => dg.tearDown());
+
+  it("requests a run in the same cases as the engine and Airflow", () => {
+    const steps = TRIGGER_CASES.flatMap((c) => [
+      { reset: true },
+      ...c.fresh.map((uri) => ({ materialize: uri, scheduled: "2026-03-02T06:00:00+0000" })),
+      { tick: true },
+    ]);
+    const ticks = dg.python<Tick[]>("tests/integration/dagster/sensor_ticks.py", [
+      dg.file,
+      `${TRIGGER_PIPELINE}_sensor`,
+      JSON.stringify(steps),
+    ]);
+    expect(ticks.map((t) => t.runs.length > 0)).toEqual(TRIGGER_CASES.map((c) => c.runs));
+    // an upstream the expression leaves out is not watched
+    expect(ticks[6]?.skip).toBe("0 of 3 upstream assets materialised");
   });
 });

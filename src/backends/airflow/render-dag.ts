@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Group, Pipeline, Task, TriggerRule } from "../../pipeline/pipeline.js";
+import type { TriggerExpression } from "../../pipeline/schedule.js";
+import { triggerCondition } from "../../pipeline/trigger-condition.js";
 import { declaredPoolLines } from "../declared-pools.js";
 import { formatPython } from "../python/format.js";
 import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
@@ -100,10 +102,19 @@ function scheduleOf(p: Pipeline): string {
   const s = p.schedule;
   if (s.kind === "cron") return `CronTriggerTimetable(${pyString(s.cron)}, timezone=TIMEZONE)`;
   if (s.kind === "manual") return "None";
-  const assets = s.datasets.map((d) => `Asset(${pyString(d)})`);
   // mixed frequencies: run on any upstream, the start check decides (alignment.ts)
-  const all = s.strategy === "all" && alignedUpstreams(p) === undefined;
-  return assets.length === 1 ? `[${assets[0]}]` : `(${assets.join(all ? " & " : " | ")})`;
+  const condition = triggerCondition(
+    alignedUpstreams(p) === undefined ? s : { ...s, strategy: "any" },
+  );
+  return condition.kind === "dataset"
+    ? `[Asset(${pyString(condition.uri)})]`
+    : assetExpression(condition);
+}
+
+/** Airflow's asset condition: `&` and `|` of assets, each group in parentheses. */
+function assetExpression(e: TriggerExpression): string {
+  if (e.kind === "dataset") return `Asset(${pyString(e.uri)})`;
+  return `(${e.of.map(assetExpression).join(e.kind === "and" ? " & " : " | ")})`;
 }
 
 function pyDate(date: string): string {

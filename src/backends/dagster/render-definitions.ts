@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Pipeline, Task } from "../../pipeline/pipeline.js";
+import type { TriggerExpression } from "../../pipeline/schedule.js";
+import { triggerCondition } from "../../pipeline/trigger-condition.js";
 import { type ArgPiece, argPieces, argvTemplate } from "../../starlake/run-placeholders.js";
 import { declaredPoolLines } from "../declared-pools.js";
 import { formatPython } from "../python/format.js";
@@ -92,13 +94,21 @@ function scheduleData(p: Pipeline): PyValue {
     return {
       kind: "datasets",
       datasets: [...s.datasets],
-      strategy: s.strategy,
+      // an asset key, or {"all" | "any": [conditions]}; any and all written out (trigger-condition.ts)
+      condition: conditionData(triggerCondition(s)),
+      // the mixed-frequency alignment is the all strategy's (docs/dagster.md)
+      aligned: s.strategy === "all",
       // producers' crons, to align upstreams produced less often than the data cron (spec §6.4)
       crons: Object.fromEntries(
         s.datasets.map((uri) => [uri, p.datasets.find((d) => d.uri === uri)?.cron ?? null]),
       ),
     };
   return { kind: "manual" };
+}
+
+function conditionData(e: TriggerExpression): PyValue {
+  if (e.kind === "dataset") return e.uri;
+  return { [e.kind === "and" ? "all" : "any"]: e.of.map(conditionData) };
 }
 
 function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
@@ -150,6 +160,8 @@ function assets(
     { key: string; group: string; deps: Set<string>; description: string }
   >();
   for (const p of pipelines) {
+    // what the pipeline reads from others: every input, also those its trigger leaves out
+    const produced = new Set(p.tasks.map((t) => t.produces));
     for (const t of p.tasks) {
       if (t.produces === undefined || (t.kind !== "load" && t.kind !== "transform")) continue;
       const entry = byKey.get(t.produces) ?? {
@@ -172,7 +184,7 @@ function assets(
         p.schedule.kind === "datasets" &&
         p.tasks.filter((x) => x.kind === "transform").length === 1
       )
-        for (const d of p.schedule.datasets) entry.deps.add(d);
+        for (const d of p.datasets) if (!produced.has(d.uri)) entry.deps.add(d.uri);
     }
   }
   return [...byKey.values()]
@@ -226,9 +238,19 @@ def _current(context, pipeline_id, key, at):
     return scheduled is not None and scheduled >= end
 
 
+def _holds(condition, ready):
+    """Whether a trigger condition (an asset key, or {"all" | "any": [conditions]}) holds."""
+    if isinstance(condition, str):
+        return ready(condition)
+    if "all" in condition:
+        return all(_holds(part, ready) for part in condition["all"])
+    return any(_holds(part, ready) for part in condition["any"])
+
+
 def _sensor(pipeline_id, job):
-    """Requests a run once per new set of materialisations of the upstream assets: any, or all
-    (an upstream produced less often than the data cron counts while current)."""
+    """Requests a run once per new set of materialisations of the upstream assets that makes
+    the pipeline's condition hold (under all, an upstream produced less often than the data
+    cron counts while current)."""
     schedule = PIPELINES[pipeline_id]["schedule"]
     keys = [dg.AssetKey(uri) for uri in schedule["datasets"]]
 
@@ -239,14 +261,16 @@ def _sensor(pipeline_id, job):
             return dg.SkipReason(f"0 of {len(keys)} upstream assets materialised")
         dates = [d for d in (_scheduled(r.asset_materialization) for r in fresh.values()) if d]
         at = max(dates) if dates else datetime.datetime.now(datetime.UTC)
-        if schedule["strategy"] == "all":
-            missing = [
-                k for k in keys if k not in fresh and not _current(context, pipeline_id, k, at)
-            ]
-            if missing:
-                return dg.SkipReason(
-                    f"{len(keys) - len(missing)} of {len(keys)} upstream assets materialised"
-                )
+
+        def ready(uri):
+            key = dg.AssetKey(uri)
+            return key in fresh or (
+                schedule["aligned"] and _current(context, pipeline_id, key, at)
+            )
+
+        if not _holds(schedule["condition"], ready):
+            count = sum(1 for key in keys if ready(key.to_user_string()))
+            return dg.SkipReason(f"{count} of {len(keys)} upstream assets materialised")
         tags = {"sl_scheduled_date": at.strftime(TIMESTAMP)} if dates else {}
         context.advance_cursor(fresh)
         return dg.RunRequest(run_key=None, tags=tags)

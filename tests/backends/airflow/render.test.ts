@@ -10,11 +10,16 @@ const examples = readdirSync("examples", { withFileTypes: true })
   .filter((e) => e.isDirectory())
   .map((e) => e.name)
   .sort();
+/** Golden sets: the examples, and test fixtures for what no example shows. */
+const projects: Array<[string, string]> = [
+  ...examples.map((name): [string, string] => [name, join("examples", name)]),
+  ["trigger-expression", "tests/fixtures/trigger-expression"],
+];
 
 describe("Airflow DAG files", () => {
-  for (const name of examples) {
+  for (const [name, folder] of projects) {
     it(`${name}: one golden file per pipeline, lint-clean, byte-identical twice`, async () => {
-      const { pipelines } = await planProject(join("examples", name), {
+      const { pipelines } = await planProject(folder, {
         vars: { SL_ROOT: `/srv/${name}` },
         env: {},
       });
@@ -59,6 +64,17 @@ describe("Airflow DAG files", () => {
       'schedule=(Asset("a") & Asset("b"))',
     );
     expect(render({ kind: "datasets", datasets: ["a"], strategy: "all" })).toContain(
+      'schedule=[Asset("a")]',
+    );
+    const ds = (uri: string) => ({ kind: "dataset", uri }) as const;
+    const expression = {
+      kind: "or",
+      of: [{ kind: "and", of: [ds("a"), { kind: "or", of: [ds("b"), ds("c")] }] }, ds("d")],
+    } as const;
+    expect(
+      render({ kind: "datasets", datasets: ["a", "b", "c", "d"], strategy: expression }),
+    ).toContain('schedule=((Asset("a") & (Asset("b") | Asset("c"))) | Asset("d"))');
+    expect(render({ kind: "datasets", datasets: ["a"], strategy: ds("a") })).toContain(
       'schedule=[Asset("a")]',
     );
     expect(render(undefined)).toContain("schedule=None");

@@ -10,11 +10,16 @@ const examples = readdirSync("examples", { withFileTypes: true })
   .filter((e) => e.isDirectory())
   .map((e) => e.name)
   .sort();
+/** Golden sets: the examples, and test fixtures for what no example shows. */
+const projects: Array<[string, string]> = [
+  ...examples.map((name): [string, string] => [name, join("examples", name)]),
+  ["trigger-expression", "tests/fixtures/trigger-expression"],
+];
 
 describe("Dagster definitions", () => {
-  for (const name of examples) {
+  for (const [name, folder] of projects) {
     it(`${name}: one golden module, lint-clean, byte-identical twice`, async () => {
-      const { pipelines, project } = await planProject(join("examples", name), {
+      const { pipelines, project } = await planProject(folder, {
         vars: { SL_ROOT: `/srv/${name}` },
         env: {},
       });

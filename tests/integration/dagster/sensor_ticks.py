@@ -2,7 +2,8 @@
 
 Usage: python sensor_ticks.py DEFINITIONS_PY SENSOR STEPS_JSON
 STEPS: a list of {"materialize": key, "scheduled": date} and {"tick": true}; each tick reports the
-run requests (their tags) or the skip reason. The cursor carries from tick to tick.
+run requests (their tags) or the skip reason. The cursor carries from tick to tick; {"reset": true}
+starts again from a new instance with no cursor.
 """
 
 from __future__ import annotations
@@ -23,9 +24,15 @@ def main() -> None:
     sensor = next(s for s in defs.sensors if s.name == name)
     keys = list(sensor._monitored_assets)
     ticks = []
-    with dg.DagsterInstance.ephemeral() as instance:
-        cursor = None
+    instance = dg.DagsterInstance.ephemeral()
+    cursor = None
+    try:
         for step in steps:
+            if "reset" in step:
+                instance.dispose()
+                instance = dg.DagsterInstance.ephemeral()
+                cursor = None
+                continue
             if "materialize" in step:
                 instance.report_runless_asset_event(
                     dg.AssetMaterialization(
@@ -48,6 +55,8 @@ def main() -> None:
                     "skip": data.skip_message,
                 }
             )
+    finally:
+        instance.dispose()
     print("SLO_RESULT " + json.dumps(ticks))
 
 
