@@ -39,6 +39,7 @@ export type {
   ExecutionEnvironment,
   Group,
   GroupKind,
+  LoadRecovery,
   Pipeline,
   PipelineKind,
   PipelineSource,

@@ -7,6 +7,7 @@ import type {
   ExecutionEnvironment,
   Group,
   GroupKind,
+  LoadRecovery,
   Pipeline,
   PipelineKind,
   PipelineSource,
@@ -155,6 +156,7 @@ export class PipelineBuilder {
       id?: string;
       cron?: string;
       freshness?: number;
+      recover?: LoadRecovery;
     } & TaskOverrides,
   ): Node {
     const name = `${p.domain}.${p.table}`;
@@ -177,6 +179,7 @@ export class PipelineBuilder {
       command: loadArgv(p),
       scheduledDate: true,
       produces: uri,
+      ...(p.recover ? { recover: p.recover } : {}),
     });
   }
 

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import type { Schedule } from "../pipeline/schedule.js";
 import { conditionText } from "../pipeline/trigger-condition.js";
@@ -40,6 +41,17 @@ function table(rows: readonly string[][], indent: string): string[] {
   );
 }
 
+/** One line per pair of areas the pipeline's loads return files between (one in practice). */
+function recoveryLines(p: Pipeline): string[] {
+  const pairs = new Set<string>();
+  for (const t of p.tasks)
+    if (t.recover)
+      pairs.add(
+        `  before each load attempt: files a failed load left in ${dirname(t.recover.ingesting)}/<domain>/ go back to ${dirname(t.recover.pending)}/<domain>/`,
+      );
+  return [...pairs];
+}
+
 /** The readable form of `slo plan`: one block per pipeline, one row per task. */
 export function planText(pipelines: readonly Pipeline[]): string {
   const out: string[] = [];
@@ -71,6 +83,7 @@ export function planText(pipelines: readonly Pipeline[]): string {
           `  wait: ${t.id} checks every ${sensor.pokeInterval} s for up to ${sensor.timeout} s, then ${sensor.softFail ? "skips its loads" : "fails"}`,
         );
     }
+    out.push(...recoveryLines(p));
     for (const n of p.notes ?? []) out.push(`  note: ${n}`);
     out.push("");
   }

@@ -6,6 +6,7 @@ import type { LoadDomain, LoadTable } from "../project/project.js";
 import { SENTINEL_SCOPE_TOKEN } from "../starlake/preload-outcome.js";
 import type { FileGroup } from "./file-groups.js";
 import { frame } from "./frame.js";
+import { type LoadAreas, loadAreas, loadRecovery } from "./load-recovery.js";
 import { type PipelineSettings, pipelineSettings } from "./pipeline-settings.js";
 import { preloadSensor } from "./preload-sensor.js";
 import type { ScheduleRef } from "./schedule-ref.js";
@@ -50,10 +51,17 @@ export function loadPipelines(
       several ? name : undefined,
       settings,
       group,
+      { areas: loadAreas(settings, env), diagnostics },
     ).tryBuild();
     diagnostics.push(...built.diagnostics.map((d) => ({ ...d, ...group.config.filename.at })));
     return built.pipeline ? [built.pipeline] : [];
   });
+}
+
+/** Where the loads' files are, and where a table whose files cannot be returned is reported. */
+interface Recovery {
+  readonly areas: LoadAreas;
+  readonly diagnostics: Diagnostic[];
 }
 
 function buildLoadPipeline(
@@ -63,6 +71,7 @@ function buildLoadPipeline(
   suffix: string | undefined,
   s: PipelineSettings,
   group: FileGroup<LoadItem>,
+  recovery: Recovery,
 ): PipelineBuilder {
   const domains = [...new Set(items.map((i) => i.domain))].sort((a, b) =>
     a.name.localeCompare(b.name),
@@ -85,10 +94,12 @@ function buildLoadPipeline(
     source: { config: group.config.name, file: group.file, template: group.config.template.value },
     options: s.options,
   });
+  if (!recovery.areas.local)
+    b.note(`a failed load's files stay in Starlake's ingesting folder: ${recovery.areas.why}`);
   frame(b, s, () => {
     const groups = domains.map((domain) => {
       const tables = items.filter((i) => i.domain === domain).map((i) => i.table);
-      return domainGroup(b, domain, tables, suffix, s);
+      return domainGroup(b, domain, tables, suffix, s, recovery);
     });
     return { first: groups, last: groups };
   });
@@ -101,6 +112,7 @@ function domainGroup(
   tables: readonly LoadTable[],
   suffix: string | undefined,
   s: PipelineSettings,
+  recovery: Recovery,
 ): Node {
   const name = suffix ? joinId(domain.name, suffix) : sanitizeId(domain.name);
   const strategy = s.options.pre_load_strategy as PreloadStrategy;
@@ -109,10 +121,12 @@ function domainGroup(
   return b.group(name, "domain", () => {
     const loads = b.group(joinId("load", name), "load", () => {
       for (const t of tables) {
+        const recover = loadRecovery(domain.name, t, recovery.areas, recovery.diagnostics);
         b.load({
           domain: domain.name,
           table: t.name,
           ...(t.freshness ? { freshness: t.freshness } : {}),
+          ...(recover ? { recover } : {}),
         });
       }
     });

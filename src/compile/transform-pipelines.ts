@@ -10,6 +10,7 @@ import type { Schedule } from "../pipeline/schedule.js";
 import type { Transform } from "../project/project.js";
 import type { FileGroup } from "./file-groups.js";
 import { frame } from "./frame.js";
+import { type LoadAreas, loadAreas, loadRecovery } from "./load-recovery.js";
 import { pipelineSettings } from "./pipeline-settings.js";
 import type { ScheduleRef } from "./schedule-ref.js";
 import type { TemplateKind } from "./template-kind.js";
@@ -99,7 +100,10 @@ export function transformPipeline(
     options: s.options,
   });
   if (pipelineSchedule.kind === "datasets") for (const d of outside) b.consumes(d);
-  frame(b, s, () => body(b, [...members].sort(), catalog, runDependenciesFirst, dataCron));
+  const recovery = { areas: loadAreas(s, env), diagnostics };
+  frame(b, s, () =>
+    body(b, [...members].sort(), catalog, runDependenciesFirst, dataCron, recovery),
+  );
   if (runDependenciesFirst && schedule === undefined)
     b.note(
       "run_dependencies_first without a schedule: the pipeline runs only when triggered by hand",
@@ -149,6 +153,7 @@ function body(
   catalog: DatasetCatalog,
   runDependenciesFirst: boolean,
   dataCron: string | undefined,
+  recovery: { readonly areas: LoadAreas; readonly diagnostics: Diagnostic[] },
 ) {
   const nodes = new Map<string, Node>();
   const hasDownstream = new Set<string>();
@@ -158,12 +163,14 @@ function body(
     const known = nodes.get(key);
     if (known) return known;
     const item = catalog.table(domain, table);
+    const recover = item && loadRecovery(domain, item.table, recovery.areas, recovery.diagnostics);
     const node = b.load({
       domain,
       table,
       id: joinId("load", domain, table),
       ...(item?.schedule ? { cron: item.schedule.cron } : {}),
       ...(item?.table.freshness ? { freshness: item.table.freshness } : {}),
+      ...(recover ? { recover } : {}),
     });
     nodes.set(key, node);
     return node;

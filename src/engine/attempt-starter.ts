@@ -1,7 +1,10 @@
-import { mkdirSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
+import { basename } from "node:path";
+import type { LoadRecovery } from "../pipeline/pipeline.js";
 import { AttemptJournal } from "./attempt-journal.js";
 import { AttemptProcess, type Invocation } from "./attempt-process.js";
 import { Launcher, launcherUsable } from "./launcher.js";
+import { returnLoadFiles } from "./return-load-files.js";
 
 /**
  * How a run starts its attempts: through the run's launchers when bash is here and the attempt
@@ -44,17 +47,34 @@ export class AttemptStarter {
 
   /**
    * Starts an attempt whose log is `base.log` (`base` in `folder`), through `launcher` (from
-   * `launcherFor`) or, without one, spawned by the engine.
+   * `launcherFor`) or, without one, spawned by the engine. A load first gets back the files an
+   * earlier failed attempt left behind (`recover`); when one cannot be, the attempt ends at once
+   * with exit code 1, its log saying why.
    */
   start(
     base: string,
     invocation: Invocation,
     timeoutSeconds: number | undefined,
     launcher: Launcher | undefined,
+    recover?: LoadRecovery,
   ): AttemptProcess {
     if (launcher !== undefined) launcher.chosen = false;
+    if (recover !== undefined && !this.returnFiles(base, recover)) return this.refused(base);
     const timeoutMs = timeoutSeconds === undefined ? undefined : timeoutSeconds * 1000;
     return AttemptProcess.start(base, this.journal, invocation, timeoutMs, launcher);
+  }
+
+  /** Returns a load's files before its attempt, saying so in its log; false when one could not be. */
+  private returnFiles(base: string, recover: LoadRecovery): boolean {
+    const report = returnLoadFiles(recover);
+    if (report.lines.length > 0) appendFileSync(`${base}.log`, `${report.lines.join("\n")}\n`);
+    return !report.failed;
+  }
+
+  /** An attempt that ends before it starts: the journal records exit code 1, as for one that ran. */
+  private refused(base: string): AttemptProcess {
+    appendFileSync(this.journal.path, `x ${basename(base)} 1\n`);
+    return AttemptProcess.adopt(base, this.journal, null) as AttemptProcess;
   }
 
   /** Whether an attempt's launcher (a pid recorded with it) may still start it. */

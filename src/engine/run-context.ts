@@ -211,7 +211,7 @@ export class RunContext {
 
   /** Starts a committed attempt: through the run's launcher, else spawned by the engine. */
   private launch({ task, attemptNo, base, invocation, timeout, pool, launcher }: Start): void {
-    const attempt = this.starter.start(base, invocation, timeout, launcher);
+    const attempt = this.starter.start(base, invocation, timeout, launcher, task.recover);
     // a spawned wrapper's pid is known now; a launcher's comes with its end (and in the journal)
     if (launcher === undefined && attempt.pid !== undefined)
       this.store.setAttemptPid(this.runId, task.id, attemptNo, attempt.pid);

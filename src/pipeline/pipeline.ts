@@ -103,6 +103,23 @@ export interface Task {
   readonly retryDelay?: number;
   readonly pool?: string;
   readonly timeout?: number;
+  /** Load tasks: the table's files a failed load left behind, returned before each attempt. */
+  readonly recover?: LoadRecovery;
+}
+
+/**
+ * Starlake's `load` moves a table's files from the pending folder to the ingesting folder and,
+ * when the load fails, leaves them there: a retry would find nothing pending and succeed having
+ * loaded nothing. Before each attempt of the load, the runner moves the files of `ingesting`
+ * whose name fully matches `pattern` back to `pending` (never over a file of the same name).
+ */
+export interface LoadRecovery {
+  /** Absolute: `<SL_DATASETS>/<SL_AREA_INGESTING>/<domain>`. */
+  readonly ingesting: string;
+  /** Absolute: `<SL_DATASETS>/<SL_AREA_STAGE>/<domain>`, where the load looks for files. */
+  readonly pending: string;
+  /** The table's file name pattern (a Java regular expression read alike in JavaScript and Python). */
+  readonly pattern: string;
 }
 
 export type PreloadStrategy = "none" | "imported" | "pending" | "ack";

@@ -36,6 +36,28 @@ export function listDir(dir: string): { name: string; isDir: boolean }[] {
   }
 }
 
+/**
+ * Files in the given sub-folders of a folder, at any depth, as sorted paths relative to the
+ * folder: what Starlake's recursive listing adds to a domain or transform folder's own files.
+ * The caller has listed the folder already, so a folder without sub-folders costs nothing. Links
+ * to folders are not followed (nor does Starlake's walk follow them).
+ */
+export function nestedFiles(dir: string, subfolders: readonly string[]): string[] {
+  const out: string[] = [];
+  const walk = (rel: string, depth: number) => {
+    for (const e of listDir(join(dir, rel))) {
+      const path = `${rel}/${e.name}`;
+      if (!e.isDir) out.push(path);
+      else if (depth < MAX_DEPTH) walk(path, depth + 1);
+    }
+  };
+  for (const sub of subfolders) walk(sub, 1);
+  return out.sort();
+}
+
+/** A project's folders are a few levels deep; deeper is not worth walking. */
+const MAX_DEPTH = 32;
+
 export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();

@@ -44,6 +44,8 @@ export interface LoadTable {
   readonly name: string;
   readonly finalName: string;
   readonly file: string;
+  /** The file name pattern (a Java regular expression Starlake fully matches names against). */
+  readonly pattern?: Located<string>;
   /** Effective dag config: table, else domain, else application. */
   readonly dagRef?: Located<string>;
   /** Effective schedule (preset name or raw cron): table, else domain. */

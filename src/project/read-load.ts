@@ -5,6 +5,7 @@ import { listDir } from "./files.js";
 import type { Application, LoadDomain, LoadTable, Located } from "./project.js";
 import { locate, readYaml } from "./read-yaml.js";
 import { domainFile, tableFile } from "./schemas.js";
+import { subfolderTables } from "./subfolder-files.js";
 import type { Variables } from "./variables.js";
 import type { YamlFile } from "./yaml-file.js";
 
@@ -56,8 +57,11 @@ function readDomain(
     writeStrategy: meta?.writeStrategy?.type,
   };
   const tables: LoadTable[] = [];
-  for (const entry of listDir(`${root}/${DIR}/${folder}`)) {
-    if (entry.isDir || !entry.name.endsWith(".sl.yml") || entry.name === "_config.sl.yml") continue;
+  const listed = listDir(`${root}/${DIR}/${folder}`);
+  const entries = listed.filter((e) => !e.isDir);
+  for (const entry of entries) {
+    // Starlake skips every `_config.*` name (`SchemaHandler.loadTableRefs`).
+    if (!entry.name.endsWith(".sl.yml") || entry.name.startsWith("_config.")) continue;
     const table = readTable(
       root,
       `${DIR}/${folder}/${entry.name}`,
@@ -68,6 +72,11 @@ function readDomain(
     );
     if (table) tables.push(table);
   }
+  const top = {
+    files: new Set(entries.map((e) => e.name)),
+    folders: listed.filter((e) => e.isDir).map((e) => e.name),
+  };
+  diagnostics.push(...subfolderTables(root, `${DIR}/${folder}`, top));
   return {
     name,
     finalName,
@@ -110,11 +119,13 @@ function readTable(
     freshnessOf(yaml, ["table", "metadata"], meta?.freshness?.error, diagnostics) ??
     defaults.freshness;
   const writeStrategy = meta?.writeStrategy?.type ?? defaults.writeStrategy;
+  const pattern = locate(yaml, ["table", "pattern"], table.pattern, vars, diagnostics);
   return {
     domain,
     name,
     finalName: locate(yaml, ["table", "rename"], table.rename, vars, diagnostics)?.value || name,
     file: rel,
+    ...(pattern ? { pattern } : {}),
     ...(dagRef ? { dagRef } : {}),
     ...(schedule ? { schedule } : {}),
     ...(freshness !== undefined ? { freshness } : {}),

@@ -6,6 +6,7 @@ import { freshnessOf } from "./read-load.js";
 import { locate, readYaml } from "./read-yaml.js";
 import { renderSql } from "./render-file.js";
 import { taskFile, transformConfigFile } from "./schemas.js";
+import { subfolderTasks } from "./subfolder-files.js";
 import type { Variables } from "./variables.js";
 import type { YamlFile } from "./yaml-file.js";
 
@@ -20,7 +21,10 @@ export interface TransformSource extends Omit<Transform, "upstream"> {
   readonly sqlPlace?: (line: number, col: number) => { line: number; col: number };
 }
 
-/** `metadata/transform/<domain>/`: task files and SQL, with dagRef and schedule precedence applied. */
+/**
+ * `metadata/transform/<domain>/`: task files and SQL, with dagRef and schedule precedence applied;
+ * files in its sub-folders count as Starlake counts them (`subfolder-files.ts`).
+ */
 export function readTransforms(
   root: string,
   app: Application,
@@ -80,7 +84,9 @@ function readFolder(
         diagnostics,
       ),
   };
-  const entries = listDir(`${root}/${DIR}/${folder}`).filter((e) => !e.isDir);
+  const listed = listDir(`${root}/${DIR}/${folder}`);
+  const entries = listed.filter((e) => !e.isDir);
+  const folders = listed.filter((e) => e.isDir).map((e) => e.name);
   const files = new Set(entries.map((e) => e.name));
   const context: FolderContext = { root, folder, files, defaults, vars, diagnostics };
   // `tasks:` of the config are tasks; a SQL or Python file of the same name (any case) is theirs.
@@ -96,10 +102,19 @@ function readFolder(
     const ext = COMMAND_EXTENSIONS.find((x) => e.name.endsWith(x));
     if (ext) commandNames.add(e.name.slice(0, -ext.length));
   }
-  const lowerYml = new Set([...ymlNames].map((n) => n.toLowerCase()));
+  const described = new Set([...[...ymlNames].map((n) => n.toLowerCase()), ...configNames]);
+  const lowerCommands = new Set([...commandNames].map((n) => n.toLowerCase()));
+  const nested = subfolderTasks(
+    root,
+    `${DIR}/${folder}`,
+    { files, folders, commands: lowerCommands },
+    described,
+  );
+  diagnostics.push(...nested.diagnostics);
   const names = new Set(ymlNames);
   for (const n of commandNames)
-    if (!lowerYml.has(n.toLowerCase()) && !configNames.has(n.toLowerCase())) names.add(n);
+    if (!described.has(n.toLowerCase()) && !nested.hidden.has(n.toLowerCase())) names.add(n);
+  for (const n of nested.commandless) names.add(n);
   const fromFiles = [...names]
     .sort()
     .flatMap((name) => readTask(root, folder, name, files, defaults, vars, diagnostics) ?? []);

@@ -28,6 +28,9 @@ export function readYaml<S extends z.ZodType>(
   const text = readText(root, rel);
   if (text === undefined) return undefined;
   const rendered = vars === undefined ? undefined : renderFile(rel, text, vars);
+  // A template that cannot be rendered is the root cause: its YAML would only add follow-on errors.
+  if (rendered?.diagnostics.some((d) => d.severity === "error"))
+    return { diagnostics: rendered.diagnostics };
   const parsed = rendered ? parseYaml(rel, rendered.text, rendered.origin) : parseYaml(rel, text);
   const templateProblems = rendered?.diagnostics ?? [];
   if (parsed.yaml === undefined)

@@ -1,12 +1,25 @@
+import { type Expr, evaluate, isTrue, type Scope } from "./template-expression.js";
+import { type Broken, parseTemplate, type TemplateNode, tagEnd } from "./template-tree.js";
+import {
+  iterate,
+  numberValue,
+  TemplateError,
+  type TemplateValue,
+  toText,
+} from "./template-value.js";
 import type { Variables } from "./variables.js";
+
+export { tagEnd } from "./template-tree.js";
 
 /**
  * The part of Jinja that Starlake projects use in the files Starlake renders before parsing
- * (application, load and transform descriptions, SQL): `{{ expression }}` with names, string and
- * number literals, `~` concatenation and the filters below; `{# comments #}`; `{% raw %}` blocks;
- * `{{-`/`-}}` whitespace control. Starlake renders with Jinjava configured not to fail on unknown
- * tokens (`JinjaUtils.jinjava`: `withFailOnUnknownTokens(false)`), so an undefined name renders
- * empty; we do the same and report each one, since a typo would otherwise pass unnoticed.
+ * (application, load and transform descriptions, SQL): `{{ expression }}` with names, literals,
+ * lists, `~`, comparisons, `and`/`or`/`not`, `in`, `is` tests and the filters of
+ * `template-filters.ts`; `{% if %}`/`{% elif %}`/`{% else %}`, `{% for x in list %}` with `loop`,
+ * `{% set x = value %}`; `{# comments #}`; `{% raw %}` blocks; `{%-`/`-%}`. Values
+ * behave as in Jinjava, which Starlake renders with (`JinjaUtils.jinjava`, configured not to fail
+ * on unknown tokens): an undefined name is null and renders empty, the string "false" is false.
+ * We report undefined names, since a typo would otherwise pass unnoticed.
  */
 export interface RenderedTemplate {
   readonly text: string;
@@ -23,82 +36,227 @@ export function hasTemplate(text: string): boolean {
   return text.includes("{{") || text.includes("{%") || text.includes("{#");
 }
 
+/** Rendering stops past these: a project file is text written by people, not a loop bomb. */
+const MAX_STEPS = 1_000_000;
+const MAX_OUTPUT = 32 * 1024 * 1024;
+
 export function renderTemplate(source: string, vars: Variables): RenderedTemplate {
-  if (!hasTemplate(source)) {
-    return { text: source, sourceOffset: (o) => o, undefinedNames: [], problems: [] };
+  const same = (problems: RenderedTemplate["problems"]): RenderedTemplate => ({
+    text: source,
+    sourceOffset: (o) => o,
+    undefinedNames: [],
+    problems,
+  });
+  if (!hasTemplate(source)) return same([]);
+  const parsed = parseTemplate(source);
+  if (parsed.problem) return same([parsed.problem]);
+  const run = new Run(source);
+  try {
+    run.nodes(parsed.nodes, new Frame(vars));
+  } catch (e) {
+    if (!(e instanceof TooLarge)) throw e;
+    return same([{ message: e.message, offset: e.offset }]);
   }
-  const out = new Output();
-  const undefinedNames: { name: string; offset: number }[] = [];
-  const problems: { message: string; offset: number }[] = [];
-  let at = 0; // source text before `at` is handled
-  for (let open = nextTag(source, 0); open >= 0; open = nextTag(source, at)) {
-    const kind = source[open + 1] as "{" | "%" | "#";
-    const end = tagEnd(source, open, kind);
-    if (end < 0) {
-      problems.push({ message: `unterminated ${source.slice(open, open + 2)}`, offset: open });
-      break;
+  const out = run.out;
+  return {
+    text: out.text(),
+    sourceOffset: (o) => out.sourceOffset(o),
+    undefinedNames: run.undefinedNames,
+    problems: run.problems,
+  };
+}
+
+function placeOf(node: TemplateNode): number {
+  if (node.kind === "text") return node.from;
+  return "at" in node ? node.at : (node.branches[0]?.at ?? 0);
+}
+
+/** Rendering went past a bound, at the node where it did (inside the loops that caused it). */
+class TooLarge extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+/** Names visible where a node renders: `set` and loop variables over the project variables. */
+class Frame implements Scope {
+  private locals?: Map<string, TemplateValue>; // made on the first set: most templates set nothing
+  constructor(
+    private readonly vars: Variables,
+    private readonly parent?: Frame,
+  ) {}
+
+  /**
+   * As Jinjava's scopes: a name set to none in a loop hides nothing, the lookup goes on outwards;
+   * at the top, where Jinjava keeps the project variables too, it replaces the variable.
+   */
+  get(name: string): TemplateValue | undefined {
+    let hidden = false;
+    for (let f: Frame | undefined = this; f !== undefined; f = f.parent) {
+      const local = f.locals?.get(name);
+      if (local !== undefined && local !== null) return local;
+      if (local === null && f.parent === undefined) return null;
+      hidden ||= local === null;
     }
-    const inner = source.slice(open + 2, end - 2);
-    const trimBefore = inner.startsWith("-");
-    const trimAfter = inner.endsWith("-") && inner.length > 1;
-    out.literal(source, at, open, trimBefore);
-    at = trimAfter ? skipSpaces(source, end) : end;
-    const body = inner.slice(trimBefore ? 1 : 0, trimAfter ? -1 : undefined).trim();
-    if (kind === "#") continue;
-    if (kind === "%") {
-      if (/^raw$/.test(body)) {
-        const close = /\{%-?\s*endraw\s*-?%\}/g;
-        close.lastIndex = end;
-        const m = close.exec(source);
-        const stop = m?.index ?? source.length;
-        out.literal(source, end, stop, false);
-        at = m ? m.index + m[0].length : source.length;
-        continue;
+    // Names such as `constructor` are not variables unless the project defines them.
+    const value = Object.hasOwn(this.vars, name) ? this.vars[name] : undefined;
+    if (typeof value === "string") return value;
+    return hidden ? null : undefined;
+  }
+
+  set(name: string, value: TemplateValue): void {
+    this.locals ??= new Map();
+    this.locals.set(name, value);
+  }
+
+  /** A scope inside this one (a loop's), over the same project variables. */
+  child(): Frame {
+    return new Frame(this.vars, this);
+  }
+}
+
+/** One rendering: the output, and what went wrong where (each problem once, loops or not). */
+class Run {
+  readonly out = new Output();
+  readonly undefinedNames: { name: string; offset: number }[] = [];
+  readonly problems: { message: string; offset: number }[] = [];
+  private reported?: Set<string>; // made on the first report: most files have none
+  private steps = 0;
+  constructor(private readonly source: string) {}
+
+  nodes(list: readonly TemplateNode[], scope: Frame): void {
+    for (const node of list) this.node(node, scope);
+  }
+
+  private node(node: TemplateNode, scope: Frame): void {
+    if (++this.steps > MAX_STEPS)
+      throw new TooLarge(
+        `the template renders more than ${MAX_STEPS} pieces; expected a project file`,
+        placeOf(node),
+      );
+    switch (node.kind) {
+      case "text":
+        this.out.literal(this.source, node.from, node.to);
+        break;
+      case "output": {
+        const v = this.output(node.expr, node.at, scope);
+        if (v !== undefined) this.out.value(toText(v), node.at);
+        break;
       }
-      problems.push({
-        message: `Jinja tag {% ${body.split(/\s/)[0]} %} is not supported here (slo renders {{ variables }} with filters, comments and raw blocks)`,
-        offset: open,
+      case "if": {
+        const chosen = this.branch(node, scope);
+        if (chosen) this.nodes(chosen, scope);
+        break;
+      }
+      case "for":
+        this.loop(node, scope);
+        break;
+      case "set": {
+        if ("broken" in node.set) {
+          this.problem(node.set.broken, node.at);
+          break;
+        }
+        const { name, value } = node.set;
+        const v = this.value(value, node.at, scope, evaluate);
+        if (v !== undefined) scope.set(name, v);
+        break;
+      }
+    }
+    if (this.out.length > MAX_OUTPUT)
+      throw new TooLarge(
+        `the template renders more than ${MAX_OUTPUT} characters; expected a project file`,
+        placeOf(node),
+      );
+  }
+
+  /** The body an `if` renders: the first true branch, else `else`; none when a test fails. */
+  private branch(node: Extract<TemplateNode, { kind: "if" }>, scope: Frame) {
+    for (const branch of node.branches) {
+      const test = this.value(branch.test, branch.at, scope, isTrue);
+      if (test === undefined) return undefined;
+      if (test) return branch.body;
+    }
+    return node.otherwise;
+  }
+
+  /** Jinjava gives a loop one scope: `set` in the body lasts from one item to the next. */
+  private loop(node: Extract<TemplateNode, { kind: "for" }>, scope: Frame): void {
+    if ("broken" in node.loop) {
+      this.problem(node.loop.broken, node.at);
+      return;
+    }
+    const { name, items } = node.loop;
+    const list = this.value(items, node.at, scope, evaluate);
+    if (list === undefined) return;
+    const all = iterate(list);
+    const inner = scope.child();
+    all.forEach((item, i) => {
+      inner.set(name, item);
+      inner.set("loop", {
+        record: {
+          index: numberValue(i + 1),
+          index0: numberValue(i),
+          revindex: numberValue(all.length - i),
+          revindex0: numberValue(all.length - i - 1),
+          first: i === 0,
+          last: i === all.length - 1,
+          length: numberValue(all.length),
+        },
       });
-      continue;
-    }
-    const result = evaluate(body, vars);
-    if (typeof result === "string") {
-      problems.push({ message: `cannot render {{ ${body} }}: ${result}`, offset: open });
-      continue;
-    }
-    for (const name of result.missing) undefinedNames.push({ name, offset: open });
-    out.value(result.value ?? "", open);
+      this.nodes(node.body, inner);
+    });
   }
-  out.literal(source, at, source.length, false);
-  return { text: out.text(), sourceOffset: (o) => out.sourceOffset(o), undefinedNames, problems };
-}
 
-function nextTag(text: string, from: number): number {
-  for (let i = text.indexOf("{", from); i >= 0; i = text.indexOf("{", i + 1)) {
-    const c = text[i + 1];
-    if (c === "{" || c === "%" || c === "#") return i;
-  }
-  return -1;
-}
-
-/** Index just past the closing `}}`, `%}` or `#}`, or -1; quotes inside a tag are Jinja strings. */
-export function tagEnd(text: string, open: number, kind: "{" | "%" | "#"): number {
-  const close = kind === "{" ? "}" : kind;
-  for (let i = open + 2; i < text.length; i++) {
-    const c = text[i];
-    if (c === close && text[i + 1] === "}") return i + 2;
-    if (kind !== "#" && (c === "'" || c === '"')) {
-      i = text.indexOf(c, i + 1);
-      if (i < 0) return -1;
+  /** `{{ name }}`, most tags of most files, goes straight to the scope. */
+  private output(expr: Expr | Broken, at: number, scope: Frame): TemplateValue | undefined {
+    if ("t" in expr && expr.t === "name" && !expr.name.includes(".")) {
+      const v = scope.get(expr.name);
+      if (v !== undefined) return v;
     }
+    return this.value(expr, at, scope, evaluate);
   }
-  return -1;
-}
 
-function skipSpaces(text: string, from: number): number {
-  let i = from;
-  while (i < text.length && /\s/.test(text[i] as string)) i++;
-  return i;
+  /** An expression's value; undefined when it cannot be had (the problem is then reported). */
+  private value<T>(
+    expr: Expr | Broken,
+    at: number,
+    scope: Frame,
+    how: (e: Expr, scope: Scope, missing: string[]) => T,
+  ): T | undefined {
+    if ("broken" in expr) return this.problem(expr.broken, at);
+    const missing: string[] = [];
+    let v: T;
+    try {
+      v = how(expr, scope, missing);
+    } catch (e) {
+      if (e instanceof TemplateError) return this.problem(e.message, at);
+      throw e;
+    }
+    for (const name of missing) {
+      const key = `${name}@${at}`;
+      this.reported ??= new Set();
+      if (this.reported.has(key)) continue;
+      this.reported.add(key);
+      this.undefinedNames.push({ name, offset: at });
+    }
+    return v;
+  }
+
+  private problem(message: string, offset: number): undefined {
+    const end = tagEnd(this.source, offset, this.source[offset + 1] as "{" | "%");
+    const text = this.source.slice(offset, end);
+    const full = `cannot render ${text.length < 80 ? text : `${text.slice(0, 77)}…`}: ${message}`;
+    const key = `${offset}:${full}`;
+    this.reported ??= new Set();
+    if (!this.reported.has(key)) {
+      this.reported.add(key);
+      this.problems.push({ message: full, offset });
+    }
+    return undefined;
+  }
 }
 
 /** Rendered text as pieces, each knowing where it came from, to map positions back. */
@@ -107,11 +265,10 @@ class Output {
   private readonly starts: number[] = []; // rendered offset of each piece
   private readonly origins: number[] = []; // source offset of each piece
   private readonly copied: boolean[] = []; // literal copy (offsets inside map one to one)
-  private length = 0;
+  length = 0;
 
-  literal(source: string, from: number, to: number, trimEnd: boolean): void {
-    const piece = trimEnd ? source.slice(from, to).trimEnd() : source.slice(from, to);
-    this.push(piece, from, true);
+  literal(source: string, from: number, to: number): void {
+    this.push(source.slice(from, to), from, true);
   }
 
   value(text: string, origin: number): void {
@@ -143,152 +300,5 @@ class Output {
     const start = this.starts[lo] as number;
     const origin = this.origins[lo] as number;
     return this.copied[lo] ? origin + Math.max(0, offset - start) : origin;
-  }
-}
-
-interface Value {
-  readonly value: string | undefined;
-  /** Undefined names that made this value (cleared by `default`). */
-  readonly missing: readonly string[];
-}
-
-type Token = { kind: "name" | "string" | "number" | "punct"; text: string };
-
-const TOKEN =
-  /\s*(?:([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)|'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(-?\d+(?:\.\d+)?)|([|(),~]))/y;
-
-function tokenize(body: string): Token[] | string {
-  const tokens: Token[] = [];
-  TOKEN.lastIndex = 0;
-  while (TOKEN.lastIndex < body.length) {
-    if (/^\s*$/.test(body.slice(TOKEN.lastIndex))) break;
-    const from = TOKEN.lastIndex;
-    const m = TOKEN.exec(body);
-    if (m === null) return `unexpected ${JSON.stringify(body.slice(from).trim().slice(0, 20))}`;
-    if (m[1] !== undefined) tokens.push({ kind: "name", text: m[1] });
-    else if (m[2] !== undefined || m[3] !== undefined)
-      tokens.push({ kind: "string", text: unquote((m[2] ?? m[3]) as string) });
-    else if (m[4] !== undefined) tokens.push({ kind: "number", text: m[4] });
-    else tokens.push({ kind: "punct", text: m[5] as string });
-  }
-  return tokens;
-}
-
-function unquote(s: string): string {
-  return s.replace(/\\(.)/g, (_, c: string) => (c === "n" ? "\n" : c === "t" ? "\t" : c));
-}
-
-const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-/** A variable's value; names such as `constructor` are not variables unless defined. */
-function lookup(vars: Variables, name: string): string | undefined {
-  if (!Object.hasOwn(vars, name)) return undefined;
-  const value = vars[name];
-  return typeof value === "string" ? value : undefined;
-}
-
-/** Evaluates an expression; a string result is a message saying what we cannot render. */
-function evaluate(body: string, vars: Variables): Value | string {
-  if (PLAIN_NAME.test(body) && body !== "true" && body !== "false" && body !== "none") {
-    const value = lookup(vars, body); // the common case, `{{ name }}`, without tokenizing
-    return value === undefined && body !== "None"
-      ? { value, missing: [body] }
-      : { value, missing: [] };
-  }
-  const tokens = tokenize(body);
-  if (typeof tokens === "string") return tokens;
-  if (tokens.length === 0) return "empty expression";
-  let pos = 0;
-  const peek = (): Token | undefined => tokens[pos];
-  const expect = (text: string): string | undefined => {
-    if (peek()?.text !== text) return `expected ${text}`;
-    pos++;
-    return undefined;
-  };
-  const primary = (): Value | string => {
-    const t = tokens[pos++];
-    if (t === undefined) return "expression ends too early";
-    if (t.kind === "string" || t.kind === "number") return { value: t.text, missing: [] };
-    if (t.kind === "name") {
-      if (t.text === "true" || t.text === "false") return { value: t.text, missing: [] };
-      if (t.text === "none" || t.text === "None") return { value: undefined, missing: [] };
-      if (peek()?.text === "(") return `function calls (${t.text}(…)) are not supported`;
-      const value = lookup(vars, t.text);
-      return value === undefined ? { value, missing: [t.text] } : { value, missing: [] };
-    }
-    if (t.text === "(") {
-      const inner = concat();
-      if (typeof inner === "string") return inner;
-      return expect(")") ?? inner;
-    }
-    return `unexpected ${t.text}`;
-  };
-  const filtered = (): Value | string => {
-    let v = primary();
-    while (typeof v !== "string" && peek()?.text === "|") {
-      pos++;
-      const name = tokens[pos++];
-      if (name?.kind !== "name") return "expected a filter name after |";
-      const args: Value[] = [];
-      if (peek()?.text === "(") {
-        pos++;
-        while (peek()?.text !== ")") {
-          const a = concat();
-          if (typeof a === "string") return a;
-          args.push(a);
-          if (peek()?.text === ",") pos++;
-          else if (peek()?.text !== ")") return "expected , or ) in filter arguments";
-        }
-        pos++;
-      }
-      v = applyFilter(name.text, v, args);
-    }
-    return v;
-  };
-  const concat = (): Value | string => {
-    let v = filtered();
-    while (typeof v !== "string" && peek()?.text === "~") {
-      pos++;
-      const right = filtered();
-      if (typeof right === "string") return right;
-      v = {
-        value: (v.value ?? "") + (right.value ?? ""),
-        missing: [...v.missing, ...right.missing],
-      };
-    }
-    return v;
-  };
-  const result = concat();
-  if (typeof result !== "string" && pos < tokens.length)
-    return `unexpected ${tokens[pos]?.text ?? ""}`;
-  return result;
-}
-
-function applyFilter(name: string, v: Value, args: readonly Value[]): Value | string {
-  const text = v.value ?? "";
-  const map = (value: string): Value => ({ value, missing: v.missing });
-  switch (name) {
-    case "default":
-    case "d": {
-      // Jinja's default applies to undefined values; with a true second argument, to empty ones too.
-      const orEmpty = args[1]?.value === "true";
-      const use = v.value === undefined || (orEmpty && v.value === "");
-      return use ? (args[0] ?? { value: "", missing: [] }) : { value: v.value, missing: [] };
-    }
-    case "lower":
-      return map(text.toLowerCase());
-    case "upper":
-      return map(text.toUpperCase());
-    case "trim":
-      return map(text.trim());
-    case "string":
-      return map(text);
-    case "capitalize":
-      return map(text.charAt(0).toUpperCase() + text.slice(1).toLowerCase());
-    case "replace":
-      if (args.length < 2) return "replace needs two arguments";
-      return map(text.split(args[0]?.value ?? "").join(args[1]?.value ?? ""));
-    default:
-      return `filter ${name} is not supported (default, lower, upper, trim, string, capitalize, replace are)`;
   }
 }

@@ -16,6 +16,8 @@ export interface JobRun {
   materialized: Array<{ key: string; metadata: Record<string, unknown> }>;
   /** The steps' captured stdout and stderr, with SLO_COMPUTE_LOGS=1 (else empty). */
   logs: string;
+  /** The run's log messages that start with `slo:` (what the runtime says it did), with their step. */
+  messages: Array<[string, string]>;
   records: Recorded[];
 }
 

@@ -86,6 +86,7 @@ export function hostileCase(seed: number, n: number): HostileCase {
     "ackFile",
     "schedule",
     "timezone",
+    "pattern",
   ];
   const hostile = new Set<string>();
   const count = 1 + Math.floor(next() * 3);
@@ -107,6 +108,8 @@ export function hostileCase(seed: number, n: number): HostileCase {
     ackFile: field("ackFile", "ack/ready.ack"),
     schedule: field("schedule", "daily"),
     timezone: field("timezone", "UTC"),
+    // the table's file pattern reaches the generated files (the runners match it before a load)
+    pattern: field("pattern", "t1_.*\\.csv"),
     strategy: pick(["none", "pending", "imported", "ack"]),
     sensor: pick(["true", "false"]),
   };
@@ -164,7 +167,7 @@ export function hostileCase(seed: number, n: number): HostileCase {
       {},
     ),
     "metadata/load/d/_config.sl.yml": `version: 1\nload:\n  name: ${yamlString(f.domain)}\n  metadata:\n    schedule: ${yamlString(f.schedule)}\n`,
-    "metadata/load/d/t1.sl.yml": `version: 1\ntable:\n  name: ${yamlString(f.table)}\n`,
+    "metadata/load/d/t1.sl.yml": `version: 1\ntable:\n  name: ${yamlString(f.table)}\n  pattern: ${yamlString(f.pattern)}\n`,
     "metadata/transform/kpi/_config.sl.yml":
       "version: 1\ntransform:\n  default:\n    schedule: daily\n",
     [`metadata/transform/kpi/${f.transformName}.sql`]: "SELECT 1 AS one\n",

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, readFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pythonEnv } from "../helpers/python-env.js";
@@ -63,6 +63,49 @@ const CASES: readonly Case[] = [
     slEnv: "DUCKDB",
     names: "metadata/load/starbake/orders.sl.yml",
     spoil: (dir) => appendFileSync(join(dir, "metadata/load/starbake/orders.sl.yml"), "\n  : [\n"),
+  },
+  // Starlake lists domain and transform folders recursively but reads each file by its name from
+  // the folder itself (SchemaHandler.loadTableRefs, loadAutoTaskFiles): docs/reading-projects.md.
+  {
+    name: "starbake, a table file in a sub-folder of its domain",
+    source: starbake,
+    slEnv: "DUCKDB",
+    names: "metadata/load/starbake/more/extra_products.sl.yml",
+    spoil: (dir) => {
+      const domain = join(dir, "metadata/load/starbake");
+      const text = readFileSync(join(domain, "products.sl.yml"), "utf8");
+      mkdirSync(join(domain, "more"));
+      writeFileSync(
+        join(domain, "more/extra_products.sl.yml"),
+        text.replace(/"products"/, '"extra_products"'),
+      );
+    },
+  },
+  {
+    name: "starbake, a table file in a sub-folder named like one of its domain",
+    source: starbake,
+    slEnv: "DUCKDB",
+    names: "metadata/load/starbake/more/products.sl.yml",
+    spoil: (dir) => {
+      const domain = join(dir, "metadata/load/starbake");
+      mkdirSync(join(domain, "more"));
+      copyFileSync(join(domain, "products.sl.yml"), join(domain, "more/products.sl.yml"));
+    },
+  },
+  {
+    name: "starbake, task files in a sub-folder of a transform folder",
+    source: starbake,
+    slEnv: "DUCKDB",
+    dags: true,
+    spoil: (dir) => {
+      const kpi = join(dir, "metadata/transform/kpi");
+      mkdirSync(join(kpi, "sub"));
+      copyFileSync(join(kpi, "order_summary.sql"), join(kpi, "sub/sub_summary.sql"));
+      writeFileSync(
+        join(kpi, "sub/sub_task.sl.yml"),
+        "task:\n  writeStrategy:\n    type: OVERWRITE\n",
+      );
+    },
   },
 ];
 

@@ -172,12 +172,27 @@ describe("files are rendered before they are parsed", () => {
     );
   });
 
-  it("a template tag we do not render is an error at its place, not a crash", async () => {
+  it("a template tag we do not render is one error at its place, without YAML follow-ons", async () => {
     const root = fixture({
-      "metadata/load/shop/_config.sl.yml": "load:\n  name: shop\n  {% if x %}\n",
+      "metadata/load/shop/_config.sl.yml": "load:\n  name: shop\n  {% macro x() %}\n  bad: [\n",
     });
     const r = await readProject(root, {});
-    expect(lines(r)).toContain("metadata/load/shop/_config.sl.yml:3:3: error[invalid_template]");
+    expect(lines(r)).toEqual(["metadata/load/shop/_config.sl.yml:3:3: error[invalid_template]"]);
+  });
+
+  it("if, for and set blocks render before the YAML is read", async () => {
+    const root = fixture({
+      "metadata/env.sl.yml": env({ full: "true" }),
+      "metadata/load/shop/_config.sl.yml":
+        "load:\n{% if full %}  name: shop_full\n{% else %}  name: shop\n{% endif %}",
+      "metadata/load/shop/orders.sl.yml":
+        "table:\n  attributes:\n{%- for c in ['id', 'amount'] %}\n    - name: {{ c }}\n{%- endfor %}\n",
+    });
+    const r = await readProject(root, {});
+    expect(lines(r)).toEqual([]);
+    expect(r.project?.domains.map((d) => [d.name, d.tables.map((t) => t.name)])).toEqual([
+      ["shop_full", ["orders"]],
+    ]);
   });
 
   it("env files are parsed as written, as Starlake does: an unquoted {{…}} is a map there", async () => {

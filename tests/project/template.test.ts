@@ -46,17 +46,28 @@ describe("renderTemplate", () => {
     expect(r.text).toBe("BAKE bake x Boke Bake_x");
   });
 
-  it("drops comments, keeps raw blocks as written, honours whitespace control", () => {
+  it("drops comments, keeps raw blocks as written; {{- -}} trims nothing, as in Jinjava", () => {
     const r = render("a{# note #}b {% raw %}{{ kept }}{% endraw %} c  {{- v -}}  d", { v: "V" });
-    expect(r.text).toBe("ab {{ kept }} cVd");
+    expect(r.text).toBe("ab {{ kept }} c  V  d");
   });
 
-  it("reports tags and filters it does not render instead of guessing", () => {
+  it("reports filters and calls it does not render instead of guessing, each at its tag", () => {
     const r = render("x\n{% if a %}y{% endif %}\n{{ a | frobnicate }}\n{{ f(a) }}", { a: "1" });
-    expect(r.problems.map((p) => p.offset)).toEqual([2, 13, 25, 46]);
-    expect(r.problems[0]?.message).toMatch(/\{% if %\} is not supported/);
-    expect(r.problems[2]?.message).toMatch(/filter frobnicate is not supported/);
-    expect(r.problems[3]?.message).toMatch(/function calls/);
+    expect(r.text).toBe("x\ny\n\n");
+    expect(r.problems.map((p) => p.offset)).toEqual([25, 46]);
+    expect(r.problems[0]?.message).toMatch(/filter frobnicate is not supported/);
+    expect(r.problems[1]?.message).toMatch(/function calls/);
+  });
+
+  it("refuses a tag it does not render (macros) with one located problem and renders nothing", () => {
+    const r = render("a: 1\n{% macro m(x) %}{{ x }}{% endmacro %}\n{{ m(1) }}\n", {});
+    expect(r.problems).toEqual([
+      {
+        message: expect.stringMatching(/^Jinja tag \{% macro %\} is not supported here/),
+        offset: 5,
+      },
+    ]);
+    expect(r.text).toBe("a: 1\n{% macro m(x) %}{{ x }}{% endmacro %}\n{{ m(1) }}\n");
   });
 
   it("reports an unterminated tag", () => {
@@ -88,7 +99,13 @@ describe("renderTemplate", () => {
       for (let l = 0; l < 1 + Math.floor(random() * 8); l++) {
         const name = `v${Math.floor(random() * 5)}`;
         if (random() < 0.8) vars[name] = "x".repeat(Math.floor(random() * 30));
-        lines.push(`k${l}: a{{ ${name} }}b {{${name}|default('d')}} tail${l}`);
+        const block = [
+          "",
+          `{% if ${name} %}{{ ${name} }}{% else %}-{% endif %}`,
+          `{%- for i in ['x', ${name}] %}{{ loop.index }}{{ i }}{% endfor -%}`,
+          `{% set s = ${name} ~ 'y' %}{{ s }}`,
+        ][Math.floor(random() * 4)];
+        lines.push(`k${l}: a{{ ${name} }}b {{${name}|default('d')}}${block} tail${l}`);
       }
       const source = lines.join("\n");
       const r = render(source, vars);
@@ -123,6 +140,10 @@ describe("hostile template text (seeded fuzz)", () => {
     };
     const pieces = ["{", "}", "{{", "}}", "{%", "%}", "{#", "#}", "-", "'", '"', "|", "(", ")"];
     const words = ["a", "raw", "endraw", "default", "if", "x y", "\n", " ", "~", ",", "1", "\\"];
+    // block syntax, whole and in pieces, so the fuzz reaches every branch of the block reader
+    words.push("if a", "endif", "else", "elif x", "for i in [a, 1]", "endfor", "set b = a", "in");
+    words.push("not", "and", "==", "<", "[", "]", "loop.index", "is defined", "{% if a %}");
+    words.push("{% endif %}", "{% for i in [1, 2] %}", "{% endfor %}", "{%- if a -%}", "macro");
     const vars = { a: "A\n{{a}}", x: "" };
     const started = Date.now();
     for (let run = 0; run < 2000 && Date.now() - started < 5000; run++) {

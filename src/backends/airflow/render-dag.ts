@@ -7,6 +7,7 @@ import { formatPython } from "../python/format.js";
 import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
 import { alignedUpstreams } from "./alignment.js";
 import { bashCommand, preloadVerdict, sensorCommand } from "./bash-command.js";
+import { beforeLoadArgument, beforeLoadHelpers, beforeLoadImports } from "./before-load.js";
 import { jinjaSafe } from "./jinja-safe.js";
 import {
   ALIGNED_HELPER,
@@ -39,6 +40,7 @@ export function renderAirflowDag(pipeline: Pipeline, source: string): string {
     "# Values rendered per run: the scheduled date and, for transforms, the data interval.",
     `RUNTIME_ENV = {**SL_ENV, "SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}", "SL_DATA_INTERVAL_START": "{{ sl_data_interval_start(dag_run) }}", "SL_DATA_INTERVAL_END": "{{ sl_scheduled_date(dag_run) }}"${sentinels ? ', "SL_SENTINEL_SCOPE": "{{ sl_sentinel_scope(dag_run) }}"' : ""}}`,
     RUNTIME_HELPERS,
+    ...beforeLoadHelpers(pipeline),
     ...(pipeline.tasks.some((t) => t.gate?.sensor) ? [PRELOAD_SENSOR_CLASS] : []),
     ...(sentinels ? [SENTINEL_SCOPE_HELPER] : []),
     ...(alignedUpstreams(pipeline) ? [ALIGNED_HELPER] : []),
@@ -46,7 +48,13 @@ export function renderAirflowDag(pipeline: Pipeline, source: string): string {
     ...dagBlock(pipeline),
   ].join("\n");
   const body = formatPython(
-    [`"""${docstring(pipeline)}"""`, "", ...imports(rest), "", rest].join("\n"),
+    [
+      `"""${docstring(pipeline)}"""`,
+      "",
+      ...imports(rest, beforeLoadImports(pipeline)),
+      "",
+      rest,
+    ].join("\n"),
   );
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
   const header = [
@@ -62,7 +70,7 @@ export function renderAirflowDag(pipeline: Pipeline, source: string): string {
 }
 
 /** Only the imports the file uses, in the order ruff's isort rules expect. */
-function imports(rest: string): string[] {
+function imports(rest: string, modules: readonly string[]): string[] {
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(rest);
   const airflow = [
     ["airflow.providers.standard.operators.bash", ["BashOperator"]],
@@ -80,8 +88,9 @@ function imports(rest: string): string[] {
   return [
     "from __future__ import annotations",
     "",
-    "import datetime",
-    ...(/\bre\.sub\(/.test(rest) ? ["import re"] : []),
+    ...[...new Set(["datetime", ...(/\bre\.sub\(/.test(rest) ? ["re"] : []), ...modules])]
+      .sort()
+      .map((m) => `import ${m}`),
     "",
     "import pendulum",
     ...third,
@@ -195,6 +204,7 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
   if (t.pool !== undefined) common.push(`pool=${pyString(t.pool)}`);
   if (t.timeout !== undefined)
     common.push(`execution_timeout=datetime.timedelta(seconds=${t.timeout})`);
+  common.push(...beforeLoadArgument(t));
   const call = (op: string, args: string[]) =>
     `${indent}${variable(t.id)} = ${op}(${args.join(", ")})`;
   const upstreams = t.kind === "start" ? alignedUpstreams(p) : undefined;

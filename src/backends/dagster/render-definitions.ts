@@ -6,6 +6,7 @@ import { type ArgPiece, argPieces, argvTemplate } from "../../starlake/run-place
 import { declaredPoolLines } from "../declared-pools.js";
 import { formatPython } from "../python/format.js";
 import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
+import { RETURN_LOAD_FILES, RETURN_LOAD_FILES_IMPORTS } from "../python/return-load-files.js";
 import { DAGSTER_RUNTIME } from "./runtime.js";
 
 /**
@@ -25,6 +26,7 @@ export function renderDagsterDefinitions(
     "# Every loaded table and transform of the project, with its lineage.",
     `ASSETS = ${pyLiteral(assets(pipelines, lineage), "tuple")}`,
     DAGSTER_RUNTIME,
+    RETURN_LOAD_FILES,
     SCHEDULING,
     "jobs = {pipeline_id: _job(pipeline_id) for pipeline_id in PIPELINES}",
     "defs = dg.Definitions(",
@@ -43,13 +45,14 @@ export function renderDagsterDefinitions(
       "",
       "from __future__ import annotations",
       "",
-      "import datetime",
-      "import os",
-      "import shlex",
-      "import signal",
-      "import subprocess",
-      "import time",
-      "import zoneinfo",
+      ...[
+        ...new Set([
+          ...["datetime", "os", "shlex", "signal", "subprocess", "time", "zoneinfo"],
+          ...RETURN_LOAD_FILES_IMPORTS,
+        ]),
+      ]
+        .sort()
+        .map((m) => `import ${m}`),
       "",
       "import dagster as dg",
       "",
@@ -132,12 +135,19 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
         }
       : null,
     produces: t.produces ?? null,
+    ...recoverData(t),
     // a task that runs nothing needs neither retries nor a slot of a pool
     retries: argv === null ? 0 : (t.retries ?? p.defaults.retries),
     retry_delay: t.retryDelay ?? p.defaults.retryDelay,
     pool: argv === null ? null : (t.pool ?? p.defaults.pool ?? null),
     timeout: t.timeout ?? p.defaults.timeout ?? null,
   };
+}
+
+/** A load's files to return before each try (see RETURN_LOAD_FILES); only on loads that have some. */
+function recoverData(t: Task): Record<string, PyValue> {
+  const r = t.recover;
+  return r ? { recover: { ingesting: r.ingesting, pending: r.pending, pattern: r.pattern } } : {};
 }
 
 /** An argument as a string, or as pieces where `("scheduled",)` stands for a run value. */

@@ -94,6 +94,9 @@ def _compute(context, _inputs):
         yield dg.Output(None, "done")
         return
     values = _run_values(context, pipeline)
+    if "recover" in task:
+        # a retry (or a later run) finds the files a failed load left behind
+        sl_return_load_files(task["recover"], context.log.info)
     code, argv = _run(context, pipeline, task, values)
     if task["gate"] is not None:
         verdict = _outcome(task, code, values)

@@ -4,6 +4,7 @@ Usage: python run_job.py DEFINITIONS_PY JOB [TAGS_JSON]
 Prints success, each step's final status, and the materialisations with their metadata.
 With SLO_COMPUTE_LOGS=1 the run uses a temporary local instance, whose compute log manager
 captures each step's stdout and stderr as Dagster's UI shows them, and prints them too ("logs").
+It prints the log messages starting with "slo:" (what the runtime says it did) with their step.
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ def main() -> None:
         steps = {}
         attempts = {}
         materialized = []
+        messages = [
+            [entry.step_key, entry.user_message]
+            for entry in instance.all_logs(result.run_id)
+            if entry.user_message.startswith("slo:")
+        ]
         for event in result.all_events:
             key = event.step_key
             kind = event.event_type_value
@@ -68,6 +74,7 @@ def main() -> None:
                 "attempts": attempts,
                 "materialized": materialized,
                 "logs": compute_logs(logs_dir),
+                "messages": messages,
             }
         )
     )
