@@ -1,5 +1,14 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { airflow } from "../../src/backends/airflow/airflow-orchestrator.js";
@@ -22,7 +31,7 @@ export interface AirflowRun {
   tasks: Record<string, string>;
   asset_events: Array<{ uri: string; task: string; extra: Record<string, unknown> }>;
   records: Recorded[];
-  /** What the run printed: with dag.test() the task logs come to stdout. */
+  /** What `dag.test()` printed: the task logs, as Airflow shows them when it runs a DAG in process. */
   output: string;
 }
 
@@ -80,17 +89,25 @@ export class AirflowWorkspace {
     const n = ++this.runs;
     const record = join(this.work, `record-${n}.jsonl`);
     const out = join(this.work, `run-${n}.json`);
-    const output = execFileSync(
-      join(this.venv, "bin/python"),
-      ["tests/integration/airflow/run_dag.py", this.dags, dagId, logicalDate, out],
-      {
-        env: this.env({ SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits), ...extraEnv }),
-        stdio: ["ignore", "pipe", "ignore"],
-        encoding: "utf8",
-        maxBuffer: 1 << 26,
-        timeout: 900_000, // a DAG may run the real Starlake CLI, a JVM per command
-      },
-    );
+    const log = join(this.work, `run-${n}.log`);
+    const fd = openSync(log, "w");
+    try {
+      execFileSync(
+        join(this.venv, "bin/python"),
+        ["tests/integration/airflow/run_dag.py", this.dags, dagId, logicalDate, out],
+        {
+          env: this.env({ SLO_RECORD: record, SLO_FAKE_EXITS: JSON.stringify(exits), ...extraEnv }),
+          stdio: ["ignore", fd, fd],
+          timeout: 900_000, // a DAG may run the real Starlake CLI, a JVM per command
+        },
+      );
+    } catch (e) {
+      throw new Error(`${dagId}: ${String(e)}\n${readFileSync(log, "utf8").slice(-3000)}`);
+    } finally {
+      closeSync(fd);
+    }
+    const output = readFileSync(log, "utf8");
+    rmSync(log, { force: true });
     const result = JSON.parse(readFileSync(out, "utf8")) as Omit<AirflowRun, "records" | "output">;
     const records: Recorded[] = existsSync(record)
       ? readFileSync(record, "utf8")

@@ -14,6 +14,8 @@ export interface JobRun {
   steps: Record<string, string>;
   attempts: Record<string, number>;
   materialized: Array<{ key: string; metadata: Record<string, unknown> }>;
+  /** The steps' captured stdout and stderr, with SLO_COMPUTE_LOGS=1 (else empty). */
+  logs: string;
   /** The run's log messages that start with `slo:` (what the runtime says it did), with their step. */
   messages: Array<[string, string]>;
   records: Recorded[];
@@ -120,7 +122,7 @@ export class DagsterWorkspace {
     return this.python("tests/integration/dagster/inspect_defs.py", [this.file]);
   }
 
-  /** Runs a job in process with the recorder; `exits` as SLO_FAKE_EXITS. */
+  /** Runs a job in process with the recorder; `exits` as SLO_FAKE_EXITS; `extraEnv` for the job. */
   runJob(
     job: string,
     tags: Record<string, string> = {},

@@ -1,39 +1,39 @@
-import { rmSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RECORDER } from "../helpers/airflow.js";
 import { DagsterWorkspace } from "../helpers/dagster.js";
-import { freshCopy, requiredStarlake, tableCounts } from "../helpers/real-starlake.js";
+import { requiredStarlake } from "../helpers/real-starlake.js";
+import {
+  DATE,
+  describeScenarios,
+  type PipelineRun,
+  type ScenarioRunner,
+} from "../helpers/real-starlake-scenarios.js";
 
 /**
- * The minimal example's generated Dagster definitions, run in process by real Dagster 1.13 with
- * the real Starlake CLI on a fresh copy of the project: the same tables and row counts as on the
- * engine (real-starlake-engine.test.ts), read back from the DuckDB file opened read-only.
+ * The real-Starlake scenarios (tests/helpers/real-starlake-scenarios.ts) as generated Dagster
+ * definitions, each job run in process by real Dagster 1.13 on a local instance, whose compute
+ * logs (the steps' stdout and stderr, as Dagster's UI shows them) are a task's log.
  */
-const starlake = requiredStarlake();
+class DagsterRunner implements ScenarioRunner {
+  private readonly dg = new DagsterWorkspace();
 
-describe("real Starlake under generated Dagster definitions", () => {
-  let dg: DagsterWorkspace;
-  let copy: string;
-  beforeAll(async () => {
-    copy = freshCopy("minimal");
-    dg = new DagsterWorkspace();
-    await dg.setUp(copy, { SL_STARLAKE_PATH: starlake }, { SL_ROOT: copy });
-  }, 900_000);
-  afterAll(() => {
-    dg.tearDown();
-    rmSync(dirname(copy), { recursive: true, force: true });
-  });
+  async setUp(copy: string, vars: Readonly<Record<string, string>>) {
+    await this.dg.setUp(copy, { SL_STARLAKE_PATH: RECORDER }, { SL_ROOT: copy, ...vars });
+    return this.dg.pipelines;
+  }
 
-  it("minimal: the load job, then the transforms, give the engine's tables", () => {
-    for (const job of ["minimal_load", "minimal_plant_count", "minimal_thirsty_plants"]) {
-      const run = dg.runJob(job, { sl_scheduled_date: "2024-03-05T02:00:00+0000" });
-      expect(run.success, `${job}: ${JSON.stringify(run.steps)}`).toBe(true);
-    }
-    expect(tableCounts(join(copy, "datasets", "minimal.duckdb"))).toEqual({
-      "garden.plants": 2,
-      "garden.waterings": 1,
-      "report.plant_count": 2,
-      "report.thirsty_plants": 2,
-    });
-  }, 3_000_000);
-});
+  async run(id: string): Promise<PipelineRun> {
+    const run = this.dg.runJob(
+      id,
+      { sl_scheduled_date: DATE.replace("Z", "+0000") },
+      {},
+      { SLO_DELEGATE: requiredStarlake(), SLO_COMPUTE_LOGS: "1" },
+    );
+    return { succeeded: run.success, records: run.records, log: () => run.logs };
+  }
+
+  tearDown(): void {
+    this.dg.tearDown();
+  }
+}
+
+describeScenarios("Dagster", () => new DagsterRunner());

@@ -1,126 +1,79 @@
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expect } from "vitest";
 import { planProject } from "../../src/compile/plan-project.js";
 import { runPipelines } from "../../src/engine/engine.js";
 import { Slots } from "../../src/engine/slots.js";
-import { StateStore, type TaskRow } from "../../src/engine/state-store.js";
-import { NOTHING_TO_LOAD } from "../../src/engine/task-outcome.js";
+import { StateStore } from "../../src/engine/state-store.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
-import { freshCopy, requiredStarlake, tableCounts } from "../helpers/real-starlake.js";
+import { RECORDER, type Recorded } from "../helpers/airflow.js";
+import { requiredStarlake } from "../helpers/real-starlake.js";
+import {
+  DATE,
+  describeScenarios,
+  type PipelineRun,
+  type ScenarioRunner,
+} from "../helpers/real-starlake-scenarios.js";
 
 /**
- * The examples through the embedded engine with the real Starlake CLI, each in a fresh copy: the
- * tables and their row counts are read back from the copy's DuckDB file, opened read-only. Every
- * command starts a JVM (5 to 26 s), so the bakery runs the pipelines of its shop and sales
- * domains (pre-load imported with stage, a load without check, transforms on what they loaded),
- * not all fourteen; the recorded command lines of every pipeline are the conformance suite's.
+ * The real-Starlake scenarios (tests/helpers/real-starlake-scenarios.ts) on the embedded engine,
+ * as `slo run` runs them: state and logs in the copy's `.slo/`, a task's output read back with
+ * `slo logs`.
  */
-const starlake = requiredStarlake();
-const DATE = "2024-03-05T02:00:00Z";
+class EngineRunner implements ScenarioRunner {
+  private copy = "";
+  private pipelines: readonly Pipeline[] = [];
+  private runs = 0;
 
-interface Ran {
-  readonly states: string[];
-  readonly tasks: TaskRow[];
-}
-
-async function run(project: string, ids?: readonly string[]): Promise<Ran> {
-  const plan = await planProject(project, { env: {} });
-  expect(plan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const chosen = plan.pipelines
-    .filter((p) => ids === undefined || ids.includes(p.id))
+  async setUp(copy: string, vars: Readonly<Record<string, string>>) {
+    this.copy = copy;
+    const plan = await planProject(copy, { env: { SL_STARLAKE_PATH: RECORDER }, vars });
+    expect(plan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
     // no command runs for ever: a JVM that hangs fails its task
-    .map((p): Pipeline => ({ ...p, defaults: { ...p.defaults, retries: 0, timeout: 600 } }));
-  expect(chosen.map((p) => p.id).sort()).toEqual([...(ids ?? chosen.map((p) => p.id))].sort());
-  const store = new StateStore(join(dirname(project), "state.db"));
-  try {
-    const outcomes = await runPipelines(
-      store,
-      { pipelines: chosen, date: new Date(DATE) },
-      {
-        ...(starlake !== undefined ? { starlake } : {}),
-        baseEnv: process.env,
-        logsDir: join(dirname(project), "logs"),
-        slots: new Slots(2),
-      },
+    this.pipelines = plan.pipelines.map(
+      (p): Pipeline => ({ ...p, defaults: { ...p.defaults, timeout: 600 } }),
     );
-    return {
-      states: outcomes.map((o) => `${o.pipeline}:${o.state}`),
-      tasks: outcomes.flatMap((o) => store.tasks(o.runId)),
-    };
-  } finally {
-    store.close();
+    return this.pipelines;
   }
+
+  async run(id: string): Promise<PipelineRun> {
+    const record = join(dirname(this.copy), `record-${++this.runs}.jsonl`);
+    const state = join(this.copy, ".slo");
+    const store = new StateStore(join(state, "state.db"));
+    try {
+      const [outcome] = await runPipelines(
+        store,
+        { pipelines: this.pipelines.filter((p) => p.id === id), date: new Date(DATE) },
+        {
+          starlake: RECORDER,
+          baseEnv: { ...process.env, SLO_RECORD: record, SLO_DELEGATE: requiredStarlake() },
+          logsDir: join(state, "logs"),
+          slots: new Slots(2),
+        },
+      );
+      const runId = String(outcome?.runId);
+      return {
+        succeeded: outcome?.state === "success",
+        records: existsSync(record)
+          ? readFileSync(record, "utf8")
+              .trim()
+              .split("\n")
+              .map((l) => JSON.parse(l) as Recorded)
+          : [],
+        log: (task) =>
+          execFileSync(
+            process.execPath,
+            ["dist/cli/bin.js", "logs", runId, task, "--project", this.copy],
+            { encoding: "utf8", timeout: 60_000, maxBuffer: 1 << 28 },
+          ),
+      };
+    } finally {
+      store.close();
+    }
+  }
+
+  tearDown(): void {}
 }
 
-const stateOf = (ran: Ran, task: string) =>
-  ran.tasks.filter((t) => t.taskId === task).map((t) => t.state);
-
-describe("real Starlake on the engine", () => {
-  const copies: string[] = [];
-  afterAll(() => {
-    for (const c of copies) rmSync(dirname(c), { recursive: true, force: true });
-  });
-
-  it("minimal: every pipeline, the tables and their rows", async () => {
-    const copy = freshCopy("minimal");
-    copies.push(copy);
-    const ran = await run(copy);
-    expect(ran.states).toEqual([
-      "minimal_load:success",
-      "minimal_plant_count:success",
-      "minimal_thirsty_plants:success",
-    ]);
-    expect(tableCounts(join(copy, "datasets", "minimal.duckdb"))).toEqual({
-      "garden.plants": 2,
-      "garden.waterings": 1,
-      "report.plant_count": 2,
-      "report.thirsty_plants": 2,
-    });
-    expect(existsSync(join("examples", "minimal", "datasets", "minimal.duckdb"))).toBe(false);
-  }, 2_400_000);
-
-  describe("bakery: shop and sales", () => {
-    let copy: string;
-    beforeAll(() => {
-      copy = freshCopy("bakery");
-      copies.push(copy);
-    });
-
-    it("files waiting: staged and loaded, then transformed", async () => {
-      const ran = await run(copy, [
-        "bakery_load_shop_daily",
-        "bakery_load_shop_hourly",
-        "bakery_load_shop_customers_plain",
-        "bakery_sales_product_revenue",
-        "bakery_sales_customer_value",
-      ]);
-      expect(
-        ran.states.every((s) => s.endsWith(":success")),
-        ran.states.join(" "),
-      ).toBe(true);
-      expect(stateOf(ran, "stage_shop_daily")).toEqual(["success"]);
-      expect(stateOf(ran, "stage_shop_hourly")).toEqual(["success"]);
-      expect(readdirSync(join(copy, "datasets", "incoming", "shop"))).toEqual([]);
-      expect(tableCounts(join(copy, "datasets", "duckdb.db"))).toEqual({
-        "sales.customer_value": 3,
-        "sales.product_revenue": 3,
-        "shop.customers": 3,
-        "shop.order_lines": 6,
-        "shop.orders": 4,
-      });
-    }, 2_400_000);
-
-    it("nothing waiting: the loads are skipped and the run succeeds", async () => {
-      const ran = await run(copy, ["bakery_load_shop_daily"]);
-      expect(ran.states).toEqual(["bakery_load_shop_daily:success"]);
-      // Starlake's preload exits 1: the check succeeds, saying there is nothing to load
-      const check = ran.tasks.filter((t) => t.taskId === "check_shop_incoming_files");
-      expect(check.map((t) => [t.state, t.note])).toEqual([["success", NOTHING_TO_LOAD]]);
-      expect(stateOf(ran, "stage_shop_daily")).toEqual(["skipped"]);
-      expect(stateOf(ran, "load_shop_order_lines")).toEqual(["skipped"]);
-      // order lines are appended: a second load would have doubled them
-      expect(tableCounts(join(copy, "datasets", "duckdb.db"))["shop.order_lines"]).toBe(6);
-    }, 2_400_000);
-  });
-});
+describeScenarios("engine", () => new EngineRunner());

@@ -1,15 +1,21 @@
 """Runs one job of generated Dagster definitions in process and prints its outcome as JSON.
 
 Usage: python run_job.py DEFINITIONS_PY JOB [TAGS_JSON]
-Prints success, each step's final status, the materialisations with their metadata, and the
-log messages starting with "slo:" (what the runtime says it did) with their step.
+Prints success, each step's final status, and the materialisations with their metadata.
+With SLO_COMPUTE_LOGS=1 the run uses a temporary local instance, whose compute log manager
+captures each step's stdout and stderr as Dagster's UI shows them, and prints them too ("logs").
+It prints the log messages starting with "slo:" (what the runtime says it did) with their step.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
+import pathlib
+import shutil
 import sys
+import tempfile
 
 
 def main() -> None:
@@ -21,7 +27,13 @@ def main() -> None:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     job = module.defs.resolve_job_def(job_name)
-    with dg.DagsterInstance.ephemeral() as instance:
+    logs_dir = tempfile.mkdtemp() if os.environ.get("SLO_COMPUTE_LOGS") == "1" else None
+    scratch = (
+        dg.DagsterInstance.local_temp(logs_dir)
+        if logs_dir
+        else dg.DagsterInstance.ephemeral()
+    )
+    with scratch as instance:
         result = job.execute_in_process(
             instance=instance, tags=tags, raise_on_error=False
         )
@@ -61,10 +73,21 @@ def main() -> None:
                 "steps": steps,
                 "attempts": attempts,
                 "materialized": materialized,
+                "logs": compute_logs(logs_dir),
                 "messages": messages,
             }
         )
     )
+
+
+def compute_logs(folder):
+    """Every captured stdout and stderr of the run's steps, one after the other."""
+    if folder is None:
+        return ""
+    files = sorted(pathlib.Path(folder).glob("storage/*/compute_logs/*"))
+    text = "\n".join(f.read_text(errors="replace") for f in files if f.is_file())
+    shutil.rmtree(folder, ignore_errors=True)
+    return text
 
 
 if __name__ == "__main__":
