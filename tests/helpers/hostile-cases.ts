@@ -190,9 +190,20 @@ export function expectedRejections(f: Readonly<Record<string, string>>): string[
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.envKey ?? "")) out.push("envKey: not a variable name");
   for (const k of ["envValue", "note"])
     if ((f[k] ?? "").includes(",")) out.push(`${k}: comma in --options`);
-  if (!/^\S{1,256}$/.test(f.pool ?? "")) out.push("pool: spaces or length");
+  if (!/^\S{1,256}$/.test(rendered(f.pool ?? ""))) out.push("pool: spaces or length");
   if ((f.tags ?? "").split(/\s+/).some((t) => t.length > 100)) out.push("tags: longer than 100");
   if (f.schedule !== "daily") out.push("schedule: not a cron or preset");
   if (f.timezone !== "UTC") out.push("timezone: not a zone");
   return out;
+}
+
+/**
+ * A dag config option as Starlake reads it: the file is rendered as a template first, so the
+ * template payloads become what Jinjava makes of them (`ds` is not a project variable: empty).
+ */
+function rendered(value: string): string {
+  return value
+    .replace(/\{\{\s*ds\s*\}\}/g, "")
+    .replace(/\{#.*?#\}/g, "")
+    .replace(/\{% if true %\}(.*?)\{% endif %\}/g, "$1");
 }
