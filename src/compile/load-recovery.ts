@@ -3,6 +3,7 @@ import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import type { LoadRecovery } from "../pipeline/pipeline.js";
 import type { LoadTable } from "../project/project.js";
+import { textProblem } from "../starlake/argument-text.js";
 import { filePatternProblem } from "../starlake/file-pattern.js";
 import type { PipelineSettings } from "./pipeline-settings.js";
 
@@ -68,6 +69,13 @@ export function loadRecovery(
       file: table.file,
       message: `${what}: the domain name ${JSON.stringify(domain)} is not a folder name; ${lost}`,
     });
+    return undefined;
+  }
+  // the pattern is written into every runner's files: refused where it is, as other texts are
+  const unwritable = textProblem(table.pattern.value);
+  if (unwritable !== undefined) {
+    const message = `table.pattern ${JSON.stringify(table.pattern.value)} ${unwritable}`;
+    diagnostics.push(diagnosticAt(table.pattern.at, "error", "invalid_pattern", message));
     return undefined;
   }
   const problem = filePatternProblem(table.pattern.value);

@@ -187,7 +187,8 @@ export function expectedRejections(f: Readonly<Record<string, string>>): string[
   for (const k of ["domain", "table"]) if ((f[k] ?? "").includes(",")) out.push(`${k}: comma`);
   for (const k of ["domain", "table", "transformDomain", "transformName"])
     if ((f[k] ?? "").length > 100) out.push(`${k}: longer than 100`);
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(f.envKey ?? "")) out.push("envKey: not a variable name");
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(rendered(f.envKey ?? "")))
+    out.push("envKey: not a variable name");
   for (const k of ["envValue", "note"])
     if ((f[k] ?? "").includes(",")) out.push(`${k}: comma in --options`);
   if (!/^\S{1,256}$/.test(rendered(f.pool ?? ""))) out.push("pool: spaces or length");
