@@ -27,7 +27,8 @@ export interface CompileResult {
 
 /** Compiles a project into pipelines: dag configs group tables and transforms into files (spec §7.2). */
 export function compileProject(project: Project, options: CompileOptions = {}): CompileResult {
-  const env = options.env ?? {};
+  // A plain copy: process.env is slow to read, and it is read for every pipeline's options.
+  const env = { ...(options.env ?? {}) };
   const diagnostics: Diagnostic[] = [];
   const configs = new Map(project.dagConfigs.map((c) => [c.name, c]));
   // Only configs that a table or task references are checked, for the kind of their referrer.
