@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 /**
  * The package as a user gets it: a fresh clone installs with `npm ci` and stays clean, and the
  * tarball of `npm pack` installs into an empty prefix as a working `slo`. npm reads its cache
- * first (--prefer-offline), so a warm machine needs no network.
+ * first (--prefer-offline), so a warm machine needs no network. The clone holds the last commit:
+ * what is not committed is not tested here.
  */
 const repo = resolve(".");
 const version = JSON.parse(readFileSync("package.json", "utf8")).version as string;
