@@ -23,24 +23,27 @@ describe("slo generate --clean", () => {
     for (const id of ids) expect(existsSync(join(out, `${id}.py`))).toBe(true);
   });
 
-  it("without --pipeline, removes every file a pipeline no longer produces", async () => {
+  it("removes the selected pipeline's stale files, and every stale file without --pipeline", async () => {
     const out = fixture({});
     const gen = ["generate", minimal, "--orchestrator", "airflow", "--out", out];
     expect((await runCli(gen)).code).toBe(0);
     // A pipeline that has since left the project: its file is listed in the manifest.
     const manifest = join(out, ".slo-manifest.json");
+    // And a file minimal_load wrote once and writes no more.
     writeFileSync(join(out, "gone.py"), "# old\n");
+    writeFileSync(join(out, "minimal_load_v1.py"), "# old\n");
     writeFileSync(
       manifest,
       JSON.stringify({
         generator: "starlake-orchestration",
         orchestrator: "airflow",
-        files: ["gone.py", ...ids.map((i) => `${i}.py`)],
-        owners: { "gone.py": ["gone"] },
+        files: ["gone.py", "minimal_load_v1.py", ...ids.map((i) => `${i}.py`)],
+        owners: { "gone.py": ["gone"], "minimal_load_v1.py": ["minimal_load"] },
       }),
     );
     const partial = await runCli([...gen, "--pipeline", "minimal_load", "--clean"]);
-    expect(partial.stdout).toMatch(/0 removed\n$/);
+    expect(partial.stdout).toBe(`${out}: 0 written, 1 unchanged, 1 removed\n`);
+    expect(existsSync(join(out, "minimal_load_v1.py"))).toBe(false);
     expect(existsSync(join(out, "gone.py"))).toBe(true);
     const whole = await runCli([...gen, "--clean"]);
     expect(whole.stdout).toBe(`${out}: 0 written, 3 unchanged, 1 removed\n`);
