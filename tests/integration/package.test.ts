@@ -1,7 +1,8 @@
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join, resolve } from "node:path";
+import { delimiter, dirname, join, relative, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 /**
@@ -42,6 +43,38 @@ function ok(cmd: string, args: readonly string[], cwd: string): string {
 }
 
 const npm = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
+
+/** Every .js file below a folder. */
+function scripts(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? scripts(join(dir, e.name))
+      : e.name.endsWith(".js")
+        ? [join(dir, e.name)]
+        : [],
+  );
+}
+
+/**
+ * The packages a built module loads: its import declarations, `import("…")`, and what it asks
+ * of `createRequire(…)`. Relative paths and Node's own modules are left out.
+ */
+function packagesLoadedBy(text: string): string[] {
+  const found = [
+    ...text.matchAll(/^(?:import|export)\s[^;]*?\bfrom\s*"([^"]+)"/gm),
+    ...text.matchAll(/^import\s*"([^"]+)"/gm),
+    ...text.matchAll(/\bimport\(\s*"([^"]+)"\s*\)/g),
+    ...text.matchAll(/\bcreateRequire\([^)]*\)\(\s*"([^"]+)"/g),
+  ].map((m) => m[1] as string);
+  return found
+    .filter((s) => !s.startsWith(".") && !isBuiltin(s))
+    .map((s) =>
+      s
+        .split("/")
+        .slice(0, s.startsWith("@") ? 2 : 1)
+        .join("/"),
+    );
+}
 
 describe("the npm package", () => {
   let tmp = "";
@@ -84,6 +117,20 @@ describe("the npm package", () => {
       const wrong = files.filter((f) => !/^package\/(dist|schemas)\/|^package\/[^/]+$/.test(f));
       expect(wrong, "only dist/, schemas/ and top-level files").toEqual([]);
       expect(files.filter((f) => f.endsWith(".test.js"))).toEqual([]);
+      // What the program loads at run time must be a dependency: a devDependency is not
+      // installed, and a package present only as another's dependency may move or vanish.
+      const manifest = JSON.parse(readFileSync(join(clone, "package.json"), "utf8"));
+      const declared = Object.keys(manifest.dependencies);
+      const dist = join(clone, "dist");
+      const undeclared = scripts(dist).flatMap((file) =>
+        packagesLoadedBy(readFileSync(file, "utf8"))
+          .filter((name) => !declared.includes(name))
+          .map((name) => `${relative(dist, file)}: ${name}`),
+      );
+      expect(undeclared, "packages loaded at run time but not in dependencies").toEqual([]);
+      // The scan sees the loads that are not import declarations too.
+      const format = readFileSync(join(dist, "backends/python/format.js"), "utf8");
+      expect(packagesLoadedBy(format)).toContain("@astral-sh/ruff-wasm-nodejs");
     },
     20 * minute,
   );
