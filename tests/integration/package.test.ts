@@ -1,5 +1,5 @@
 import { type SpawnSyncReturns, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { isBuiltin } from "node:module";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join, relative, resolve } from "node:path";
@@ -22,12 +22,12 @@ const env: NodeJS.ProcessEnv = Object.fromEntries(
 );
 env.PATH = [dirname(process.execPath), env.PATH ?? ""].join(delimiter);
 
-function run(cmd: string, args: readonly string[], cwd: string, timeout = 10 * minute) {
+function run(cmd: string, args: readonly string[], cwd: string, path = env.PATH) {
   const r: SpawnSyncReturns<string> = spawnSync(cmd, args, {
     cwd,
-    env,
+    env: { ...env, PATH: path },
     encoding: "utf8",
-    timeout,
+    timeout: 10 * minute,
     killSignal: "SIGKILL",
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -36,8 +36,8 @@ function run(cmd: string, args: readonly string[], cwd: string, timeout = 10 * m
 }
 
 /** Runs a command that must succeed; its output is in the failure message. */
-function ok(cmd: string, args: readonly string[], cwd: string): string {
-  const r = run(cmd, args, cwd);
+function ok(cmd: string, args: readonly string[], cwd: string, path = env.PATH): string {
+  const r = run(cmd, args, cwd, path);
   expect(r.status, `${cmd} ${args.join(" ")} in ${cwd}\n${r.stdout}\n${r.stderr}`).toBe(0);
   return r.stdout;
 }
@@ -152,6 +152,42 @@ describe("the npm package", () => {
       ok(slo, [...gen, "--out", out], tmp);
       expect(readdirSync(out)).toContain("minimal_load.py");
       const bad = run(slo, ["plan", join(tmp, "no-such-project")], tmp);
+      expect(bad.status).toBe(2);
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    },
+    20 * minute,
+  );
+
+  it(
+    "the oldest Node that engines allows runs the installed slo, the engine included",
+    () => {
+      // The lower bound of `engines`, as a Node from the npm registry (the `node` package).
+      const engines = JSON.parse(readFileSync("package.json", "utf8")).engines.node as string;
+      const bound = /^>=(\d+)\.(\d+)$/.exec(engines);
+      expect(bound, `engines.node ${engines}: expected >=MAJOR.MINOR`).not.toBeNull();
+      const oldest = join(tmp, "oldest-node");
+      ok("npm", ["install", "--prefix", oldest, `node@${bound?.[1]}.${bound?.[2]}.0`, ...npm], tmp);
+      const path = [join(oldest, "node_modules", ".bin"), env.PATH].join(delimiter);
+      expect(ok("node", ["--version"], tmp, path).trim()).toBe(`v${bound?.[1]}.${bound?.[2]}.0`);
+      const slo = join(tmp, "prefix", "bin", "slo");
+      const minimal = join(clone, "examples/minimal");
+      const validated = run(slo, ["validate", minimal], tmp, path);
+      expect(validated.status).toBe(0);
+      expect(validated.stderr, "no warning from Node on stderr").toBe("");
+      // The engine's state is node:sqlite, which this Node still calls experimental.
+      const starlake = join(tmp, "starlake-ok");
+      writeFileSync(starlake, "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+      const state = join(tmp, "state", "state.db");
+      const ran = run(
+        slo,
+        ["run", minimal, "--pipeline", "minimal_load", "--starlake", starlake, "--state", state],
+        tmp,
+        path,
+      );
+      expect(ran.status, ran.stderr).toBe(0);
+      expect(ran.stderr).not.toMatch(/ExperimentalWarning/);
+      expect(existsSync(state)).toBe(true);
+      const bad = run(slo, ["plan", join(tmp, "no-such-project")], tmp, path);
       expect(bad.status).toBe(2);
       expect(bad.stderr.trim().split("\n")).toHaveLength(1);
     },
