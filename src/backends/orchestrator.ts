@@ -4,6 +4,11 @@ import type { Pipeline } from "../pipeline/pipeline.js";
 export interface GeneratedFile {
   readonly path: string;
   readonly content: string;
+  /**
+   * The ids of the pipelines this file holds; absent means every pipeline rendered with it.
+   * `generate --pipeline X --clean` uses it to remove X's stale files and leave the others'.
+   */
+  readonly pipelines?: readonly string[];
 }
 
 /**

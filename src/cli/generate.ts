@@ -16,7 +16,10 @@ export function generateCommand(): Command {
       .addOption(new Option("--orchestrator <name>", "target orchestrator").makeOptionMandatory())
       .requiredOption("--out <dir>", "output folder (a manifest there lists the files slo wrote)")
       .option("--pipeline <id...>", "only these pipelines")
-      .option("--clean", "remove files an earlier generate wrote that are no longer produced"),
+      .option(
+        "--clean",
+        "remove files an earlier generate wrote that are no longer produced (with --pipeline, only those pipelines' files)",
+      ),
   ).action(
     async (
       project: string,
@@ -34,11 +37,23 @@ export function generateCommand(): Command {
         );
       }
       const plan = await planOrFail(project, flags);
-      const files = target.render(selectPipelines(plan.pipelines, flags.pipeline), {
-        source: basename(project.replace(/\/+$/, "")) || project,
-        ...(plan.project ? { lineage: assetLineage(plan.project) } : {}),
-      });
-      const r = writeGenerated(flags.out, target.name, files, flags.clean === true);
+      const chosen = selectPipelines(plan.pipelines, flags.pipeline);
+      const ids = chosen.map((p) => p.id);
+      const files = target
+        .render(chosen, {
+          source: basename(project.replace(/\/+$/, "")) || project,
+          ...(plan.project ? { lineage: assetLineage(plan.project) } : {}),
+        })
+        .map((f) => ({ ...f, pipelines: f.pipelines ?? ids }));
+      // With --pipeline, --clean removes only the chosen pipelines' stale files.
+      const partial = flags.pipeline !== undefined && flags.pipeline.length > 0;
+      const r = writeGenerated(
+        flags.out,
+        target.name,
+        files,
+        flags.clean === true,
+        partial ? ids : undefined,
+      );
       process.stdout.write(
         `${flags.out}: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed\n`,
       );
