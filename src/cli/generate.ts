@@ -36,7 +36,7 @@ export function generateCommand(): Command {
           `--orchestrator ${flags.orchestrator}: unknown; expected one of ${orchestratorNames().join(", ")}`,
         );
       }
-      const plan = await planOrFail(project, flags);
+      const plan = await planOrFail(project, flags, target.name);
       const chosen = selectPipelines(plan.pipelines, flags.pipeline);
       const ids = chosen.map((p) => p.id);
       const files = target

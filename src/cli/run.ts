@@ -50,7 +50,7 @@ export function runCommand(): Command {
       throw new ConfigError(`--resume ${flags.resume}: no engine state at ${path}`);
     const pipelines =
       flags.resume === undefined
-        ? selectPipelines((await planOrFail(project, flags)).pipelines, flags.pipeline)
+        ? selectPipelines((await planOrFail(project, flags, "engine")).pipelines, flags.pipeline)
         : [];
     const view = new RunView();
     const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);

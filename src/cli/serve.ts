@@ -34,7 +34,7 @@ export function serveCommand(): Command {
     ) => {
       const slots = slotsOf(flags); // bad --concurrency or --pool: said before reading the project
       const pipelines = selectPipelines(
-        (await planOrFail(project, flags)).pipelines,
+        (await planOrFail(project, flags, "engine")).pipelines,
         flags.pipeline,
       );
       const path = statePath(project, flags.state);
