@@ -6,7 +6,13 @@ import { ConfigError } from "../errors.js";
 import { writeGenerated } from "../output/write-generated.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
-import { selectPipelines } from "./select-pipelines.js";
+import {
+  choosePipelines,
+  domainsOption,
+  type SelectionFlags,
+  tagsOption,
+  tasksOption,
+} from "./select-pipelines.js";
 
 export function generateCommand(): Command {
   return withProjectOptions(
@@ -16,16 +22,19 @@ export function generateCommand(): Command {
       .addOption(new Option("--orchestrator <name>", "target orchestrator").makeOptionMandatory())
       .requiredOption("--out <dir>", "output folder (a manifest there lists the files slo wrote)")
       .option("--pipeline <id...>", "only these pipelines")
+      .addOption(tagsOption())
+      .addOption(domainsOption())
+      .addOption(tasksOption())
       .option("--clean", "remove files an earlier generate wrote that are no longer produced"),
   ).action(
     async (
       project: string,
-      flags: ProjectFlags & {
-        orchestrator: string;
-        out: string;
-        pipeline?: string[];
-        clean?: boolean;
-      },
+      flags: ProjectFlags &
+        SelectionFlags & {
+          orchestrator: string;
+          out: string;
+          clean?: boolean;
+        },
     ) => {
       const target = orchestrator(flags.orchestrator);
       if (target === undefined) {
@@ -34,7 +43,7 @@ export function generateCommand(): Command {
         );
       }
       const plan = await planOrFail(project, flags);
-      const files = target.render(selectPipelines(plan.pipelines, flags.pipeline), {
+      const files = target.render(choosePipelines(plan, flags), {
         source: basename(project.replace(/\/+$/, "")) || project,
         ...(plan.project ? { lineage: assetLineage(plan.project) } : {}),
       });
