@@ -4,6 +4,7 @@ import type { PlanResult } from "../compile/plan-project.js";
 import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import type { LoadTable, Project, Transform } from "../project/project.js";
+import { printable } from "../remote/printable.js";
 import { closest } from "../util/suggest.js";
 
 /** The selection flags, as commander hands them over (`true` for a bare `--domains`). */
@@ -141,7 +142,8 @@ function unknown(flag: string, name: string, known: ReadonlySet<string>, why: st
     : sorted.length > 0
       ? `; expected one of ${sorted.slice(0, 20).join(", ")}${sorted.length > 20 ? ", …" : ""}`
       : "; the project has none";
-  throw new ConfigError(`${flag} ${name}: ${why}${hint}`);
+  // names come from the project's files and the command line: no control character reaches the terminal
+  throw new ConfigError(printable(`${flag} ${name}: ${why}${hint}`));
 }
 
 /** The selection as the user wrote it, to name it in a message. */

@@ -197,6 +197,18 @@ describe("a selector that matches nothing is bad input", () => {
     });
   }
 
+  it("names from the project reach the terminal without their control characters", async () => {
+    const p = fixture({
+      ...files,
+      "metadata/load/stock/items.sl.yml":
+        'version: 1\ntable:\n  name: items\n  pattern: items.*.csv\n  tags: ["\\e[2Jwiped"]\n',
+    });
+    const r = await runCli(["plan", p, "--tags", "nope"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain("\x1b");
+    expect(r.stderr).toContain("\\x1b[2Jwiped");
+  });
+
   it("a selection whose tables have no dagRef selects no pipeline", async () => {
     const p = fixture({
       ...files,
