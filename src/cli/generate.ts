@@ -6,7 +6,13 @@ import { ConfigError } from "../errors.js";
 import { writeGenerated } from "../output/write-generated.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
-import { selectPipelines } from "./select-pipelines.js";
+import {
+  choosePipelines,
+  domainsOption,
+  type SelectionFlags,
+  tagsOption,
+  tasksOption,
+} from "./select-pipelines.js";
 
 export function generateCommand(): Command {
   return withProjectOptions(
@@ -16,19 +22,22 @@ export function generateCommand(): Command {
       .addOption(new Option("--orchestrator <name>", "target orchestrator").makeOptionMandatory())
       .requiredOption("--out <dir>", "output folder (a manifest there lists the files slo wrote)")
       .option("--pipeline <id...>", "only these pipelines")
+      .addOption(tagsOption())
+      .addOption(domainsOption())
+      .addOption(tasksOption())
       .option(
         "--clean",
-        "remove files an earlier generate wrote that are no longer produced (with --pipeline, only those pipelines' files)",
+        "remove files an earlier generate wrote that are no longer produced (with a selection, only the selected pipelines' files)",
       ),
   ).action(
     async (
       project: string,
-      flags: ProjectFlags & {
-        orchestrator: string;
-        out: string;
-        pipeline?: string[];
-        clean?: boolean;
-      },
+      flags: ProjectFlags &
+        SelectionFlags & {
+          orchestrator: string;
+          out: string;
+          clean?: boolean;
+        },
     ) => {
       const target = orchestrator(flags.orchestrator);
       if (target === undefined) {
@@ -37,7 +46,7 @@ export function generateCommand(): Command {
         );
       }
       const plan = await planOrFail(project, flags, target.name);
-      const chosen = selectPipelines(plan.pipelines, flags.pipeline);
+      const chosen = choosePipelines(plan, flags);
       const ids = chosen.map((p) => p.id);
       const files = target
         .render(chosen, {
@@ -45,8 +54,12 @@ export function generateCommand(): Command {
           ...(plan.project ? { lineage: assetLineage(plan.project) } : {}),
         })
         .map((f) => ({ ...f, pipelines: f.pipelines ?? ids }));
-      // With --pipeline, --clean removes only the chosen pipelines' stale files.
-      const partial = flags.pipeline !== undefined && flags.pipeline.length > 0;
+      // With a selection, --clean removes only the selected pipelines' stale files.
+      const partial =
+        (flags.pipeline?.length ?? 0) > 0 ||
+        flags.tags !== undefined ||
+        flags.domains !== undefined ||
+        flags.tasks !== undefined;
       const r = writeGenerated(
         flags.out,
         target.name,

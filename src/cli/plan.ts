@@ -2,7 +2,13 @@ import { Command } from "commander";
 import { planOrFail } from "./plan-or-fail.js";
 import { planText } from "./plan-text.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
-import { selectPipelines } from "./select-pipelines.js";
+import {
+  choosePipelines,
+  domainsOption,
+  type SelectionFlags,
+  tagsOption,
+  tasksOption,
+} from "./select-pipelines.js";
 
 export function planCommand(): Command {
   return withProjectOptions(
@@ -12,14 +18,14 @@ export function planCommand(): Command {
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines")
+      .addOption(tagsOption())
+      .addOption(domainsOption())
+      .addOption(tasksOption())
       .option("--json", "print the pipelines as JSON (the pipeline model)"),
-  ).action(
-    async (project: string, flags: ProjectFlags & { json?: boolean; pipeline?: string[] }) => {
-      const { pipelines } = await planOrFail(project, flags);
-      const chosen = selectPipelines(pipelines, flags.pipeline);
-      process.stdout.write(
-        flags.json ? `${JSON.stringify({ pipelines: chosen }, null, 2)}\n` : planText(chosen),
-      );
-    },
-  );
+  ).action(async (project: string, flags: ProjectFlags & SelectionFlags & { json?: boolean }) => {
+    const chosen = choosePipelines(await planOrFail(project, flags), flags);
+    process.stdout.write(
+      flags.json ? `${JSON.stringify({ pipelines: chosen }, null, 2)}\n` : planText(chosen),
+    );
+  });
 }

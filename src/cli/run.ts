@@ -7,10 +7,15 @@ import { slotsOf, starlakeOption, stateOption, statePath, withEngine } from "./e
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
 import { RunView, runSummary } from "./run-view.js";
-import { selectPipelines } from "./select-pipelines.js";
+import {
+  choosePipelines,
+  domainsOption,
+  type SelectionFlags,
+  tagsOption,
+  tasksOption,
+} from "./select-pipelines.js";
 
-interface RunFlags extends ProjectFlags {
-  pipeline?: string[];
+interface RunFlags extends ProjectFlags, SelectionFlags {
   date?: string;
   starlake?: string;
   state?: string;
@@ -28,6 +33,9 @@ export function runCommand(): Command {
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines (default: all, producers first)")
+      .addOption(tagsOption())
+      .addOption(domainsOption())
+      .addOption(tasksOption())
       .option("--date <iso>", "logical date of the runs (default: now)")
       .addOption(starlakeOption())
       .addOption(stateOption())
@@ -50,7 +58,7 @@ export function runCommand(): Command {
       throw new ConfigError(`--resume ${flags.resume}: no engine state at ${path}`);
     const pipelines =
       flags.resume === undefined
-        ? selectPipelines((await planOrFail(project, flags, "engine")).pipelines, flags.pipeline)
+        ? choosePipelines(await planOrFail(project, flags, "engine"), flags)
         : [];
     const view = new RunView();
     const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);

@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt, sortDiagnostics } from "../pipeline/diagnostic.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
-import type { DagConfig, Located, Project } from "../project/project.js";
+import type { DagConfig, LoadTable, Located, Project, Transform } from "../project/project.js";
 import { closest } from "../util/suggest.js";
 import { datasetCollisions } from "./dataset-collisions.js";
 import { duckdbPool, oneWriterPerDuckdbFile } from "./duckdb-writers.js";
@@ -17,6 +17,15 @@ import { DatasetCatalog } from "./upstream-datasets.js";
 export interface CompileOptions {
   /** Consulted for options a dag config does not set (the CLI passes the process environment). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Only these tables and transforms become tasks (`--tags`, `--domains`, `--tasks`), as
+   * `starlake dag-generate --tags` filters them before grouping; the others still count for
+   * lineage and schedules, so a selected transform keeps its triggers.
+   */
+  readonly only?: {
+    readonly load: (table: LoadTable) => boolean;
+    readonly transform: (transform: Transform) => boolean;
+  };
 }
 
 export interface CompileResult {
@@ -107,7 +116,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       const item: LoadItem = { domain, table, ...(schedule ? { schedule } : {}) };
       allLoads.push(item);
       const config = pick(table.dagRef, `table ${domain.name}.${table.name}`, table.file, "load");
-      if (config === undefined) continue;
+      if (config === undefined || options.only?.load(table) === false) continue;
       diagnostics.push(...nameDiagnostics({ domain, table }));
       loadMembers.push({ item, config, vars: loadVars(item, projectId) });
     }
@@ -128,7 +137,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       transform.file ?? transform.sqlFile ?? "",
       "transform",
     );
-    if (config === undefined) continue;
+    if (config === undefined || options.only?.transform(transform) === false) continue;
     diagnostics.push(...nameDiagnostics({ transform }));
     const vars = {
       domain: transform.domain,
