@@ -62,7 +62,8 @@ export function planText(pipelines: readonly Pipeline[]): string {
     if (p.dataCron && (p.schedule.kind !== "cron" || p.schedule.cron !== p.dataCron))
       out.push(`  data cron: ${p.dataCron}`);
     const produced = p.tasks.flatMap((t) => (t.produces ? [t.produces] : []));
-    if (produced.length > 0) out.push(`  produces: ${produced.join(", ")}`);
+    // a pipeline named like the dataset of its last task publishes one name twice: said once
+    if (produced.length > 0) out.push(`  produces: ${[...new Set(produced)].join(", ")}`);
     const upstream = new Map<string, string[]>();
     for (const e of p.edges) upstream.set(e.to, [...(upstream.get(e.to) ?? []), e.from]);
     const rows = [["TASK", "KIND", "GROUP", "AFTER", "COMMAND"]];

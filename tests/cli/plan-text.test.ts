@@ -8,3 +8,14 @@ it("slo plan prints a dataset_triggering_strategy expression with & and |", asyn
     "sales_report  [transform]  when shop_orders & (shop_customers | shop_products)  from sales_report.py (transform_on_orders)",
   );
 });
+
+it("slo plan names each dataset a pipeline produces once", async () => {
+  // sales_report's transform and its end both publish `sales_report`
+  const p = await triggerPipeline("/srv/x");
+  const line = planText([p])
+    .split("\n")
+    .find((l) => l.startsWith("  produces: "));
+  const names = (line ?? "").slice("  produces: ".length).split(", ");
+  expect(names).toContain("sales_report");
+  expect(new Set(names).size).toBe(names.length);
+});
