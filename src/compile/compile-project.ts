@@ -139,12 +139,14 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     );
     if (config === undefined || options.only?.transform(transform) === false) continue;
     diagnostics.push(...nameDiagnostics({ transform }));
+    // As Starlake's dag-generate: `task` (and the deprecated `name`) is the full `domain.task`;
+    // `table` is what a file per task usually wants. No schedule renders as "None".
     const vars = {
       domain: transform.domain,
-      task: transform.name,
-      name: transform.name,
+      task: transform.fullName,
+      name: transform.fullName,
       table: transform.table,
-      schedule: schedule?.name ?? "none",
+      schedule: schedule?.name ?? "None",
       sl_project_id: projectId,
     };
     transformMembers.push({ item: { transform, ...(schedule ? { schedule } : {}) }, config, vars });
@@ -182,7 +184,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
 function loadVars(item: LoadItem, projectId: string): Record<string, string> {
   const { domain, table } = item;
   return {
-    schedule: item.schedule?.name ?? "none",
+    schedule: item.schedule?.name ?? "None",
     domain: domain.name,
     finalDomain: domain.finalName,
     renamedDomain: domain.finalName,

@@ -12,7 +12,7 @@ const files = {
   "metadata/dags/load_all.sl.yml":
     'version: 1\ndag:\n  template: "load/airflow__scheduled_table__shell.py.j2"\n  filename: "load_{{domain}}.py"\n  options:\n    pre_load_strategy: imported\n    retries: "0"\n',
   "metadata/dags/transform_each.sl.yml":
-    'version: 1\ndag:\n  template: "transform/airflow__scheduled_task__shell.py.j2"\n  filename: "t_{{domain}}_{{task}}.py"\n  options:\n    retries: "0"\n',
+    'version: 1\ndag:\n  template: "transform/airflow__scheduled_task__shell.py.j2"\n  filename: "t_{{domain}}_{{table}}.py"\n  options:\n    retries: "0"\n',
   "metadata/load/shop/_config.sl.yml": "version: 1\nload:\n  metadata:\n    schedule: daily\n",
   "metadata/load/shop/orders.sl.yml":
     "version: 1\ntable:\n  name: orders\n  pattern: orders.*.csv\n  tags: [finance, daily]\n",

@@ -40,7 +40,7 @@ beforeAll(() => {
   );
   write(
     "metadata/dags/transform.sl.yml",
-    'version: 1\ndag:\n  template: "transform/airflow__scheduled_task__shell.py.j2"\n  filename: "t_{{domain}}_{{task}}.py"\n',
+    'version: 1\ndag:\n  template: "transform/airflow__scheduled_task__shell.py.j2"\n  filename: "t_{{domain}}_{{table}}.py"\n',
   );
   write("metadata/load/d0/_config.sl.yml", "version: 1\nload:\n  name: d0\n");
   for (let t = 0; t < 50; t++)
