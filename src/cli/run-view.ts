@@ -1,5 +1,6 @@
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type { TaskChange } from "../engine/run-executor.js";
-import type { AttemptRow, RunRow, TaskRow } from "../engine/state-store.js";
+import type { AttemptRow, RunRow, StateStore, TaskRow } from "../engine/state-store.js";
 import { table } from "../util/text-table.js";
 
 /**
@@ -101,6 +102,68 @@ export function attemptsTable(attempts: readonly AttemptRow[]): string {
       `${a.base}.log`,
     ]),
   ).join("\n")}\n`;
+}
+
+/** How many lines of a failed task's log are shown. */
+const TAIL_LINES = 10;
+
+/**
+ * For each task that failed in these runs: the end of its last attempt's log and the `slo logs`
+ * command that prints all of it. Log text comes from the commands: control characters are
+ * shown as `?` so that a log cannot drive the terminal.
+ */
+export function failureReport(
+  store: StateStore,
+  outcomes: ReadonlyArray<{ runId: string }>,
+  project: string,
+  state: string | undefined,
+): string {
+  const out: string[] = [];
+  for (const { runId } of outcomes)
+    for (const task of store.tasks(runId)) {
+      if (task.state !== "failed") continue;
+      const last = store.attempts(runId, task.taskId).at(-1);
+      if (last === undefined) continue; // failed without running (a control, a lost launcher)
+      const log = `${last.base}.log`;
+      const lines = tail(log);
+      out.push(
+        `${runId} ${task.taskId}: failed (${task.note ?? "no note"}); ${lines.length > 0 ? `the last lines of ${log}:` : `no output in ${log}`}`,
+        ...lines.map((l) => `  | ${l}`),
+        `  all of it: ${commandLine(["slo", "logs", runId, task.taskId, "--project", project], state)}`,
+      );
+    }
+  return out.length > 0 ? `${out.join("\n")}\n` : "";
+}
+
+function tail(file: string): string[] {
+  let text: string;
+  try {
+    const fd = openSync(file, "r");
+    try {
+      const size = fstatSync(fd).size;
+      const length = Math.min(size, 64 * 1024);
+      const buffer = Buffer.alloc(length);
+      readSync(fd, buffer, 0, length, size - length);
+      text = buffer.toString("utf8");
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return [];
+  }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is replaced
+  const shown = text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, "?");
+  const lines = shown.replace(/\n$/, "").split("\n").slice(-TAIL_LINES);
+  return lines.length === 1 && lines[0] === "" ? [] : lines;
+}
+
+/** A command line to paste into a POSIX shell: words quoted when need be, `--state` when given. */
+export function commandLine(words: readonly string[], state: string | undefined): string {
+  return [...words, ...(state === undefined ? [] : ["--state", state])].map(shellWord).join(" ");
+}
+
+function shellWord(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 function duration(from: string | null, to: string | null): string {

@@ -1,6 +1,7 @@
 import { checkCommands } from "./command-check.js";
 import type { ExecutorSettings } from "./executor-settings.js";
 import type { HolderLock } from "./holder-lock.js";
+import { withRetries } from "./local-overrides.js";
 import { RunContext } from "./run-context.js";
 import { lockRun } from "./run-lock.js";
 import { runValues } from "./run-values.js";
@@ -28,7 +29,7 @@ export async function executeRun(
     const run = store.run(runId);
     if (plan === undefined || run === undefined) throw new Error(`no run ${runId}`);
     if (run.state !== "running") return run.state;
-    const pipeline = plan.pipeline;
+    const pipeline = withRetries(plan.pipeline, settings.retries);
     // a resumed run keeps the executable it started with, unless one is named again
     const starlake = settings.starlake ?? (plan.settings.starlake as string | undefined);
     const own = { ...settings, ...(starlake !== undefined ? { starlake } : {}) };
