@@ -206,7 +206,9 @@ describe("embedded engine: one process per run, with serve and the lock's folder
     );
     expect(error).toBeInstanceOf(ConfigError);
     // the invocation's lock is the first one taken, in the transaction that records it
-    expect((error as Error).message).toMatch(/logs\/invocations\/\d+\.lock: cannot make the lock: /);
+    expect((error as Error).message).toMatch(
+      /logs\/invocations\/\d+\.lock: cannot make the lock: /,
+    );
     expect(ws.store.runs()).toEqual([]);
     expect(ws.store.db.prepare("SELECT COUNT(*) AS n FROM invocations").get()).toEqual({ n: 0 });
   });
