@@ -87,6 +87,7 @@ export class RunContext {
     this.settings.slots.onRelease(onAbort);
     try {
       await this.reconcile();
+      const stopping: Promise<void>[] = []; // stopped groups are gone before the run ends
       for (;;) {
         if (this.settings.signal?.aborted) return await this.interrupt();
         // one transaction a turn: what ended, and what starts; processes start once it commits
@@ -98,15 +99,15 @@ export class RunContext {
           return this.schedule(starts);
         });
         // a stopped attempt's end comes back as any other, and changes nothing but its record
-        for (const taskId of stop) void this.inflight.get(taskId)?.attempt.kill();
+        for (const id of stop)
+          stopping.push(this.inflight.get(id)?.attempt.kill() ?? Promise.resolve());
         for (const start of starts) this.launch(start);
         if (this.inflight.size === 0 && this.queuedCount === 0) break;
         // controls (slo cancel, mark, retry) come through the state: looked for every CONTROL_MS
         await this.sleep(Math.min(nextTimer ?? Number.POSITIVE_INFINITY, Date.now() + CONTROL_MS));
       }
-      const failed = [...this.rows.values()].some(
-        (r) => r.state === "failed" || r.state === "upstream_failed",
-      );
+      await Promise.all(stopping);
+      const failed = [...this.rows.values()].some((r) => /failed/.test(r.state));
       const state: RunState = this.cancelled ? "cancelled" : failed ? "failed" : "success";
       this.store.finishRun(this.runId, state);
       return state;
