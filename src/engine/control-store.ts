@@ -1,3 +1,4 @@
+import type { StatementSync } from "node:sqlite";
 import type { StateStore } from "./state-store.js";
 
 /** What can be asked of a run from outside (slo cancel, slo mark, slo retry). */
@@ -41,13 +42,19 @@ export function requestControl(
   return Number(result.lastInsertRowid);
 }
 
+/** The pending-requests query of each store, prepared once: a run's loop asks it every turn. */
+const pendingQuery = new WeakMap<StateStore, StatementSync>();
+
 /** The requests of a run not applied yet, oldest first. */
 export function pendingControls(store: StateStore, runId: string): ControlRequest[] {
-  return (
-    store.db
-      .prepare("SELECT * FROM controls WHERE run_id = ? AND done_at IS NULL ORDER BY id")
-      .all(runId) as unknown as Record[]
-  ).map(read);
+  let query = pendingQuery.get(store);
+  if (query === undefined) {
+    query = store.db.prepare(
+      "SELECT * FROM controls WHERE run_id = ? AND done_at IS NULL ORDER BY id",
+    );
+    pendingQuery.set(store, query);
+  }
+  return (query.all(runId) as unknown as Record[]).map(read);
 }
 
 /** Records what became of a request: `applied`, or why it was refused (`refused: …`). */

@@ -8,6 +8,7 @@ import { askControl, type ControlAsk } from "../../src/engine/control-request.js
 import { runPipelines } from "../../src/engine/engine.js";
 import { withRetries } from "../../src/engine/local-overrides.js";
 import { executeRun } from "../../src/engine/run-executor.js";
+import { serve } from "../../src/engine/serve.js";
 import { Slots } from "../../src/engine/slots.js";
 import { ConfigError } from "../../src/errors.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
@@ -146,6 +147,43 @@ describe("run controls while this process runs the run (through the state)", () 
   }, 60_000);
 });
 
+describe("run controls while slo serve runs the run", () => {
+  it("serve applies retry-now and cancel to a run it resumed", async () => {
+    ws = new EngineWorkspace();
+    const pidFile = join(ws.dir, "grandchild.pid");
+    const p = testPipeline({
+      root: ws.dir,
+      tasks: [{ id: "a" }, { id: "b" }, { id: "c" }],
+      edges: [["a", "b"]],
+      defaults: { retries: 1, retryDelay: 300 },
+    });
+    // an unfinished run, which serve resumes first
+    ws.store.createRun(p, new Date("2026-03-02T06:00:00Z"), "manual", {});
+    const abort = new AbortController();
+    const serving = serve(
+      ws.store,
+      [p],
+      { ...settings({ a: { failFirst: 1 }, c: grandchild(pidFile) }), signal: abort.signal },
+      { tickMs: 50 },
+    );
+    try {
+      await until(() => (task("a")?.failures ?? 0) === 1, "a fails once and waits 300 s");
+      expect((await ask({ taskId: "a", action: "retry" })).said).toMatch(/^queued to run now/);
+      await until(() => task("b")?.state === "success", "a then b succeed");
+      await until(() => existsSync(pidFile) && readFileSync(pidFile, "utf8").endsWith("\n"), "c");
+      const sleeper = Number(readFileSync(pidFile, "utf8"));
+      pids.push(sleeper);
+      expect((await ask({ taskId: null, action: "cancel" })).said).toMatch(/^cancelled/);
+      expect(ws.store.run(runId())?.state).toBe("cancelled");
+      expect(alive(sleeper)).toBe(false);
+      expect(stateOf(ws.store.tasks(runId()))).toEqual({ a: "success", b: "success", c: "failed" });
+    } finally {
+      abort.abort();
+      await serving;
+    }
+  }, 60_000);
+});
+
 describe("run controls on a run nobody holds (applied by the asker)", () => {
   it("mark success of a failed task reopens the run; resumed, its downstream runs", async () => {
     ws = new EngineWorkspace();
@@ -192,7 +230,7 @@ describe("run controls on a run nobody holds (applied by the asker)", () => {
     );
   }, 60_000);
 
-  it("--retries overrides the plan's retries (0: one try), kept when the run resumes", async () => {
+  it("--retries overrides the plan's retries (0: one try), recorded with the run for its resume", async () => {
     ws = new EngineWorkspace();
     const p = testPipeline({
       root: ws.dir,
