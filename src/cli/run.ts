@@ -106,7 +106,8 @@ export function runCommand(): Command {
       process.stdout.write(
         flags.json ? `${JSON.stringify({ runs: report }, null, 2)}\n` : runSummary(report),
       );
-      const again = commandLine(["slo", "run", project], flags.state);
+      const again = (...words: string[]) =>
+        commandLine(["slo", "run", project, ...words], flags.state);
       process.stderr.write(failureReport(store, outcomes, project, flags.state));
       if (settings.signal?.aborted || outcomes.some((o) => o.state === "interrupted")) {
         process.stderr.write(`interrupted: ${resumeAdvice(store, outcomes, resume, again)}\n`);
@@ -134,16 +135,16 @@ function resumeAdvice(
   store: StateStore,
   outcomes: readonly RunOutcome[],
   resume: string | undefined,
-  again: string,
+  again: (...words: string[]) => string,
 ): string {
   const last = outcomes.at(-1);
   if (resume !== undefined && resume !== "" && last !== undefined)
-    return `resume with ${again} --resume ${last.runId}`;
+    return `resume with ${again("--resume", last.runId)}`;
   const id = last === undefined ? undefined : store.run(last.runId)?.invocation;
   const inv = id == null ? lastUnfinishedInvocation(store) : invocation(store, id);
-  if (inv === undefined) return `nothing was started; run ${again} again`;
+  if (inv === undefined) return `nothing was started; run ${again()} again`;
   const { unfinished, unstarted } = invocationProgress(store, inv);
   const runs = `${unfinished.length} run${unfinished.length === 1 ? "" : "s"} to finish`;
   const todo = `${unstarted.length} pipeline${unstarted.length === 1 ? "" : "s"} not started`;
-  return `${runs}, ${todo}; resume them all with ${again} --resume`;
+  return `${runs}, ${todo}; resume them all with ${again("--resume")}`;
 }

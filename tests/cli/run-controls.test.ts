@@ -158,6 +158,48 @@ describe("slo cancel", () => {
   }, 60_000);
 });
 
+describe("slo run --resume with no run named", () => {
+  it("after Ctrl-C, says what is left, then finishes the run and starts the pipelines not started", async () => {
+    const pidFile = join(dir, "sleeper.pid");
+    let stderr = "";
+    const child = spawn(
+      process.execPath,
+      [BIN, "run", project, "--starlake", STAND_IN, "--state", state],
+      {
+        env: {
+          ...process.env,
+          STANDIN_PLAN: JSON.stringify({
+            plants: { shell: `sleep 120 & echo $! > ${pidFile}; wait` },
+          }),
+        },
+        stdio: ["ignore", "ignore", "pipe"],
+        timeout: 120_000,
+      },
+    );
+    children.push(child);
+    child.stderr?.on("data", (d) => {
+      stderr += String(d);
+    });
+    const exit = new Promise((done) => child.once("exit", (code) => done(code)));
+    await grandchildPid(pidFile);
+    child.kill("SIGINT");
+    expect(await exit).toBe(130);
+    expect(stderr).toContain(
+      `interrupted: 1 run to finish, 2 pipelines not started; resume them all with slo run ${project} --resume --state ${state}\n`,
+    );
+    process.env.STANDIN_PLAN = "{}";
+    const r = await runCli(["run", project, "--resume", "--starlake", STAND_IN, "--state", state]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/^run \S+ \(\S+\): success$/gm)).toHaveLength(3);
+    const store = new StateStore(state);
+    try {
+      expect(store.runs().map((x) => x.state)).toEqual(["success", "success", "success"]);
+    } finally {
+      store.close();
+    }
+  }, 60_000);
+});
+
 describe("slo retry and slo mark on a run slo run holds", () => {
   it("retry runs a task waiting 300 s for its retry now; mark failed fails its pipeline", async () => {
     const run = holder({ plants: { failFirst: 1 }, waterings: { sleep: 120 } });
