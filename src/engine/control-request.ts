@@ -47,7 +47,7 @@ export async function askControl(
       answered(ask, outcome);
       // a cancelled run ends once its attempts have stopped: said when it has
       while (ask.action === "cancel" && store.run(ask.runId)?.state === "running") {
-        if (Date.now() >= until) break;
+        if (Date.now() >= until || (await endCancelled(store, logsDir, ask.runId))) break;
         await new Promise((r) => setTimeout(r, CONTROL_MS / 2));
       }
       return { said: outcome, resumable: false };
@@ -111,6 +111,7 @@ async function applyUnheld(
     return { said: answered(ask, `refused: ${effect.refused}`), resumable: false };
   }
   for (const taskId of effect.stop) await stopAttempt(store, logsDir, ask.runId, taskId);
+  await stopOrphanAttempts(store, logsDir, ask.runId); // an earlier control's, its engine dead
   store.transaction(() => {
     for (const { taskId, change } of effect.changes) store.updateTask(ask.runId, taskId, change);
     if (effect.runState === "cancelled") store.finishRun(ask.runId, "cancelled");
@@ -118,6 +119,43 @@ async function applyUnheld(
     settleControl(store, id, effect.said);
   });
   return { said: effect.said, resumable: store.run(ask.runId)?.state === "running" };
+}
+
+/**
+ * Ends a cancelled run whose holder died before its attempts had stopped (false while it lives).
+ */
+async function endCancelled(store: StateStore, logsDir: string, runId: string): Promise<boolean> {
+  let lock: ReturnType<typeof lockRun>;
+  try {
+    lock = lockRun(store.path, logsDir, runId);
+  } catch (e) {
+    if (e instanceof RunHeldError) return false;
+    throw e;
+  }
+  try {
+    await stopOrphanAttempts(store, logsDir, runId);
+    if (store.run(runId)?.state === "running")
+      store.transaction(() => store.finishRun(runId, "cancelled"));
+    return true;
+  } finally {
+    lock.release();
+  }
+}
+
+/**
+ * Stops the attempts that controls stopped (cancel, mark) when the engine that applied them died
+ * before they had ended: attempts recorded running whose task is no longer running. The caller
+ * holds the run.
+ */
+export async function stopOrphanAttempts(
+  store: StateStore,
+  logsDir: string,
+  runId: string,
+): Promise<void> {
+  const rows = new Map(store.tasks(runId).map((r) => [r.taskId, r.state]));
+  for (const a of store.attempts(runId))
+    if (a.state === "running" && rows.get(a.taskId) !== "running")
+      await stopAttempt(store, logsDir, runId, a.taskId);
 }
 
 /**

@@ -8,7 +8,7 @@ import { findAttempt } from "./attempt-reconcile.js";
 import { AttemptStarter } from "./attempt-starter.js";
 import type { ExecutorSettings } from "./executor-settings.js";
 import { failAbandonedRun } from "./run-abandon.js";
-import { applyControls, CONTROL_MS } from "./run-control.js";
+import { applyControls, CONTROL_MS, wasCancelled } from "./run-control.js";
 import { type Finished, type Start, sleepUntil } from "./run-turn.js";
 import { sentinelMarker, shellEnvironment, shellInvocation } from "./shell-invocation.js";
 import { stateFailure } from "./state-failure.js";
@@ -79,6 +79,7 @@ export class RunContext {
     }
     this.env = shellEnvironment(pipeline, values, settings);
     this.starter = new AttemptStarter(this.env, join(settings.logsDir, runId));
+    this.cancelled = wasCancelled(store, runId); // applied by an engine that died before the end
   }
 
   async execute(): Promise<RunState | "interrupted"> {

@@ -109,6 +109,17 @@ function reopened(
   };
 }
 
+/** Whether a cancel of the run was applied (the holder may have died before the run ended). */
+export function wasCancelled(store: StateStore, runId: string): boolean {
+  return (
+    store.db
+      .prepare(
+        "SELECT 1 FROM controls WHERE run_id = ? AND action = 'cancel' AND done_at IS NOT NULL AND outcome NOT LIKE 'refused:%' LIMIT 1",
+      )
+      .get(runId) !== undefined
+  );
+}
+
 /**
  * Applies the requests pending for a run held by this process (in the caller's transaction):
  * `update` changes a task as the run's loop does. Returns the tasks whose attempt is to be

@@ -1,4 +1,5 @@
 import { checkCommands } from "./command-check.js";
+import { stopOrphanAttempts } from "./control-request.js";
 import type { ExecutorSettings } from "./executor-settings.js";
 import type { HolderLock } from "./holder-lock.js";
 import { withRetries } from "./local-overrides.js";
@@ -34,6 +35,8 @@ export async function executeRun(
     const starlake = settings.starlake ?? (plan.settings.starlake as string | undefined);
     const own = { ...settings, ...(starlake !== undefined ? { starlake } : {}) };
     checkCommands(pipeline, own); // a run recorded by an older slo may hold what cannot run
+    // what a control stopped while the engine that applied it died is stopped now
+    await stopOrphanAttempts(store, settings.logsDir, runId);
     const values = runValues(pipeline, new Date(run.runDate));
     return await new RunContext(store, runId, pipeline, values, own).execute();
   } catch (e) {

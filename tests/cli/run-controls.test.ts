@@ -13,6 +13,7 @@ import {
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { requestControl, settleControl } from "../../src/engine/control-store.js";
 import { StateStore } from "../../src/engine/state-store.js";
 import { runCli } from "../helpers/cli.js";
 import { STAND_IN } from "../helpers/engine.js";
@@ -136,6 +137,53 @@ describe("slo cancel", () => {
     const after = await runCli(["run", project, "--resume", "--state", state]);
     expect(after.stderr).toMatch(/holds no interrupted slo run to resume/);
   }, 60_000);
+
+  it("a cancel its holder applied just before it was killed (-9) is finished by --resume, or by slo cancel", async () => {
+    for (const finisher of ["resume", "cancel"]) {
+      state = join(dir, `state-${finisher}.db`);
+      const pidFile = join(dir, `sleeper-${finisher}.pid`);
+      const run = holder({ plants: { shell: `sleep 120 & echo $! > ${pidFile}; wait` } });
+      const sleeper = await grandchildPid(pidFile);
+      run.child.kill("SIGKILL");
+      await run.exit;
+      // what the holder's turn had committed: the cancel applied, the attempt not yet stopped
+      const id = onlyRun().id;
+      const store = new StateStore(state);
+      try {
+        store.transaction(() => {
+          const request = requestControl(store, id, null, "cancel");
+          settleControl(store, request, "cancelled (by pid 1, which runs it)");
+          for (const t of store.tasks(id))
+            if (t.state === "running" || t.state === "queued")
+              store.updateTask(id, t.taskId, {
+                state: t.state === "running" ? "failed" : "skipped",
+                note: "cancelled",
+              });
+        });
+      } finally {
+        store.close();
+      }
+      expect(alive(sleeper)).toBe(true);
+      const args =
+        finisher === "resume"
+          ? ["run", project, "--resume", id, "--state", state]
+          : ["cancel", id, "--state", state];
+      const r = await runCli(args);
+      expect(r.code, r.stderr).toBe(finisher === "resume" ? 1 : 0);
+      expect(alive(sleeper), finisher).toBe(false);
+      expect(onlyRun().state, finisher).toBe("cancelled");
+      const after = new StateStore(state);
+      try {
+        expect(
+          after.attempts(id).every((a) => a.state !== "running"),
+          finisher,
+        ).toBe(true);
+      } finally {
+        after.close();
+      }
+      rmSync(join(dir, "logs"), { recursive: true, force: true }); // the next one's run has the same id
+    }
+  }, 90_000);
 
   it("names what is wrong: no state, no run, no such task, no --success/--failed", async () => {
     const none = await runCli(["cancel", "r", "--project", project]);
