@@ -29,7 +29,7 @@ export function runCommand(): Command {
   return withProjectOptions(
     new Command("run")
       .description(
-        "run pipelines now on this machine (the embedded engine); exit 0 if every run succeeded, 1 if one failed",
+        "run pipelines now on this machine (the embedded engine); exit 0 if every run succeeded, 1 if one failed or was cancelled, 130 if interrupted",
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines (default: all, producers first)")

@@ -43,8 +43,7 @@ export class RunContext {
   private readonly env: Readonly<Record<string, string>>;
   private readonly starter: AttemptStarter;
   private abandoned = false;
-  /** Cancelled on request (slo cancel): ends `cancelled` once its attempts have stopped. */
-  private cancelled = false;
+  private cancelled = false; // on request (slo cancel): ends so once its attempts have stopped
 
   constructor(
     private readonly store: StateStore,
@@ -104,8 +103,7 @@ export class RunContext {
           stopping.push(this.inflight.get(id)?.attempt.kill() ?? Promise.resolve());
         for (const start of starts) this.launch(start);
         if (this.inflight.size === 0 && this.queuedCount === 0) break;
-        // controls (slo cancel, mark, retry) come through the state: looked for every CONTROL_MS
-        await this.sleep(Math.min(nextTimer ?? Number.POSITIVE_INFINITY, Date.now() + CONTROL_MS));
+        await this.sleep(nextTimer);
       }
       await Promise.all(stopping);
       const failed = [...this.rows.values()].some((r) => /failed/.test(r.state));
@@ -388,10 +386,11 @@ export class RunContext {
     return task.pool ?? this.pipeline.defaults.pool;
   }
 
-  /** Waits for an attempt to end, the next retry or poke, or an abort. */
+  /** Waits for an attempt to end, the next retry or poke, an abort, or a look for controls. */
   private sleep(until: number | undefined): Promise<void> {
     if (this.finished.length > 0 || this.settings.signal?.aborted) return Promise.resolve();
-    return sleepUntil(until, this.inflight.size > 0, (wake) => {
+    const look = Date.now() + CONTROL_MS; // slo cancel, mark, retry come through the state
+    return sleepUntil(Math.min(until ?? look, look), this.inflight.size > 0, (wake) => {
       this.wake = wake;
     });
   }
