@@ -121,7 +121,9 @@ export function failureReport(
   const out: string[] = [];
   for (const { runId } of outcomes)
     for (const task of store.tasks(runId)) {
-      if (task.state !== "failed") continue;
+      // failed by a control (slo cancel, slo mark): its log does not say why
+      if (task.state !== "failed" || task.note === "cancelled" || task.note === "marked failed")
+        continue;
       const last = store.attempts(runId, task.taskId).at(-1);
       if (last === undefined) continue; // failed without running (a control, a lost launcher)
       const log = `${last.base}.log`;

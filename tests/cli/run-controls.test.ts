@@ -134,6 +134,7 @@ describe("slo cancel", () => {
     const again = await runCli(["run", project, "--resume", "--state", state]);
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/^run minimal_load__\S+ \(minimal_load\): cancelled$/m);
+    expect(again.stderr).not.toContain("load_garden_plants: failed"); // no log tail for a cancel
     const after = await runCli(["run", project, "--resume", "--state", state]);
     expect(after.stderr).toMatch(/holds no interrupted slo run to resume/);
   }, 60_000);
