@@ -10,6 +10,8 @@ import { table } from "../util/text-table.js";
 export class RunView {
   private readonly states = new Map<string, string>();
   private readonly live: boolean;
+  /** What to print under a task that failed (see taskFailure), once the state is open. */
+  explain: ((c: TaskChange) => string) | undefined;
 
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {
     this.live = out.isTTY === true;
@@ -19,12 +21,13 @@ export class RunView {
     this.states.set(`${c.runId}\u0000${c.taskId}`, c.state);
     const ended = c.state !== "queued" && c.state !== "running";
     const note = c.note ? ` (${c.note})` : "";
+    const why = c.state === "failed" ? (this.explain?.(c) ?? "") : "";
     if (this.live) {
       if (c.state === "failed" || c.state === "upstream_failed" || (c.state === "queued" && c.note))
-        this.write(`\r\x1b[K${c.runId} ${c.taskId}: ${c.state}${note}\n`);
+        this.write(`\r\x1b[K${c.runId} ${c.taskId}: ${c.state}${note}\n${why}`);
       this.status(c.runId);
     } else if (ended || c.note) {
-      this.write(`${c.runId} ${c.taskId}: ${c.state}${note}\n`);
+      this.write(`${c.runId} ${c.taskId}: ${c.state}${note}\n${why}`);
     }
   }
 
@@ -108,9 +111,8 @@ export function attemptsTable(attempts: readonly AttemptRow[]): string {
 const TAIL_LINES = 10;
 
 /**
- * For each task that failed in these runs: the end of its last attempt's log and the `slo logs`
- * command that prints all of it. Log text comes from the commands: control characters are
- * shown as `?` so that a log cannot drive the terminal.
+ * For each task that failed in these runs (see taskFailure): printed after the runs when no
+ * progress view said it as it happened (--json).
  */
 export function failureReport(
   store: StateStore,
@@ -118,23 +120,40 @@ export function failureReport(
   project: string,
   state: string | undefined,
 ): string {
-  const out: string[] = [];
-  for (const { runId } of outcomes)
-    for (const task of store.tasks(runId)) {
-      // failed by a control (slo cancel, slo mark): its log does not say why
-      if (task.state !== "failed" || task.note === "cancelled" || task.note === "marked failed")
-        continue;
-      const last = store.attempts(runId, task.taskId).at(-1);
-      if (last === undefined) continue; // failed without running (a control, a lost launcher)
-      const log = `${last.base}.log`;
-      const lines = tail(log);
-      out.push(
-        `${runId} ${task.taskId}: failed (${task.note ?? "no note"}); ${lines.length > 0 ? `the last lines of ${log}:` : `no output in ${log}`}`,
-        ...lines.map((l) => `  | ${l}`),
-        `  all of it: ${commandLine(["slo", "logs", runId, task.taskId, "--project", project], state)}`,
-      );
-    }
-  return out.length > 0 ? `${out.join("\n")}\n` : "";
+  return outcomes
+    .flatMap(({ runId }) =>
+      store
+        .tasks(runId)
+        .filter((t) => t.state === "failed")
+        .map((t) => taskFailure(store, runId, t.taskId, project, state)),
+    )
+    .join("");
+}
+
+/**
+ * Under a task that failed: the end of its last attempt's log and the `slo logs` command that
+ * prints all of it. Log text comes from the commands: control characters are shown as `?` so
+ * that a log cannot drive the terminal. Nothing for a task a control failed (cancel, mark):
+ * its log does not say why.
+ */
+export function taskFailure(
+  store: StateStore,
+  runId: string,
+  taskId: string,
+  project: string,
+  state: string | undefined,
+): string {
+  const task = store.tasks(runId).find((t) => t.taskId === taskId);
+  if (task === undefined || task.note === "cancelled" || task.note === "marked failed") return "";
+  const last = store.attempts(runId, taskId).at(-1);
+  if (last === undefined) return ""; // failed without running (a lost launcher)
+  const log = `${last.base}.log`;
+  const lines = tail(log);
+  return `${[
+    `${runId} ${taskId}: failed (${task.note ?? "no note"}); ${lines.length > 0 ? `the last lines of ${log}:` : `no output in ${log}`}`,
+    ...lines.map((l) => `  | ${l}`),
+    `  all of it: ${commandLine(["slo", "logs", runId, taskId, "--project", project], state)}`,
+  ].join("\n")}\n`;
 }
 
 function tail(file: string): string[] {

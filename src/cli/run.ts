@@ -9,7 +9,7 @@ import { ConfigError } from "../errors.js";
 import { slotsOf, starlakeOption, stateOption, statePath, withEngine } from "./engine-flags.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
-import { commandLine, failureReport, RunView, runSummary } from "./run-view.js";
+import { commandLine, failureReport, RunView, runSummary, taskFailure } from "./run-view.js";
 import { selectPipelines } from "./select-pipelines.js";
 
 interface RunFlags extends ProjectFlags {
@@ -77,6 +77,7 @@ export function runCommand(): Command {
     const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);
     await withEngine(path, flags, slots, onChange, async (store, engine) => {
       const settings = retries === undefined ? engine : { ...engine, retries };
+      view.explain = (c) => taskFailure(store, c.runId, c.taskId, project, flags.state);
       let outcomes: RunOutcome[];
       if (resume === "") {
         outcomes = (await resumeInvocation(store, settings)).outcomes;
@@ -108,7 +109,7 @@ export function runCommand(): Command {
       );
       const again = (...words: string[]) =>
         commandLine(["slo", "run", project, ...words], flags.state);
-      process.stderr.write(failureReport(store, outcomes, project, flags.state));
+      if (flags.json) process.stderr.write(failureReport(store, outcomes, project, flags.state));
       if (settings.signal?.aborted || outcomes.some((o) => o.state === "interrupted")) {
         process.stderr.write(`interrupted: ${resumeAdvice(store, outcomes, resume, again)}\n`);
         process.exitCode = 130;

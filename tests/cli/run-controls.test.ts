@@ -346,6 +346,27 @@ describe("slo run --task, --retries, and a failed task's log", () => {
       "  | boom ?[31mred",
       `  all of it: slo logs ${run} load_garden_plants --project ${project} --state ${state}`,
     ].join("\n");
-    expect(r.stderr).toContain(`${block}\n`);
+    // said once, under the task's line as it fails (not again after the summary)
+    expect(r.stderr).toContain(`load_garden_plants: failed (exit code 3)\n${block}\n`);
+    expect(r.stderr.split(block)).toHaveLength(2);
+    // with --json (no progress lines), after the runs
+    const json = await runCli([
+      "run",
+      project,
+      "--pipeline",
+      "minimal_load",
+      "--retries",
+      "0",
+      "--starlake",
+      starlake,
+      "--state",
+      state,
+      "--json",
+    ]);
+    expect(json.code).toBe(1);
+    expect(json.stderr).toMatch(
+      /^\S+ load_garden_plants: failed \(exit code 3\); the last lines of /,
+    );
+    expect(json.stderr).toContain("  | boom ?[31mred\n  all of it: slo logs ");
   }, 60_000);
 });
