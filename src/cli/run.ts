@@ -1,12 +1,15 @@
 import { existsSync } from "node:fs";
 import { Command, Option } from "commander";
-import { type RunOutcome, runPipelines } from "../engine/engine.js";
+import { type RunOutcome, resumeInvocation, runPipelines } from "../engine/engine.js";
+import { invocation, invocationProgress, lastUnfinishedInvocation } from "../engine/invocation.js";
+import { singleTask } from "../engine/local-overrides.js";
 import { executeRun, type TaskChange } from "../engine/run-executor.js";
+import type { StateStore } from "../engine/state-store.js";
 import { ConfigError } from "../errors.js";
 import { slotsOf, starlakeOption, stateOption, statePath, withEngine } from "./engine-flags.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
-import { RunView, runSummary } from "./run-view.js";
+import { commandLine, failureReport, RunView, runSummary, taskFailure } from "./run-view.js";
 import {
   choosePipelines,
   domainsOption,
@@ -20,7 +23,9 @@ interface RunFlags extends ProjectFlags, SelectionFlags {
   starlake?: string;
   state?: string;
   json?: boolean;
-  resume?: string;
+  resume?: string | true;
+  task?: string;
+  retries?: string;
   concurrency?: string;
   pool?: string[];
 }
@@ -29,7 +34,7 @@ export function runCommand(): Command {
   return withProjectOptions(
     new Command("run")
       .description(
-        "run pipelines now on this machine (the embedded engine); exit 0 if every run succeeded, 1 if one failed",
+        "run pipelines now on this machine (the embedded engine); exit 0 if every run succeeded, 1 if one failed or was cancelled, 130 if interrupted",
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines (default: all, producers first)")
@@ -39,7 +44,15 @@ export function runCommand(): Command {
       .option("--date <iso>", "logical date of the runs (default: now)")
       .addOption(starlakeOption())
       .addOption(stateOption())
-      .option("--resume <run>", "finish an interrupted run (tasks that succeeded do not run again)")
+      .option(
+        "--resume [run]",
+        "finish an interrupted run (tasks that succeeded do not run again); without a run, every run of the last interrupted slo run, and the pipelines it had not started",
+      )
+      .option(
+        "--task <id>",
+        "run only this task of the one --pipeline, its upstreams taken as done (a task test)",
+      )
+      .option("--retries <n>", "retries of every task, overriding the project's (0: none)")
       .option(
         "--concurrency <n>",
         "most tasks running at once (default: number of CPUs, at least 2)",
@@ -53,21 +66,32 @@ export function runCommand(): Command {
         `--date ${flags.date}: expected an ISO date, e.g. 2026-01-31T02:00:00Z`,
       );
     const slots = slotsOf(flags); // bad --concurrency or --pool: said before reading the project
+    const retries = retriesOf(flags.retries);
     const path = statePath(project, flags.state);
-    if (flags.resume !== undefined && !existsSync(path))
-      throw new ConfigError(`--resume ${flags.resume}: no engine state at ${path}`);
+    const resume = flags.resume === true ? "" : flags.resume;
+    if (resume !== undefined && !existsSync(path))
+      throw new ConfigError(`--resume${resume ? ` ${resume}` : ""}: no engine state at ${path}`);
+    if (flags.task !== undefined && (resume !== undefined || flags.pipeline?.length !== 1))
+      throw new ConfigError(
+        `--task ${flags.task}: name the task's pipeline with one --pipeline (and no --resume)`,
+      );
     const pipelines =
-      flags.resume === undefined
-        ? choosePipelines(await planOrFail(project, flags, "engine"), flags)
+      resume === undefined
+        ? choosePipelines(await planOrFail(project, flags, "engine"), flags).map((p) =>
+            flags.task === undefined ? p : singleTask(p, flags.task),
+          )
         : [];
     const view = new RunView();
     const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);
-    await withEngine(path, flags, slots, onChange, async (store, settings) => {
+    await withEngine(path, flags, slots, onChange, async (store, engine) => {
+      const settings = retries === undefined ? engine : { ...engine, retries };
+      view.explain = (c) => taskFailure(store, c.runId, c.taskId, project, flags.state);
       let outcomes: RunOutcome[];
-      if (flags.resume !== undefined) {
-        const run = store.run(flags.resume);
-        if (run === undefined)
-          throw new ConfigError(`--resume ${flags.resume}: no such run in ${path}`);
+      if (resume === "") {
+        outcomes = (await resumeInvocation(store, settings)).outcomes;
+      } else if (resume !== undefined) {
+        const run = store.run(resume);
+        if (run === undefined) throw new ConfigError(`--resume ${resume}: no such run in ${path}`);
         outcomes = [
           {
             runId: run.id,
@@ -76,7 +100,12 @@ export function runCommand(): Command {
           },
         ];
       } else {
-        outcomes = await runPipelines(store, { pipelines, ...(date ? { date } : {}) }, settings);
+        const trigger = flags.task === undefined ? "manual" : "task";
+        outcomes = await runPipelines(
+          store,
+          { pipelines, trigger, ...(date ? { date } : {}) },
+          settings,
+        );
       }
       view.done();
       const report = outcomes.map((o) => ({
@@ -86,13 +115,45 @@ export function runCommand(): Command {
       process.stdout.write(
         flags.json ? `${JSON.stringify({ runs: report }, null, 2)}\n` : runSummary(report),
       );
-      const interrupted = outcomes.find((o) => o.state === "interrupted");
-      if (interrupted) {
-        process.stderr.write(
-          `interrupted: resume with slo run ${project} --resume ${interrupted.runId}\n`,
-        );
+      const again = (...words: string[]) =>
+        commandLine(["slo", "run", project, ...words], flags.state);
+      if (flags.json) process.stderr.write(failureReport(store, outcomes, project, flags.state));
+      if (settings.signal?.aborted || outcomes.some((o) => o.state === "interrupted")) {
+        process.stderr.write(`interrupted: ${resumeAdvice(store, outcomes, resume, again)}\n`);
         process.exitCode = 130;
-      } else if (outcomes.some((o) => o.state === "failed")) process.exitCode = 1;
+      } else if (outcomes.some((o) => o.state === "failed" || o.state === "cancelled"))
+        process.exitCode = 1;
     });
   });
+}
+
+/** `--retries N`: a count of retries, or bad input. */
+function retriesOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
+    throw new ConfigError(`--retries ${text}: expected a count of retries (0 or more)`);
+  return n;
+}
+
+/**
+ * How to go on after Ctrl-C: the run, when one was resumed by its id; else the invocation's
+ * resume, which finishes its runs and starts the pipelines it had not started.
+ */
+function resumeAdvice(
+  store: StateStore,
+  outcomes: readonly RunOutcome[],
+  resume: string | undefined,
+  again: (...words: string[]) => string,
+): string {
+  const last = outcomes.at(-1);
+  if (resume !== undefined && resume !== "" && last !== undefined)
+    return `resume with ${again("--resume", last.runId)}`;
+  const id = last === undefined ? undefined : store.run(last.runId)?.invocation;
+  const inv = id == null ? lastUnfinishedInvocation(store) : invocation(store, id);
+  if (inv === undefined) return `nothing was started; run ${again()} again`;
+  const { unfinished, unstarted } = invocationProgress(store, inv);
+  const runs = `${unfinished.length} run${unfinished.length === 1 ? "" : "s"} to finish`;
+  const todo = `${unstarted.length} pipeline${unstarted.length === 1 ? "" : "s"} not started`;
+  return `${runs}, ${todo}; resume them all with ${again("--resume")}`;
 }
