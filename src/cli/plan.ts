@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { periodValues, runDateOf } from "./period-text.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { planText } from "./plan-text.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
@@ -12,13 +13,32 @@ export function planCommand(): Command {
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines")
+      .option(
+        "--date <day|iso>",
+        "also show the --scheduledDate and data interval a run for this day or instant gets",
+      )
       .option("--json", "print the pipelines as JSON (the pipeline model)"),
   ).action(
-    async (project: string, flags: ProjectFlags & { json?: boolean; pipeline?: string[] }) => {
+    async (
+      project: string,
+      flags: ProjectFlags & { json?: boolean; pipeline?: string[]; date?: string },
+    ) => {
+      const date = flags.date === undefined ? undefined : runDateOf(flags.date);
       const { pipelines } = await planOrFail(project, flags);
       const chosen = selectPipelines(pipelines, flags.pipeline);
       process.stdout.write(
-        flags.json ? `${JSON.stringify({ pipelines: chosen }, null, 2)}\n` : planText(chosen),
+        flags.json
+          ? `${JSON.stringify(
+              {
+                pipelines: chosen,
+                ...(date
+                  ? { periods: chosen.map((p) => ({ pipeline: p.id, ...periodValues(p, date) })) }
+                  : {}),
+              },
+              null,
+              2,
+            )}\n`
+          : planText(chosen, date),
       );
     },
   );

@@ -3,7 +3,11 @@ import { Command, Option } from "commander";
 import { type RunOutcome, runPipelines } from "../engine/engine.js";
 import { executeRun, type TaskChange } from "../engine/run-executor.js";
 import { ConfigError } from "../errors.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
+import { type RunDate, runPeriod } from "../pipeline/run-period.js";
+import { dryRunText } from "./dry-run-text.js";
 import { slotsOf, starlakeOption, stateOption, statePath, withEngine } from "./engine-flags.js";
+import { runDateOf } from "./period-text.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
 import { RunView, runSummary } from "./run-view.js";
@@ -18,6 +22,7 @@ interface RunFlags extends ProjectFlags {
   resume?: string;
   concurrency?: string;
   pool?: string[];
+  dryRun?: boolean;
 }
 
 export function runCommand(): Command {
@@ -28,7 +33,14 @@ export function runCommand(): Command {
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines (default: all, producers first)")
-      .option("--date <iso>", "logical date of the runs (default: now)")
+      .option(
+        "--date <day|iso>",
+        "the period to run: a day (2024-01-01: that day's tick in each pipeline's time zone) or an instant (the latest tick at or before it); default now; see docs/dates.md",
+      )
+      .option(
+        "--dry-run",
+        "print each run's --scheduledDate and data interval, then its commands in order; run nothing",
+      )
       .addOption(starlakeOption())
       .addOption(stateOption())
       .option("--resume <run>", "finish an interrupted run (tasks that succeeded do not run again)")
@@ -39,11 +51,9 @@ export function runCommand(): Command {
       .addOption(new Option("--pool <name=slots...>", "slots of a pool (repeatable)"))
       .option("--json", "print the runs and their tasks as JSON"),
   ).action(async (project: string, flags: RunFlags) => {
-    const date = flags.date === undefined ? undefined : new Date(flags.date);
-    if (date !== undefined && Number.isNaN(date.getTime()))
-      throw new ConfigError(
-        `--date ${flags.date}: expected an ISO date, e.g. 2026-01-31T02:00:00Z`,
-      );
+    const date = runDateOf(flags.date);
+    if (flags.dryRun && flags.resume !== undefined)
+      throw new ConfigError("--dry-run: cannot be combined with --resume (the run exists)");
     const slots = slotsOf(flags); // bad --concurrency or --pool: said before reading the project
     const path = statePath(project, flags.state);
     if (flags.resume !== undefined && !existsSync(path))
@@ -52,6 +62,11 @@ export function runCommand(): Command {
       flags.resume === undefined
         ? selectPipelines((await planOrFail(project, flags)).pipelines, flags.pipeline)
         : [];
+    if (flags.dryRun) {
+      const asked = date ?? { kind: "instant", at: new Date() };
+      process.stdout.write(dryRunText(pipelines, asked, { baseEnv: {}, ...starlakeOf(flags) }));
+      return;
+    }
     const view = new RunView();
     const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);
     await withEngine(path, flags, slots, onChange, async (store, settings) => {
@@ -68,7 +83,8 @@ export function runCommand(): Command {
           },
         ];
       } else {
-        outcomes = await runPipelines(store, { pipelines, ...(date ? { date } : {}) }, settings);
+        const dates = date === undefined ? undefined : ticksOf(pipelines, date);
+        outcomes = await runPipelines(store, { pipelines, ...(dates ? { dates } : {}) }, settings);
       }
       view.done();
       const report = outcomes.map((o) => ({
@@ -88,3 +104,11 @@ export function runCommand(): Command {
     });
   });
 }
+
+/** The tick each pipeline runs for: the engine's runs are dated at it, so it is the period. */
+function ticksOf(pipelines: readonly Pipeline[], date: RunDate): Map<string, Date> {
+  return new Map(pipelines.map((p) => [p.id, runPeriod(p.dataCron, p.timezone, date).scheduled]));
+}
+
+const starlakeOf = (flags: RunFlags) =>
+  flags.starlake !== undefined ? { starlake: flags.starlake } : {};

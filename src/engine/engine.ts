@@ -11,6 +11,8 @@ export interface RunRequest {
   readonly pipelines: readonly Pipeline[];
   /** The logical date of the runs (default: now). */
   readonly date?: Date;
+  /** A date per pipeline id, over `date` (a day resolves to each pipeline's own tick). */
+  readonly dates?: ReadonlyMap<string, Date>;
   readonly trigger?: string;
 }
 
@@ -36,9 +38,14 @@ export async function runPipelines(
     if (settings.signal?.aborted) break;
     // locked before it is committed: a scheduler on the same state never sees it free
     const [runId, lock] = store.transaction(() => {
-      const id = store.createRun(pipeline, date, request.trigger ?? "manual", {
-        starlake: starlakeOf(pipeline, settings),
-      });
+      const id = store.createRun(
+        pipeline,
+        request.dates?.get(pipeline.id) ?? date,
+        request.trigger ?? "manual",
+        {
+          starlake: starlakeOf(pipeline, settings),
+        },
+      );
       return [id, lockRun(store.path, settings.logsDir, id)] as const;
     });
     outcomes.push({
