@@ -3,7 +3,7 @@ import type { Pipeline } from "../pipeline/pipeline.js";
 import type { RunDate } from "../pipeline/run-period.js";
 import type { BackfillFile } from "../remote/backfill-file.js";
 import type { PartitionRun } from "../remote/backfill-plan.js";
-import { periodLine } from "./period-text.js";
+import { periodLine, periodValues } from "./period-text.js";
 
 /** The date each run is for, as the generated runtimes read it: a day, else the instant sent. */
 function runDate(run: PartitionRun): RunDate | undefined {
@@ -65,4 +65,15 @@ export function backfillPipeline(
       `${path}: ${file.dag_id ? "dag_id" : "job_name"} ${JSON.stringify(id ?? "")} is not a pipeline of ${project}`,
     );
   return found;
+}
+
+/** The runs of `--dry-run --json`; with the pipeline, each with the values Starlake gets. */
+export function backfillRunsJson(
+  plan: readonly PartitionRun[],
+  pipeline: Pipeline | undefined,
+): object[] {
+  return plan.map((run) => {
+    const date = runDate(run);
+    return date && pipeline ? { ...run, ...periodValues(pipeline, date) } : run;
+  });
 }

@@ -16,7 +16,7 @@ import {
 import { printableJson } from "../remote/printable.js";
 import type { RemoteClient } from "../remote/profiles.js";
 import type { BackfillTarget } from "../remote/remote-run.js";
-import { backfillDryRunText, backfillPipeline } from "./backfill-dry-run.js";
+import { backfillDryRunText, backfillPipeline, backfillRunsJson } from "./backfill-dry-run.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { pollMs, type RemoteFlags, remoteClient, withRemoteOptions } from "./remote-flags.js";
 import { BackfillView, backfillSummary } from "./remote-view.js";
@@ -63,7 +63,7 @@ export function backfillCommand(): Command {
             );
       process.stdout.write(
         flags.json
-          ? `${JSON.stringify({ name: file.tags.name, runs: plan }, null, 2)}\n`
+          ? `${JSON.stringify({ name: file.tags.name, runs: backfillRunsJson(plan, pipeline) }, null, 2)}\n`
           : backfillDryRunText(file, plan, maxConcurrent, pipeline),
       );
       return;

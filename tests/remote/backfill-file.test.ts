@@ -132,6 +132,19 @@ describe("backfill files", () => {
     expect(r.stdout).toContain(
       'day=2024-01-02|hour=2024-01-01-05:00  (date 2024-01-01T05:00:00Z): --scheduledDate 2023-12-31T06:00:00+0000, data interval 2023-12-30T06:00:00+0000 to 2023-12-31T06:00:00+0000 (2024-01-01T05:00:00Z falls between two ticks of "0 6 * * *": the earlier)',
     );
+    const json = await runCli([
+      "backfill",
+      file("project.yaml", text),
+      "--dry-run",
+      "--json",
+      "--project",
+      "examples/minimal",
+    ]);
+    expect(JSON.parse(json.stdout).runs[0]).toMatchObject({
+      key: "day=2024-01-01|hour=2024-01-01-05:00",
+      scheduledDate: "2023-12-31T06:00:00+0000",
+      interval: { start: "2023-12-30T06:00:00+0000", end: "2023-12-31T06:00:00+0000" },
+    });
     const other = await runCli([
       "backfill",
       file("other.yaml", text.replace("minimal_load", "nope")),
