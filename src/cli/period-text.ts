@@ -25,10 +25,9 @@ export function periodLine(p: Pipeline, date: RunDate): string {
   return `--scheduledDate ${v.scheduledDate}${interval}${note}`;
 }
 
-/** What `slo plan` says without a date: how a run's period follows from its date. */
-export function periodRule(p: Pipeline): string {
-  if (p.dataCron === undefined) return "--scheduledDate: the run's date (a day: its first instant)";
-  return `--scheduledDate: the latest tick of ${p.dataCron} (${p.timezone}) on the day asked for, or at or before the instant; data interval: the tick before to it`;
+/** What `slo plan` says without a date, for a pipeline with a data cron (docs/dates.md). */
+export function periodRule(cron: string, timezone: string): string {
+  return `a run for a day gets its last tick of ${cron} (${timezone}) as --scheduledDate, for an instant the latest tick at or before it; data interval: the tick before to it`;
 }
 
 /** `--date`: a day or an instant (docs/dates.md); bad input said before the project is read. */

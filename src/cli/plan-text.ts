@@ -64,7 +64,7 @@ export function planText(pipelines: readonly Pipeline[], date?: RunDate): string
     if (p.dataCron && (p.schedule.kind !== "cron" || p.schedule.cron !== p.dataCron))
       out.push(`  data cron: ${p.dataCron}`);
     if (date !== undefined) out.push(`  run for ${dateText(date)}: ${periodLine(p, date)}`);
-    else if (p.dataCron !== undefined) out.push(`  dates: ${periodRule(p)}`);
+    else if (p.dataCron !== undefined) out.push(`  dates: ${periodRule(p.dataCron, p.timezone)}`);
     const produced = p.tasks.flatMap((t) => (t.produces ? [t.produces] : []));
     if (produced.length > 0) out.push(`  produces: ${produced.join(", ")}`);
     const upstream = new Map<string, string[]>();
