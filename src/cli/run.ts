@@ -2,9 +2,10 @@ import { existsSync } from "node:fs";
 import { Command, Option } from "commander";
 import { type RunOutcome, runPipelines } from "../engine/engine.js";
 import { executeRun, type TaskChange } from "../engine/run-executor.js";
+import { zonedStamp } from "../engine/run-values.js";
 import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
-import { type RunDate, runPeriod } from "../pipeline/run-period.js";
+import { type RunDate, runDateText, runPeriod } from "../pipeline/run-period.js";
 import { dryRunText } from "./dry-run-text.js";
 import { slotsOf, starlakeOption, stateOption, statePath, withEngine } from "./engine-flags.js";
 import { runDateOf } from "./period-text.js";
@@ -105,9 +106,21 @@ export function runCommand(): Command {
   });
 }
 
-/** The tick each pipeline runs for: the engine's runs are dated at it, so it is the period. */
+/**
+ * The tick each pipeline runs for: the engine's runs are dated at it, so it is the period. A date
+ * that is not one tick is said on stderr with the tick chosen.
+ */
 function ticksOf(pipelines: readonly Pipeline[], date: RunDate): Map<string, Date> {
-  return new Map(pipelines.map((p) => [p.id, runPeriod(p.dataCron, p.timezone, date).scheduled]));
+  return new Map(
+    pipelines.map((p) => {
+      const period = runPeriod(p.dataCron, p.timezone, date);
+      if (period.note)
+        process.stderr.write(
+          `note: ${p.id}: ${runDateText(date)} ${period.note}: runs for ${zonedStamp(period.scheduled, p.timezone)}\n`,
+        );
+      return [p.id, period.scheduled];
+    }),
+  );
 }
 
 const starlakeOf = (flags: RunFlags) =>

@@ -39,6 +39,7 @@ describe("slo run", () => {
       "2026-03-01T06:00:00Z",
     ]);
     expect(r.stderr).not.toContain("failed");
+    expect(r.stderr).not.toContain("note:"); // a tick is its own period
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^run \S+ \(\S+\): success$/m);
     const verbs = calls().map((c) => c.argv[0]);
@@ -104,6 +105,25 @@ describe("slo run", () => {
     expect(transform?.argv.join(" ")).toContain(
       "sl_data_interval_start='2026-02-28T06:00:00+0000',sl_data_interval_end='2026-03-01T06:00:00+0000'",
     );
+  });
+
+  it("a --date between two ticks runs for the earlier, and says so", async () => {
+    const r = await runCli([
+      "run",
+      project,
+      "--pipeline",
+      "minimal_load",
+      "--starlake",
+      RECORDER,
+      "--date",
+      "2026-03-01T07:00:00Z",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'note: minimal_load: 2026-03-01T07:00:00Z falls between two ticks of "0 6 * * *": the earlier: runs for 2026-03-01T06:00:00+0000',
+    );
+    for (const c of calls())
+      expect(c.argv.slice(1, 3)).toEqual(["--scheduledDate", "2026-03-01T06:00:00+0000"]);
   });
 
   it("--dry-run prints each run's period and its commands in order, and runs nothing", async () => {
