@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { periodValues, runDateOf } from "./period-text.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { planText } from "./plan-text.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
@@ -21,11 +22,32 @@ export function planCommand(): Command {
       .addOption(tagsOption())
       .addOption(domainsOption())
       .addOption(tasksOption())
+      .option(
+        "--date <day|iso>",
+        "also show the --scheduledDate and data interval a run for this day or instant gets",
+      )
       .option("--json", "print the pipelines as JSON (the pipeline model)"),
-  ).action(async (project: string, flags: ProjectFlags & SelectionFlags & { json?: boolean }) => {
-    const chosen = choosePipelines(await planOrFail(project, flags), flags);
-    process.stdout.write(
-      flags.json ? `${JSON.stringify({ pipelines: chosen }, null, 2)}\n` : planText(chosen),
-    );
-  });
+  ).action(
+    async (
+      project: string,
+      flags: ProjectFlags & SelectionFlags & { json?: boolean; date?: string },
+    ) => {
+      const date = flags.date === undefined ? undefined : runDateOf(flags.date);
+      const chosen = choosePipelines(await planOrFail(project, flags), flags);
+      process.stdout.write(
+        flags.json
+          ? `${JSON.stringify(
+              {
+                pipelines: chosen,
+                ...(date
+                  ? { periods: chosen.map((p) => ({ pipeline: p.id, ...periodValues(p, date) })) }
+                  : {}),
+              },
+              null,
+              2,
+            )}\n`
+          : planText(chosen, date),
+      );
+    },
+  );
 }

@@ -4,9 +4,14 @@ import { type RunOutcome, resumeInvocation, runPipelines } from "../engine/engin
 import { invocation, invocationProgress, lastUnfinishedInvocation } from "../engine/invocation.js";
 import { singleTask } from "../engine/local-overrides.js";
 import { executeRun, type TaskChange } from "../engine/run-executor.js";
+import { zonedStamp } from "../engine/run-values.js";
 import type { StateStore } from "../engine/state-store.js";
 import { ConfigError } from "../errors.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
+import { type RunDate, runDateText, runPeriod } from "../pipeline/run-period.js";
+import { dryRunText } from "./dry-run-text.js";
 import { slotsOf, starlakeOption, stateOption, statePath, withEngine } from "./engine-flags.js";
+import { runDateOf } from "./period-text.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
 import { commandLine, failureReport, RunView, runSummary, taskFailure } from "./run-view.js";
@@ -28,6 +33,7 @@ interface RunFlags extends ProjectFlags, SelectionFlags {
   retries?: string;
   concurrency?: string;
   pool?: string[];
+  dryRun?: boolean;
 }
 
 export function runCommand(): Command {
@@ -41,7 +47,14 @@ export function runCommand(): Command {
       .addOption(tagsOption())
       .addOption(domainsOption())
       .addOption(tasksOption())
-      .option("--date <iso>", "logical date of the runs (default: now)")
+      .option(
+        "--date <day|iso>",
+        "the period to run: a day (2024-01-01: that day's tick in each pipeline's time zone) or an instant (the latest tick at or before it); default now; see docs/dates.md",
+      )
+      .option(
+        "--dry-run",
+        "print each run's --scheduledDate and data interval, then its commands in order; run nothing",
+      )
       .addOption(starlakeOption())
       .addOption(stateOption())
       .option(
@@ -60,11 +73,9 @@ export function runCommand(): Command {
       .addOption(new Option("--pool <name=slots...>", "slots of a pool (repeatable)"))
       .option("--json", "print the runs and their tasks as JSON"),
   ).action(async (project: string, flags: RunFlags) => {
-    const date = flags.date === undefined ? undefined : new Date(flags.date);
-    if (date !== undefined && Number.isNaN(date.getTime()))
-      throw new ConfigError(
-        `--date ${flags.date}: expected an ISO date, e.g. 2026-01-31T02:00:00Z`,
-      );
+    const date = runDateOf(flags.date);
+    if (flags.dryRun && flags.resume !== undefined)
+      throw new ConfigError("--dry-run: cannot be combined with --resume (the run exists)");
     const slots = slotsOf(flags); // bad --concurrency or --pool: said before reading the project
     const retries = retriesOf(flags.retries);
     const path = statePath(project, flags.state);
@@ -81,6 +92,11 @@ export function runCommand(): Command {
             flags.task === undefined ? p : singleTask(p, flags.task),
           )
         : [];
+    if (flags.dryRun) {
+      const asked = date ?? { kind: "instant", at: new Date() };
+      process.stdout.write(dryRunText(pipelines, asked, { baseEnv: {}, ...starlakeOf(flags) }));
+      return;
+    }
     const view = new RunView();
     const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);
     await withEngine(path, flags, slots, onChange, async (store, engine) => {
@@ -101,9 +117,10 @@ export function runCommand(): Command {
         ];
       } else {
         const trigger = flags.task === undefined ? "manual" : "task";
+        const dates = date === undefined ? undefined : ticksOf(pipelines, date);
         outcomes = await runPipelines(
           store,
-          { pipelines, trigger, ...(date ? { date } : {}) },
+          { pipelines, trigger, ...(dates ? { dates } : {}) },
           settings,
         );
       }
@@ -157,3 +174,22 @@ function resumeAdvice(
   const todo = `${unstarted.length} pipeline${unstarted.length === 1 ? "" : "s"} not started`;
   return `${runs}, ${todo}; resume them all with ${again("--resume")}`;
 }
+/**
+ * The tick each pipeline runs for: the engine's runs are dated at it, so it is the period. A date
+ * that is not one tick is said on stderr with the tick chosen.
+ */
+function ticksOf(pipelines: readonly Pipeline[], date: RunDate): Map<string, Date> {
+  return new Map(
+    pipelines.map((p) => {
+      const period = runPeriod(p.dataCron, p.timezone, date);
+      if (period.note)
+        process.stderr.write(
+          `note: ${p.id}: ${runDateText(date)} ${period.note}: runs for ${zonedStamp(period.scheduled, p.timezone)}\n`,
+        );
+      return [p.id, period.scheduled];
+    }),
+  );
+}
+
+const starlakeOf = (flags: RunFlags) =>
+  flags.starlake !== undefined ? { starlake: flags.starlake } : {};

@@ -20,6 +20,8 @@ export interface RunRequest {
   readonly pipelines: readonly Pipeline[];
   /** The logical date of the runs (default: now). */
   readonly date?: Date;
+  /** A date per pipeline id, over `date` (a day resolves to each pipeline's own tick). */
+  readonly dates?: ReadonlyMap<string, Date>;
   readonly trigger?: string;
 }
 
@@ -44,7 +46,12 @@ export async function runPipelines(
   const date = request.date ?? new Date();
   const steps = producersFirst(request.pipelines).map((p) => {
     const pipeline = withRetries(p, settings.retries);
-    return { pipeline, starlake: starlakeOf(pipeline, settings) };
+    const own = request.dates?.get(p.id);
+    return {
+      pipeline,
+      starlake: starlakeOf(pipeline, settings),
+      ...(own ? { date: own.toISOString() } : {}),
+    };
   });
   const [id, lock] = store.transaction(() => {
     const id = recordInvocation(store, steps, date, request.trigger ?? "manual");
@@ -82,9 +89,10 @@ async function goThrough(
   try {
     const planned = invocation(store, id);
     if (planned === undefined) throw new Error(`no invocation ${id}`);
-    const date = new Date(planned.runDate);
+    const runDate = new Date(planned.runDate);
     const existing = new Map(store.invocationRuns(id).map((r) => [r.pipeline, r]));
-    for (const { pipeline, starlake } of planned.steps) {
+    for (const { pipeline, starlake, date: own } of planned.steps) {
+      const date = own === undefined ? runDate : new Date(own);
       if (settings.signal?.aborted) break;
       const run = existing.get(pipeline.id);
       if (run !== undefined && run.state !== "running") {

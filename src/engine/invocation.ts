@@ -8,6 +8,8 @@ import type { StateStore } from "./state-store.js";
 export interface InvocationStep {
   readonly pipeline: Pipeline;
   readonly starlake: string;
+  /** This pipeline's logical date (ISO) when it differs from the invocation's (`--date DAY`). */
+  readonly date?: string;
 }
 
 /**

@@ -19,12 +19,16 @@ def _ticks(cron, tz, when):
         return windows.time_window_for_partition_key(key).start
 
     end = window_start(when)
-    return window_start(end - datetime.timedelta(microseconds=1)), end
+    # in UTC: wall-clock arithmetic on an aware time lands in the wrong hour across a clock change
+    before = end.astimezone(datetime.UTC) - datetime.timedelta(microseconds=1)
+    return window_start(before), end
 
 
 def _run_values(context, pipeline):
     """Scheduled date and data interval of this run, as the Starlake CLI expects them."""
     tags = context.run.tags
+    if "sl_date" in tags:
+        return _day_values(pipeline, tags["sl_date"], context.run_id)
     if "sl_scheduled_date" in tags:
         when = datetime.datetime.strptime(tags["sl_scheduled_date"], TIMESTAMP)
     elif "dagster/scheduled_execution_time" in tags:
@@ -36,6 +40,29 @@ def _run_values(context, pipeline):
         local = when.astimezone(zoneinfo.ZoneInfo(pipeline["timezone"]))
         return {"scheduled": local.strftime(TIMESTAMP), "scope": scope}
     start, end = _ticks(pipeline["data_cron"], pipeline["timezone"], when)
+    return {
+        "scheduled": end.strftime(TIMESTAMP),
+        "start": start.strftime(TIMESTAMP),
+        "end": end.strftime(TIMESTAMP),
+        "scope": scope,
+    }
+
+
+def _day_values(pipeline, day, scope):
+    """A day's run is for its last tick of the data cron in the pipeline's zone (the latest
+    before the day, if it holds none); without a data cron, for the day's first instant
+    (docs/dates.md)."""
+    try:
+        date = datetime.date.fromisoformat(day)
+    except ValueError:
+        raise dg.Failure(f"tag sl_date: expected a day such as 2024-01-31, found {day!r}") from None
+    tz = zoneinfo.ZoneInfo(pipeline["timezone"])
+    start = datetime.datetime.combine(date, datetime.time(), tzinfo=tz)
+    if pipeline["data_cron"] is None:
+        return {"scheduled": start.strftime(TIMESTAMP), "scope": scope}
+    after = datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    before = after.astimezone(datetime.UTC) - datetime.timedelta(microseconds=1)
+    start, end = _ticks(pipeline["data_cron"], pipeline["timezone"], before)
     return {
         "scheduled": end.strftime(TIMESTAMP),
         "start": start.strftime(TIMESTAMP),
