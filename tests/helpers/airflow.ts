@@ -150,8 +150,10 @@ export class AirflowWorkspace {
   }
 
   private env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    // a worker's SL_ROOT and SL_STARLAKE_PATH win over the files' defaults: none from the caller
+    const { SL_ROOT: _r, SL_STARLAKE_PATH: _s, ...rest } = process.env;
     return {
-      ...process.env,
+      ...rest,
       AIRFLOW_HOME: this.home,
       AIRFLOW__CORE__DAGS_FOLDER: this.dags,
       AIRFLOW__CORE__LOAD_EXAMPLES: "False",

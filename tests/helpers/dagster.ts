@@ -168,7 +168,8 @@ export class DagsterWorkspace {
   }
 
   private env(): NodeJS.ProcessEnv {
-    const { DAGSTER_HOME: _, ...rest } = process.env;
+    // a worker's SL_ROOT and SL_STARLAKE_PATH win over the files' defaults: none from the caller
+    const { DAGSTER_HOME: _, SL_ROOT: _r, SL_STARLAKE_PATH: _s, ...rest } = process.env;
     return { ...rest, PYTHONDONTWRITEBYTECODE: "1" };
   }
 

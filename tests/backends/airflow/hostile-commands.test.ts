@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { sensorCommand } from "../../../src/backends/airflow/bash-command.js";
-import { jinjaSafe } from "../../../src/backends/airflow/jinja-safe.js";
+import { jinjaSafe, shellWord } from "../../../src/backends/airflow/jinja-safe.js";
 import { PipelineBuilder } from "../../../src/builder/pipeline-builder.js";
 import type { Task } from "../../../src/pipeline/pipeline.js";
 
@@ -23,13 +23,20 @@ function sensorTask(): Task {
   return b.build().tasks.find((t) => t.kind === "preload") as Task;
 }
 
+/** A sensor command as Airflow renders it on a worker whose project is `root`. */
+function onWorker(command: string, root: string, starlake: string): string {
+  return command
+    .replace("{{ sl_quote(sl_root()) }}", shellWord(root))
+    .replace("{{ sl_quote(sl_starlake()) }}", shellWord(starlake));
+}
+
 /** Runs a sensor's bash command with a starlake that exits `code`; bash's exit code. */
 function runSensor(env: Record<string, string>, code: number): number {
   const starlake = join(work, "starlake");
   writeFileSync(starlake, `#!/bin/sh\nexit ${code}\n`);
   chmodSync(starlake, 0o755);
   try {
-    execFileSync("bash", ["-c", sensorCommand(sensorTask(), starlake, env, work)], {
+    execFileSync("bash", ["-c", onWorker(sensorCommand(sensorTask(), env, work), work, starlake)], {
       stdio: "ignore",
       timeout: 10_000,
     });
@@ -59,7 +66,11 @@ describe("the pre-load sensor's bash command (issue 16)", () => {
     expect(runSensor(env, 0)).toBe(0);
     expect(runSensor(env, 1)).toBe(1);
     expect(existsSync(join(work, "pwned"))).toBe(false);
-    const missing = sensorCommand(sensorTask(), "starlake", {}, join(work, "no-such-folder"));
+    const missing = onWorker(
+      sensorCommand(sensorTask(), {}, work),
+      join(work, "no-such-folder"),
+      "starlake",
+    );
     expect(() =>
       execFileSync("bash", ["-c", missing], { stdio: "ignore", timeout: 10_000 }),
     ).toThrow(expect.objectContaining({ status: 2 }));
@@ -77,9 +88,9 @@ describe("a sensor with a not-ready sentinel", () => {
       sensor: { pokeInterval: 1, timeout: 2, softFail: false },
     });
     const task = b.build().tasks.find((t) => t.kind === "preload") as Task;
-    const command = sensorCommand(task, "starlake", { SL_ROOT: "/r" }, "/r");
+    const command = sensorCommand(task, { SL_ROOT: "/r" }, "/r");
     expect(command).toContain(
-      `export SL_ROOT='/r' SL_SENTINEL_SCOPE="{{ sl_sentinel_scope(dag_run) }}" || exit 2;`,
+      `export SL_ROOT="$SL_ROOT" SL_SENTINEL_SCOPE="{{ sl_sentinel_scope(dag_run) }}" || exit 2;`,
     );
     expect(command).toContain(`'--notReadySentinel' '/s/d/'"$SL_SENTINEL_SCOPE"'.notready'`);
   });
