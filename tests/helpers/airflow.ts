@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import {
   closeSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -62,6 +63,17 @@ export class AirflowWorkspace {
     this.pipelines = plan.pipelines;
     for (const f of airflow.render(this.pipelines, { source: project }))
       writeFileSync(join(this.dags, f.path), f.content);
+    this.migrate();
+  }
+
+  /** Takes the DAG files `slo generate` wrote elsewhere (copied into the dags folder); migrates the database. */
+  setUpFiles(generated: string): void {
+    mkdirSync(this.root, { recursive: true });
+    cpSync(generated, this.dags, { recursive: true });
+    this.migrate();
+  }
+
+  private migrate(): void {
     execFileSync(join(this.venv, "bin/airflow"), ["db", "migrate"], {
       env: this.env(),
       stdio: "ignore",

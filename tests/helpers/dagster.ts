@@ -70,6 +70,12 @@ export class DagsterWorkspace {
     writeFileSync(this.file, file?.content ?? "");
   }
 
+  /** Takes a module `slo generate` wrote elsewhere. */
+  writeModule(content: string): void {
+    mkdirSync(this.root, { recursive: true });
+    writeFileSync(this.file, content);
+  }
+
   pipeline(id: string): Pipeline {
     const p = this.pipelines.find((x) => x.id === id);
     if (!p) throw new Error(`no pipeline ${id}`);
