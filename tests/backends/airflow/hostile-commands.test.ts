@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -74,6 +82,29 @@ describe("the pre-load sensor's bash command (issue 16)", () => {
     expect(() =>
       execFileSync("bash", ["-c", missing], { stdio: "ignore", timeout: 10_000 }),
     ).toThrow(expect.objectContaining({ status: 2 }));
+  });
+});
+
+describe("the worker's project folder (issue 17)", () => {
+  it("is where the sensor runs and what its commands are told, whatever its name holds", () => {
+    const odd = join(work, `it's $(touch pwned-root) "x" \`touch pwned-root\``);
+    mkdirSync(odd);
+    const starlake = join(work, "starlake-pwd");
+    const seen = join(work, "seen");
+    writeFileSync(starlake, `#!/bin/sh\npwd > '${seen}'\nprintf '%s\\n' "$@" >> '${seen}'\n`);
+    chmodSync(starlake, 0o755);
+    // generated where the project was /gen/p: the worker's folder replaces it, in env and argv
+    const env = { SL_ROOT: "/gen/p", SL_DATASETS: "/gen/p/datasets" };
+    const command = onWorker(sensorCommand(sensorTask(), env, "/gen/p"), odd, starlake);
+    expect(command).not.toContain("/gen/p");
+    execFileSync("bash", ["-c", command], { stdio: "ignore", timeout: 10_000 });
+    const [cwd, ...argv] = readFileSync(seen, "utf8").trimEnd().split("\n");
+    expect(cwd).toBe(odd);
+    expect(argv.at(-1)).toBe(
+      `SL_ROOT=${odd},SL_DATASETS=${odd}/datasets,SL_RUN_MODE=main,SL_LOG_LEVEL=info`,
+    );
+    for (const at of [work, odd, process.cwd()])
+      expect(existsSync(join(at, "pwned-root")), at).toBe(false);
   });
 });
 
