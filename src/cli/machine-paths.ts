@@ -26,5 +26,5 @@ export function machinePathWarning(
   if (found.size === 0) return undefined;
   // the longest path says most (the project folder rather than the working folder holding it)
   const shown = [...found].sort((a, b) => b.length - a.length)[0];
-  return `warning: ${count} of ${files.length} generated files hold ${shown}, a path of this machine, as the project's folder for workers without SL_ROOT in their environment; say where the project lives on the workers with --var SL_ROOT=<folder> (or an exported SL_ROOT), or --sl-root-relative <path from the generated files' folder>`;
+  return `warning: ${count} of ${files.length} generated files hold ${shown}, a path of this machine that the workers would use; set SL_ROOT in their environment, or say where the project lives there with --var SL_ROOT=<folder> (or an exported SL_ROOT) or --sl-root-relative <path from the generated files' folder>`;
 }
