@@ -26,4 +26,9 @@ export interface RenderContext {
   readonly source: string;
   /** What each transform reads, by dataset URI (`assetLineage`), for a project-wide asset graph. */
   readonly lineage?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The project's folder on workers whose environment has no SL_ROOT: absolute, or relative to
+   * the generated file's folder (`slo generate --sl-root-relative`). Absent: each pipeline's SL_ROOT.
+   */
+  readonly rootDefault?: string;
 }

@@ -12,8 +12,9 @@ export async function planOrFail(
   project: string,
   flags: ProjectFlags,
   runner?: string,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<PlanResult> {
-  const result = await planProject(project, readOptions(flags));
+  const result = await planProject(project, { ...readOptions(flags), env });
   if (hasErrors(result.diagnostics))
     throw new ConfigError(result.diagnostics.filter((d) => d.severity === "error"));
   const ignored =

@@ -8,7 +8,7 @@ export const airflow: Orchestrator = {
   render: (pipelines, context) =>
     pipelines.map((p) => ({
       path: `${p.id}.py`,
-      content: renderAirflowDag(p, context.source),
+      content: renderAirflowDag(p, context.source, context.rootDefault),
       pipelines: [p.id],
     })),
 };

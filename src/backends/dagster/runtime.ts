@@ -36,15 +36,17 @@ def _run_values(context, pipeline):
     else:
         when = datetime.datetime.now(datetime.UTC)
     scope = context.run_id
+    root = _root(pipeline)
     if pipeline["data_cron"] is None:
         local = when.astimezone(zoneinfo.ZoneInfo(pipeline["timezone"]))
-        return {"scheduled": local.strftime(TIMESTAMP), "scope": scope}
+        return {"scheduled": local.strftime(TIMESTAMP), "scope": scope, "root": root}
     start, end = _ticks(pipeline["data_cron"], pipeline["timezone"], when)
     return {
         "scheduled": end.strftime(TIMESTAMP),
         "start": start.strftime(TIMESTAMP),
         "end": end.strftime(TIMESTAMP),
         "scope": scope,
+        "root": root,
     }
 
 
@@ -80,13 +82,15 @@ def _word(arg, values):
 
 def _run(context, pipeline, task, values):
     """Runs the task's command as argv (no shell) in SL_ROOT; returns its exit code."""
-    argv = [pipeline["starlake"], *(_word(a, values) for a in task["argv"])]
-    env = {**os.environ, **pipeline["env"], "SL_SCHEDULED_DATE": values["scheduled"]}
+    starlake = _starlake(pipeline, values)
+    argv = [starlake, *(_word(a, values) for a in task["argv"])]
+    env = {**os.environ, **{k: _word(v, values) for k, v in pipeline["env"].items()}}
+    env.update(SL_ROOT=values["root"], SL_STARLAKE_PATH=starlake, SL_SCHEDULED_DATE=values["scheduled"])
     if "start" in values:
         env["SL_DATA_INTERVAL_START"] = values["start"]
         env["SL_DATA_INTERVAL_END"] = values["end"]
     context.log.info("running %s", shlex.join(argv))
-    child = subprocess.Popen(argv, cwd=pipeline["cwd"], env=env, start_new_session=True)
+    child = subprocess.Popen(argv, cwd=values["root"], env=env, start_new_session=True)
     try:
         return child.wait(timeout=task["timeout"]), argv
     except subprocess.TimeoutExpired:
@@ -123,7 +127,7 @@ def _compute(context, _inputs):
     values = _run_values(context, pipeline)
     if "recover" in task:
         # a retry (or a later run) finds the files a failed load left behind
-        sl_return_load_files(task["recover"], context.log.info)
+        sl_return_load_files(task["recover"], context.log.info, values["root"])
     code, argv = _run(context, pipeline, task, values)
     if task["gate"] is not None:
         verdict = _outcome(task, code, values)
