@@ -18,19 +18,7 @@ const DATAPROC =
  * is a warning at `generate`, `run` and `serve`, so that none is dropped without a word.
  */
 export const IGNORED_OPTIONS: Readonly<Record<Runner, ReadonlyMap<string, string>>> = {
-  airflow: new Map([
-    ["data_cycle_enabled", NO_RUNNER],
-    ["data_cycle", NO_RUNNER],
-    ["beyond_data_cycle_enabled", NO_RUNNER],
-    ["optional_dataset_enabled", NO_RUNNER],
-    ["min_timedelta_between_runs", NO_RUNNER],
-    ["sl_schedule_parameter_name", NO_RUNNER],
-    ["sl_schedule_format", NO_RUNNER],
-    ["spark_config_name", DATAPROC],
-    ["spark_executor_memory", DATAPROC],
-    ["spark_executor_cores", DATAPROC],
-    ["spark_executor_instances", DATAPROC],
-  ]),
+  airflow: new Map(noRunner()),
   dagster: new Map([
     ["start_date", "Dagster's schedules start when they are turned on"],
     ["end_date", "Dagster's schedules have no end"],
@@ -38,34 +26,35 @@ export const IGNORED_OPTIONS: Readonly<Record<Runner, ReadonlyMap<string, string
     ["max_active_runs", "Dagster limits concurrent runs on the instance, not per job"],
     ["default_dag_args", AIRFLOW_ONLY],
     ["access_control", AIRFLOW_ONLY],
-    ["data_cycle_enabled", NO_RUNNER],
-    ["data_cycle", NO_RUNNER],
-    ["beyond_data_cycle_enabled", NO_RUNNER],
-    ["optional_dataset_enabled", NO_RUNNER],
-    ["min_timedelta_between_runs", NO_RUNNER],
-    ["sl_schedule_parameter_name", NO_RUNNER],
-    ["sl_schedule_format", NO_RUNNER],
-    ["spark_config_name", DATAPROC],
-    ["spark_executor_memory", DATAPROC],
-    ["spark_executor_cores", DATAPROC],
-    ["spark_executor_instances", DATAPROC],
+    ...noRunner(),
   ]),
   engine: new Map([
     ["default_dag_args", AIRFLOW_ONLY],
     ["access_control", AIRFLOW_ONLY],
-    ["data_cycle_enabled", NO_RUNNER],
-    ["data_cycle", NO_RUNNER],
-    ["beyond_data_cycle_enabled", NO_RUNNER],
-    ["optional_dataset_enabled", NO_RUNNER],
-    ["min_timedelta_between_runs", NO_RUNNER],
-    ["sl_schedule_parameter_name", NO_RUNNER],
-    ["sl_schedule_format", NO_RUNNER],
-    ["spark_config_name", DATAPROC],
-    ["spark_executor_memory", DATAPROC],
-    ["spark_executor_cores", DATAPROC],
-    ["spark_executor_instances", DATAPROC],
+    ...noRunner(),
   ]),
 };
+
+// What none of the three honours yet.
+function noRunner(): [string, string][] {
+  return [
+    ...[
+      "data_cycle_enabled",
+      "data_cycle",
+      "beyond_data_cycle_enabled",
+      "optional_dataset_enabled",
+      "min_timedelta_between_runs",
+      "sl_schedule_parameter_name",
+      "sl_schedule_format",
+    ].map((key): [string, string] => [key, NO_RUNNER]),
+    ...[
+      "spark_config_name",
+      "spark_executor_memory",
+      "spark_executor_cores",
+      "spark_executor_instances",
+    ].map((key): [string, string] => [key, DATAPROC]),
+  ];
+}
 
 /** Whether `runner` is one of slo's own (a registered orchestrator of a user's may be anything). */
 export function isRunner(runner: string): runner is Runner {
