@@ -60,8 +60,9 @@ def _day_values(pipeline, day, scope):
         raise dg.Failure(f"tag sl_date: expected a day such as 2024-01-31, found {day!r}") from None
     tz = zoneinfo.ZoneInfo(pipeline["timezone"])
     start = datetime.datetime.combine(date, datetime.time(), tzinfo=tz)
+    root = _root(pipeline)
     if pipeline["data_cron"] is None:
-        return {"scheduled": start.strftime(TIMESTAMP), "scope": scope}
+        return {"scheduled": start.strftime(TIMESTAMP), "scope": scope, "root": root}
     after = datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
     before = after.astimezone(datetime.UTC) - datetime.timedelta(microseconds=1)
     start, end = _ticks(pipeline["data_cron"], pipeline["timezone"], before)
@@ -70,6 +71,7 @@ def _day_values(pipeline, day, scope):
         "start": start.strftime(TIMESTAMP),
         "end": end.strftime(TIMESTAMP),
         "scope": scope,
+        "root": root,
     }
 
 
