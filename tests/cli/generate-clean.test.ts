@@ -5,18 +5,24 @@ import { runCli } from "../helpers/cli.js";
 import { fixture } from "../helpers/fixture.js";
 
 const minimal = "examples/minimal";
+// where the project lives on the workers: no machine-path warning, so stderr says only problems
+const onWorkers = ["--var", "SL_ROOT=/srv/minimal"];
 const ids = ["minimal_load", "minimal_plant_count", "minimal_thirsty_plants"];
 
 describe("slo generate --clean", () => {
   it("with --pipeline, leaves the other pipelines' files in place", async () => {
     const out = fixture({});
-    const all = await runCli(["generate", minimal, "--orchestrator", "airflow", "--out", out]);
+    const all = await runCli([
+      ...["generate", minimal, "--orchestrator", "airflow", "--out", out],
+      ...onWorkers,
+    ]);
     expect(all.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual([".slo-manifest.json", ...ids.map((i) => `${i}.py`)]);
 
     const one = await runCli([
       ...["generate", minimal, "--orchestrator", "airflow", "--out", out],
       ...["--pipeline", "minimal_load", "--clean"],
+      ...onWorkers,
     ]);
     expect(one.stderr).toBe("");
     expect(one.stdout).toBe(`${out}: 0 written, 1 unchanged, 0 removed\n`);
