@@ -100,11 +100,17 @@ describe("slo serve, its output in a file", () => {
   });
 });
 
-/** `script` gives the child a terminal; absent on a machine without util-linux. */
+/** `script` (util-linux) gives the child a terminal; without it the test fails, never skips. */
 const hasScript = spawnSync("script", ["--version"], { timeout: 10_000 }).status === 0;
 const quote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
-describe.skipIf(!hasScript)("slo serve on a terminal (script(1) provides it)", () => {
+describe("slo serve on a terminal (script(1) provides it)", () => {
+  it("has script(1) to make the terminal", () => {
+    expect(hasScript, "install util-linux: script(1) runs slo serve on a pseudo-terminal").toBe(
+      true,
+    );
+  });
+
   /** Starts serve on a pseudo-terminal, waits for its next-due lines, stops it; its output. */
   async function onTerminal(extra: Record<string, string>): Promise<string> {
     const pidFile = join(dir, `serve-${Object.keys(extra).length}.pid`);
