@@ -13,7 +13,7 @@ import {
   dagsterRunsTarget,
   findJob,
 } from "../remote/dagster/dagster-targets.js";
-import { printableJson } from "../remote/printable.js";
+import { printableJson } from "../pipeline/printable.js";
 import type { RemoteClient } from "../remote/profiles.js";
 import type { BackfillTarget } from "../remote/remote-run.js";
 import { backfillDryRunText, backfillPipeline, backfillRunsJson } from "./backfill-dry-run.js";

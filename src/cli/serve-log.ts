@@ -1,6 +1,6 @@
 import type { TaskChange } from "../engine/run-executor.js";
 import type { NextDue } from "../engine/scheduler.js";
-import { printable } from "../remote/printable.js";
+import { printable } from "../pipeline/printable.js";
 import { isoWithOffset } from "../util/iso-time.js";
 
 type Tone = "plain" | "good" | "bad";

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { printableJson } from "../remote/printable.js";
+import { printableJson } from "../pipeline/printable.js";
 import { followRun, runStatus } from "../remote/run-status.js";
 import { pollMs, type RemoteFlags, remoteClient, withRemoteOptions } from "./remote-flags.js";
 import { runDetailText } from "./remote-view.js";

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { printable, printableJson } from "../remote/printable.js";
+import { printable, printableJson } from "../pipeline/printable.js";
 import { followRun, type RunDetail, trigger } from "../remote/run-status.js";
 import { runDateOf } from "./period-text.js";
 import {

@@ -1,3 +1,5 @@
+import { printable } from "./printable.js";
+
 /** A problem found in a project or a pipeline: data first, rendered to text in one place. */
 export interface Diagnostic {
   /** snake_case identifier, stable across releases (e.g. `unknown_dag_ref`). */
@@ -20,9 +22,10 @@ export function formatDiagnostic(d: Diagnostic): string {
     d.file === undefined
       ? ""
       : `${d.file}${d.line === undefined ? "" : `:${d.line}:${d.col ?? 1}`}: `;
-  // Names may hold newlines (Starlake allows any text in some): a diagnostic stays one line.
+  // Names and values come from the project (Starlake allows any text in some): a diagnostic stays
+  // one line, and no control character in them reaches the terminal.
   const message = d.message.replace(/\r/g, "\\r").replace(/\n/g, "\\n");
-  return `${place}${d.severity}[${d.code}]: ${message}`;
+  return printable(`${place}${d.severity}[${d.code}]: ${message}`);
 }
 
 /** Errors first, then by file, line, column, code: a stable order whatever the reading order. */

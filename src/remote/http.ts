@@ -1,5 +1,5 @@
 import { RemoteError } from "../errors.js";
-import { printable } from "./printable.js";
+import { printable } from "../pipeline/printable.js";
 
 /** Where a client talks to, and how patiently. Secrets only travel in `headers`. */
 export interface Endpoint {

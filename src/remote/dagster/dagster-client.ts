@@ -5,7 +5,7 @@ import type { RemoteError } from "../../errors.js";
 import { answerShape } from "../answer-shape.js";
 import { type Endpoint, firstLine, send, serverError } from "../http.js";
 import { PageGuard } from "../pages.js";
-import { printable } from "../printable.js";
+import { printable } from "../../pipeline/printable.js";
 import {
   answers,
   graphqlEnvelope,

@@ -1,7 +1,8 @@
 /**
- * Text from a server reaches a terminal: an ESC or a C1 control in it could move the cursor,
- * rewrite the title or hide what came before, and a bidi override could show a line in another
- * order than it reads. Every server-provided string goes through here before it is printed.
+ * Text from a server or a project reaches a terminal: an ESC or a C1 control in it could move the
+ * cursor, rewrite the title or hide what came before, and a bidi override could show a line in
+ * another order than it reads. Every such string (server answers, names and values in messages)
+ * goes through here before it is printed.
  */
 
 /** C0 controls, DEL, C1 controls, line and paragraph separators, bidi marks and overrides. */
