@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { ConfigError } from "../errors.js";
+import { printableJson } from "../pipeline/printable.js";
 import {
   airflowNativeTarget,
   airflowRunsTarget,
@@ -13,7 +14,6 @@ import {
   dagsterRunsTarget,
   findJob,
 } from "../remote/dagster/dagster-targets.js";
-import { printableJson } from "../pipeline/printable.js";
 import type { RemoteClient } from "../remote/profiles.js";
 import type { BackfillTarget } from "../remote/remote-run.js";
 import { backfillDryRunText, backfillPipeline, backfillRunsJson } from "./backfill-dry-run.js";

@@ -1,5 +1,5 @@
-import type { BackfillProgress, BackfillReport, OutcomeState } from "../remote/backfill.js";
 import { printable } from "../pipeline/printable.js";
+import type { BackfillProgress, BackfillReport, OutcomeState } from "../remote/backfill.js";
 import type { RunDetail } from "../remote/run-status.js";
 import { table } from "../util/text-table.js";
 

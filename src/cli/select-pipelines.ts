@@ -3,8 +3,8 @@ import { compileProject } from "../compile/compile-project.js";
 import type { PlanResult } from "../compile/plan-project.js";
 import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
-import type { LoadTable, Project, Transform } from "../project/project.js";
 import { printable } from "../pipeline/printable.js";
+import type { LoadTable, Project, Transform } from "../project/project.js";
 import { closest } from "../util/suggest.js";
 
 /** The selection flags, as commander hands them over (`true` for a bare `--domains`). */

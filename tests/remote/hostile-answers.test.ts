@@ -1,10 +1,10 @@
 import { gzipSync } from "node:zlib";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { printable, printableJson } from "../../src/pipeline/printable.js";
 import { AirflowClient } from "../../src/remote/airflow/airflow-client.js";
 import { DagsterClient } from "../../src/remote/dagster/dagster-client.js";
 import { type Endpoint, MAX_REDIRECTS, send } from "../../src/remote/http.js";
 import { MAX_LISTED } from "../../src/remote/pages.js";
-import { printable, printableJson } from "../../src/pipeline/printable.js";
 import { credentialsIn, json, RecordingServer, unsafeChars } from "../helpers/recording-server.js";
 
 /**

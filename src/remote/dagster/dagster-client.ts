@@ -2,10 +2,10 @@ import { print } from "@0no-co/graphql.web";
 import type { TadaDocumentNode } from "gql.tada";
 import { z } from "zod";
 import type { RemoteError } from "../../errors.js";
+import { printable } from "../../pipeline/printable.js";
 import { answerShape } from "../answer-shape.js";
 import { type Endpoint, firstLine, send, serverError } from "../http.js";
 import { PageGuard } from "../pages.js";
-import { printable } from "../../pipeline/printable.js";
 import {
   answers,
   graphqlEnvelope,
