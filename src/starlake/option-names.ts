@@ -1,9 +1,12 @@
 /**
- * Option names that are not options of ours: legacy names read as their current one, and options
+ * Option names that are not options of ours: legacy names (ignored, with a warning), and options
  * of the Python library that no runner here honours (reported, never silently ignored).
  */
 
-/** Old name → current name (the Python library and Starlake's templates still accept the old). */
+/**
+ * Old name → current name. Starlake 1.5's generator and the Python library read only the current
+ * one (a real `dag-generate` of a project that sets the old one ignores it): so do we, saying so.
+ */
 export const LEGACY_OPTIONS: ReadonlyMap<string, string> = new Map([
   ["load_dependencies", "run_dependencies_first"],
 ]);

@@ -21,7 +21,7 @@ export interface ResolvedOptions {
 /**
  * Precedence: the dag config's option, then the environment variable of the same name, then the
  * default. An empty string in the dag config counts as set (Python treats it as absent).
- * A legacy name is read as its current one, with a warning. Other keys are kept as written: those
+ * A legacy name is ignored, as Starlake ignores it, with a warning. Other keys are kept as written: those
  * an execution environment reads (`claimed`) silently, the others with a warning (not supported,
  * or unknown, with the key meant when one is close), so that no option is ignored without a word.
  */
@@ -33,30 +33,21 @@ export function resolveOptions(
   const values: Record<string, OptionValue> = {};
   const diagnostics: Diagnostic[] = [];
   const raw = new Map(written);
+  // Starlake's generator and the Python library no longer read a legacy name: it changes
+  // nothing there, and nothing here either (the same pipelines as `starlake dag-generate`), but
+  // here it is said, with the name that does what its author meant.
   for (const [old, current] of LEGACY_OPTIONS) {
     const option = written.get(old);
     if (option === undefined) continue;
     raw.delete(old);
-    if (written.has(current)) {
-      diagnostics.push(
-        diagnosticAt(
-          option.at,
-          "warning",
-          "legacy_option",
-          `option ${old} is the old name of ${current}, which is also set; ${old} is ignored`,
-        ),
-      );
-    } else {
-      raw.set(current, option);
-      diagnostics.push(
-        diagnosticAt(
-          option.at,
-          "warning",
-          "legacy_option",
-          `option ${old} is the old name of ${current}; read as ${current} (rename it)`,
-        ),
-      );
-    }
+    diagnostics.push(
+      diagnosticAt(
+        option.at,
+        "warning",
+        "legacy_option",
+        `option ${old} is the old name of ${current}, which Starlake no longer reads: it is ignored${written.has(current) ? "" : `; rename it to ${current} to run the dependencies first`}`,
+      ),
+    );
   }
   for (const spec of OPTION_SPECS) {
     const given = raw.get(spec.key);

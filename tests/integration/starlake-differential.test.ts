@@ -108,6 +108,18 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    // StarBake on GitHub still writes the option's old name: Starlake ignores it, and so do we
+    name: "starbake, the legacy load_dependencies option",
+    source: starbake,
+    slEnv: "DUCKDB",
+    dags: true,
+    spoil: (dir) => {
+      const config = join(dir, "metadata/dags/airflow_transform_shell.sl.yml");
+      const text = readFileSync(config, "utf8");
+      writeFileSync(config, text.replace("run_dependencies_first:", "load_dependencies:"));
+    },
+  },
+  {
     name: "starbake, task files in a sub-folder of a transform folder",
     source: starbake,
     slEnv: "DUCKDB",

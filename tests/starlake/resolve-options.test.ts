@@ -77,22 +77,27 @@ describe("resolveOptions", () => {
     ]);
   });
 
-  it("reads a legacy name as the current one, with a warning; the current one wins when both are set", () => {
+  it("ignores a legacy name as Starlake does, with a warning naming the current one", () => {
     const legacy = resolveOptions(raw({ load_dependencies: "true" }), {});
-    expect(legacy.values.run_dependencies_first).toBe(true);
+    expect(legacy.values.run_dependencies_first).toBe(false);
     expect(legacy.values.load_dependencies).toBeUndefined();
     expect(legacy.diagnostics.map((d) => [d.code, d.message])).toEqual([
       [
         "legacy_option",
-        "option load_dependencies is the old name of run_dependencies_first; read as run_dependencies_first (rename it)",
+        "option load_dependencies is the old name of run_dependencies_first, which Starlake no longer reads: it is ignored; rename it to run_dependencies_first to run the dependencies first",
       ],
     ]);
     const both = resolveOptions(
-      raw({ load_dependencies: "true", run_dependencies_first: "false" }),
+      raw({ load_dependencies: "false", run_dependencies_first: "true" }),
       {},
     );
-    expect(both.values.run_dependencies_first).toBe(false);
-    expect(both.diagnostics.map((d) => d.code)).toEqual(["legacy_option"]);
+    expect(both.values.run_dependencies_first).toBe(true);
+    expect(both.diagnostics.map((d) => [d.code, d.message])).toEqual([
+      [
+        "legacy_option",
+        "option load_dependencies is the old name of run_dependencies_first, which Starlake no longer reads: it is ignored",
+      ],
+    ]);
   });
 
   it("checks the sensor window and sl_env_var values", () => {
