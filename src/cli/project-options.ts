@@ -22,7 +22,7 @@ export function withProjectOptions(command: Command): Command {
     .addOption(
       new Option(
         "--no-cache",
-        "parse every SQL file afresh, without the cache of earlier runs ($SLO_CACHE_DIR, default ~/.cache/slo)",
+        "read and parse every file afresh, without the cache of earlier runs ($SLO_CACHE_DIR, default ~/.cache/slo)",
       ),
     );
 }

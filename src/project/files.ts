@@ -104,6 +104,58 @@ export function readText(root: string, rel: string): string | undefined {
   }
 }
 
+/**
+ * Whether a folder, links resolved, is inside the project (then so is a file in it that is not
+ * itself a link). Remembered as briefly as `resolved` remembers folders.
+ */
+function folderInside(root: string, folder: string): boolean {
+  const now = Date.now();
+  const hit = insideFolders.get(folder);
+  if (hit !== undefined && hit.root === root && now - hit.at < 1000) return hit.inside;
+  if (insideFolders.size > 256) insideFolders.clear();
+  const real = resolved(folder);
+  const inside =
+    real === resolved(root) ||
+    isInside(resolved(root), real) ||
+    real === resolved(root, true) ||
+    isInside(resolved(root, true), real);
+  insideFolders.set(folder, { root, inside, at: now });
+  return inside;
+}
+
+const insideFolders = new Map<string, { root: string; inside: boolean; at: number }>();
+
+/** A change within this long of a file's last write could share its timestamps (racy-git). */
+const SETTLE_NS = 3_000_000_000n;
+
+/**
+ * Who a project file is, for caches of what it parsed to (parse-cache.ts): its device, inode,
+ * size and modification and change times, taken without opening it. Only a regular file inside
+ * the project has one; anything else (absent, a link, a FIFO, too large) gets undefined and is
+ * read, and refused, as readText does. `settled` is false for a file written in the last
+ * seconds: a second write within the same clock tick would keep these times, so its parse is
+ * not remembered. (A file whose modification time was put back changes its change time: it
+ * gets another identity.)
+ */
+export function fileIdentity(
+  root: string,
+  rel: string,
+): { identity: string; settled: boolean } | undefined {
+  const path = join(root, rel);
+  try {
+    const stat = lstatSync(path, { bigint: true });
+    if (!stat.isFile() || stat.size > BigInt(MAX_PROJECT_FILE_BYTES)) return undefined;
+    if (!folderInside(root, dirname(path))) return undefined;
+    const now = BigInt(Date.now()) * 1_000_000n;
+    return {
+      identity: `${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`,
+      settled: now - stat.mtimeNs > SETTLE_NS,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 const LEADS_OUT =
   "leads, through a symbolic link, outside the project; expected a file inside the project folder";
 

@@ -7,6 +7,7 @@ import { resolveLineage } from "./lineage/resolve.js";
 import { startSqlReferences } from "./lineage/sql-batch.js";
 import { openSqlCache } from "./lineage/sql-cache.js";
 import { dialectForEngine, type SqlReference } from "./lineage/sql-references.js";
+import { openParseCache, usingParseCache } from "./parse-cache.js";
 import type { Project } from "./project.js";
 import { readApplication } from "./read-application.js";
 import { readDagConfigs } from "./read-dag-configs.js";
@@ -27,8 +28,9 @@ export interface ReadOptions {
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
-   * A folder where what the SQL files read is kept between runs, so unchanged SQL is not parsed
-   * again (see lineage/sql-cache.ts). Absent, every SQL file is parsed.
+   * A folder where what the YAML files parsed to and what the SQL files read are kept between
+   * runs, so unchanged files are not parsed again (see parse-cache.ts, lineage/sql-cache.ts).
+   * Absent, every file is read and parsed.
    */
   readonly cache?: string;
 }
@@ -65,38 +67,17 @@ async function readFolder(folder: string, options: ReadOptions): Promise<ReadRes
       ],
     };
   }
-  const overrides = options.vars ?? {};
-  const {
-    vars,
-    slEnv,
-    diagnostics: envProblems,
-  } = readEnv(root, {
-    slRoot: overrides.SL_ROOT ?? root,
-    ...(options.slEnv ? { slEnv: options.slEnv } : {}),
-    overrides,
-    environment: options.env ?? {},
-  });
-  const { application, diagnostics: appProblems } = readApplication(root, vars);
-  const { dagConfigs, diagnostics: dagProblems } = readDagConfigs(root);
-  const { transforms: read, diagnostics: transformProblems } = readTransforms(
-    root,
-    application,
-    vars,
-  );
-  const dialect = dialectForEngine(application.engine);
-  // The SQL is parsed beside the reading of the load files, the two largest costs.
-  const parsing = startSqlReferences(
-    read.map((t) => t.sql),
-    dialect,
-    options.cache !== undefined ? openSqlCache(options.cache, root) : undefined,
-  );
-  const { domains, diagnostics: loadProblems } = readLoadDomains(root, application, vars);
+  const parseCache = options.cache !== undefined ? openParseCache(options.cache, root) : undefined;
+  const read = usingParseCache(root, parseCache, () => readFiles(root, options));
+  parseCache?.save();
+  const { vars, slEnv, application, dagConfigs, domains, parsing, dialect } = read;
+  const { envProblems, appProblems, dagProblems, transformProblems, loadProblems } = read;
   const parsed = await parsing.results();
   const sqlProblems: Diagnostic[] = [];
   // Places in rendered SQL go back to the SQL as written.
   const sqlPlaces = new Map<string, NonNullable<TransformSource["sqlPlace"]>>();
   const parsedOf = new Map<object, (typeof parsed)[number]>();
-  const sources = read.map(({ sqlPlace, ...t }, i) => {
+  const sources = read.transforms.map(({ sqlPlace, ...t }, i) => {
     if (sqlPlace) sqlPlaces.set(t.fullName, sqlPlace);
     parsedOf.set(t, parsed[i]);
     return t;
@@ -148,4 +129,45 @@ async function readFolder(folder: string, options: ReadOptions): Promise<ReadRes
     ...lineageProblems,
   ]);
   return { project, diagnostics };
+}
+
+/** Every file of the project read, and the parsing of its SQL started: the synchronous part. */
+function readFiles(root: string, options: ReadOptions) {
+  const overrides = options.vars ?? {};
+  const {
+    vars,
+    slEnv,
+    diagnostics: envProblems,
+  } = readEnv(root, {
+    slRoot: overrides.SL_ROOT ?? root,
+    ...(options.slEnv ? { slEnv: options.slEnv } : {}),
+    overrides,
+    environment: options.env ?? {},
+  });
+  const { application, diagnostics: appProblems } = readApplication(root, vars);
+  const { dagConfigs, diagnostics: dagProblems } = readDagConfigs(root);
+  const { transforms, diagnostics: transformProblems } = readTransforms(root, application, vars);
+  const dialect = dialectForEngine(application.engine);
+  // The SQL is parsed beside the reading of the load files, the two largest costs.
+  const parsing = startSqlReferences(
+    transforms.map((t) => t.sql),
+    dialect,
+    options.cache !== undefined ? openSqlCache(options.cache, root) : undefined,
+  );
+  const { domains, diagnostics: loadProblems } = readLoadDomains(root, application, vars);
+  return {
+    vars,
+    slEnv,
+    application,
+    dagConfigs,
+    transforms,
+    domains,
+    dialect,
+    parsing,
+    envProblems,
+    appProblems,
+    dagProblems,
+    transformProblems,
+    loadProblems,
+  };
 }

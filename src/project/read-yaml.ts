@@ -2,11 +2,13 @@ import type { z } from "zod";
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import { checkFile } from "./check-file.js";
-import { readText } from "./files.js";
+import { fileIdentity, readText } from "./files.js";
+import { activeParseCache } from "./parse-cache.js";
 import type { Located } from "./project.js";
 import { renderFile } from "./render-file.js";
+import { hasTemplate } from "./template.js";
 import { renderVariables, type Variables } from "./variables.js";
-import { parseYaml, type YamlFile } from "./yaml-file.js";
+import { parseYaml, type YamlFile, yamlOfData } from "./yaml-file.js";
 
 export interface ReadYaml<T> {
   readonly value?: T;
@@ -25,9 +27,17 @@ export function readYaml<S extends z.ZodType>(
   schema: S,
   vars?: Variables,
 ): ReadYaml<z.output<S>> | undefined {
+  const cache = activeParseCache(root);
+  const id = cache === undefined ? undefined : fileIdentity(root, rel);
+  const known = id === undefined ? undefined : cache?.get(rel, id.identity);
+  if (known !== undefined) {
+    const yaml = yamlOfData(rel, known, () => readText(root, rel));
+    return { ...checkFile(yaml, schema), yaml };
+  }
   const text = readText(root, rel);
   if (text === undefined) return undefined;
-  const rendered = vars === undefined ? undefined : renderFile(rel, text, vars);
+  const plain = !hasTemplate(text);
+  const rendered = vars === undefined || plain ? undefined : renderFile(rel, text, vars);
   // A template that cannot be rendered is the root cause: its YAML would only add follow-on errors.
   if (rendered?.diagnostics.some((d) => d.severity === "error"))
     return { diagnostics: rendered.diagnostics };
@@ -35,6 +45,9 @@ export function readYaml<S extends z.ZodType>(
   const templateProblems = rendered?.diagnostics ?? [];
   if (parsed.yaml === undefined)
     return { diagnostics: [...templateProblems, ...parsed.diagnostics] };
+  // Identity taken before the reading: a change since then gives another one next time.
+  if (plain && id?.settled && parsed.diagnostics.length === 0)
+    cache?.set(rel, id.identity, parsed.yaml.data);
   const checked = checkFile(parsed.yaml, schema);
   return {
     ...checked,

@@ -67,6 +67,32 @@ export function parseYaml(
   };
 }
 
+/**
+ * A file's YAML from data parsed on an earlier run (parse-cache.ts): places are computed, as for
+ * a fresh parse, from the text, read only when a place is asked for.
+ */
+export function yamlOfData(file: string, data: unknown, text: () => string | undefined): YamlFile {
+  let located: YamlFile | undefined;
+  const positions = (): YamlFile => {
+    const current = located === undefined ? text() : undefined;
+    located ??= (current === undefined
+      ? undefined
+      : parseWithPositions(file, current, undefined, data).yaml) ?? {
+      file,
+      data,
+      placeOf: () => ({ file }),
+      keyPlaceOf: () => ({ file }),
+    };
+    return located;
+  };
+  return {
+    file,
+    data,
+    placeOf: (path) => lazyPlace(file, () => positions().placeOf(path)),
+    keyPlaceOf: (path) => lazyPlace(file, () => positions().keyPlaceOf(path)),
+  };
+}
+
 /** A place whose line and column are computed when first read. */
 function lazyPlace(file: string, resolve: () => Place): Place {
   let place: Place | undefined;
