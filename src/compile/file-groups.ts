@@ -12,7 +12,11 @@ export interface FileGroup<T> {
   /** Pipeline id base: the file name without `.py`, lower-cased and sanitised. */
   readonly fileId: string;
   readonly items: readonly T[];
-  /** Grouping variables that every item of the file shares (usable in options and comments). */
+  /**
+   * Grouping variables that every item of the file shares, and the project variables that the
+   * config's filename, comment and options name (with SL_ENV and SL_ROOT): all that its pipelines'
+   * settings can read.
+   */
   readonly vars: Variables;
 }
 
@@ -34,15 +38,14 @@ export function groupByFile<T>(
 ): FileGroup<T>[] {
   const groups = new Map<string, { config: DagConfig; file: string; members: Member<T>[] }>();
   const reported = new Set<string>();
-  // The project variables a filename can name, once per config: copying all of them (the process
-  // environment included) for every table was most of the grouping's time on large projects.
+  // The project variables a config's texts can name, once per config: copying all of them (the
+  // process environment included) for every table and every file was most of the grouping's time
+  // on large projects.
   const usable = new Map<DagConfig, Record<string, string>>();
   for (const m of members) {
     let named = usable.get(m.config);
     if (named === undefined) {
-      named = {};
-      for (const word of m.config.filename.value.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])
-        if (Object.hasOwn(projectVars, word)) named[word] = projectVars[word] as string;
+      named = namedVariables(m.config, projectVars);
       usable.set(m.config, named);
     }
     const { text, missing } = renderJinjaValue(m.config.filename.value, { ...named, ...m.vars });
@@ -70,7 +73,7 @@ export function groupByFile<T>(
       file: g.file,
       fileId: sanitizeId(g.file.replace(/\.py$/, "").toLowerCase()),
       items: g.members.map((m) => m.item),
-      vars: { ...projectVars, ...sharedVars(g.members) },
+      vars: { ...(usable.get(g.config) as Record<string, string>), ...sharedVars(g.members) },
     }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.config.name.localeCompare(b.config.name));
 }
@@ -82,4 +85,21 @@ function sharedVars<T>(members: readonly Member<T>[]): Record<string, string> {
   for (const [k, v] of Object.entries(first.vars))
     if (rest.every((m) => m.vars[k] === v)) out[k] = v;
   return out;
+}
+
+/** Variables that pipeline settings read whatever the texts say (pipeline-settings.ts). */
+const ALWAYS_READ = ["SL_ENV", "SL_ROOT"];
+
+/** The project variables a dag config's filename, comment or options name. */
+function namedVariables(config: DagConfig, projectVars: Variables): Record<string, string> {
+  const texts = [config.filename.value, config.comment ?? ""];
+  for (const option of config.options.values()) texts.push(option.value);
+  const words = new Set([
+    ...ALWAYS_READ,
+    ...(texts.join("\n").match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []),
+  ]);
+  const named: Record<string, string> = {};
+  for (const word of words)
+    if (Object.hasOwn(projectVars, word)) named[word] = projectVars[word] as string;
+  return named;
 }
