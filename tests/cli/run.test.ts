@@ -79,6 +79,15 @@ describe("slo run", () => {
       [["--pool", "narrow"], /^error\[bad_input\]: --pool "narrow": expected NAME=SLOTS/],
       [["--concurrency", "0"], /^error\[bad_input\]: --concurrency 0: expected a positive integer/],
       [["--resume", "nope"], /no engine state at .*state\.db/],
+      // a resumed run keeps its pipelines and date: choosing others is refused, not ignored
+      [
+        ["--resume", "--pipeline", "minimal_load"],
+        /^error\[bad_input\]: --resume: cannot be combined with --pipeline \(a resumed run keeps/,
+      ],
+      [
+        ["--resume", "r1", "--date", "2026-03-01", "--tags", "x"],
+        /^error\[bad_input\]: --resume: cannot be combined with --tags, --date \(/,
+      ],
     ];
     for (const [flags, message] of cases) {
       const r = await runCli(["run", project, "--starlake", RECORDER, ...flags]);
