@@ -133,6 +133,12 @@ describe("slo run", () => {
     );
     for (const c of calls())
       expect(c.argv.slice(1, 3)).toEqual(["--scheduledDate", "2026-03-01T06:00:00+0000"]);
+    // slo plan --date says the same before anything runs
+    const plan = await runCli(["plan", project, "--date", "2026-03-01T07:00:00Z"]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(
+      '  run for 2026-03-01T07:00:00Z: --scheduledDate 2026-03-01T06:00:00+0000, data interval 2026-02-28T06:00:00+0000 to 2026-03-01T06:00:00+0000 (2026-03-01T07:00:00Z falls between two ticks of "0 6 * * *": the earlier)\n',
+    );
   });
 
   it("--dry-run prints each run's period and its commands in order, and runs nothing", async () => {
