@@ -12,7 +12,7 @@ export function serveCommand(): Command {
   return withProjectOptions(
     new Command("serve")
       .description(
-        "schedule the project on this machine: cron pipelines at their instants, dataset-triggered pipelines when their upstreams are produced (Ctrl-C stops; runs resume on restart); every line starts with its time, and kill -USR1 <pid> prints when each pipeline is next due",
+        "schedule the project on this machine: cron pipelines at their instants, dataset-triggered pipelines when their upstreams are produced (Ctrl-C stops; unfinished runs, and the last interrupted slo run, resume on restart); every line starts with its time, and kill -USR1 <pid> prints when each pipeline is next due",
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines")
