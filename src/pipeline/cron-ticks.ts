@@ -4,7 +4,8 @@ import { Cron } from "croner";
  * The ticks of a cron in a time zone, as Airflow's and Dagster's schedulers fire them
  * (docs/dates.md, "A clock that goes back"): a wall-clock time that happens twice, in the hour a
  * clock goes back, ticks once, at its second occurrence; a cron that fires every hour ticks at
- * both. croner alone fires the first occurrence, so its ticks are moved there.
+ * both; a time the clock skips ticks once, at the change (none for an hourly cron). croner walks
+ * the wall-clock readings (in UTC, where no clock changes) and each is placed by that rule.
  */
 export interface CronTicks {
   /** The first tick strictly after `after`, or null when there is none. */
@@ -18,47 +19,47 @@ export interface CronTicks {
 const HOUR = 3_600_000;
 /** Clock changes move a wall-clock time by at most two hours (Antarctica/Troll). */
 const SHIFT = 3 * HOUR;
-/** Beyond this many raw ticks a search gives up: no five-field cron needs it. */
+/** Beyond this many wall-clock ticks a search gives up: no five-field cron needs it. */
 const MOST = 1 << 17;
 
 /** @example cronTicks("30 1 * * *", "America/New_York").nextRun(new Date("2024-11-03T00:00Z")) // 06:30Z */
 export function cronTicks(expr: string, timezone: string): CronTicks {
-  const cron = new Cron(expr, { paused: true, timezone });
+  // croner in UTC walks the wall-clock readings: no clock change there
+  const walls = new Cron(expr, { paused: true, timezone: "UTC" });
   const clock = zoneClock(timezone);
   const hourly = coversEveryHour(expr);
-  /** croner's tick as the schedulers place it: an ambiguous wall time at its second occurrence. */
-  const place = (t: number): number => {
-    if (hourly) return t;
-    const wall = clock.wallOf(t);
-    // the same wall reading one shift later is the second occurrence of an ambiguous time
-    for (const shift of [HOUR / 2, HOUR, 2 * HOUR])
-      if (clock.wallOf(t + shift) === wall) return t + shift;
-    return t;
+  const instantsOf = (wall: number): number[] => {
+    const shown = clock.instantsOf(wall);
+    if (shown.length === 0) return hourly ? [] : [clock.changeAt(wall)];
+    return hourly ? shown : shown.slice(-1);
   };
+  /** Where a wall reading lies in time, give or take a clock change. */
+  const near = (wall: number) => wall - clock.offsetAt(wall);
   const ticks = (raw: readonly Date[]) =>
-    [...new Set(raw.map((d) => place(d.getTime())))].sort((a, b) => a - b);
+    [...new Set(raw.flatMap((d) => instantsOf(d.getTime())))].sort((a, b) => a - b);
 
   const nextRuns = (count: number, after: Date): Date[] => {
     const limit = after.getTime();
-    // a first occurrence shortly before `after` may be placed after it
-    const from = new Date(limit - SHIFT);
+    const from = new Date(clock.wallOf(limit) - SHIFT);
     for (let k = count + 4; ; k *= 2) {
-      const raw = cron.nextRuns(k, from);
-      const last = raw.at(-1)?.getTime() ?? Number.POSITIVE_INFINITY;
-      // placing only moves a tick later, so ticks up to the last raw one are all known
-      const sure = ticks(raw).filter((t) => t > limit && (raw.length < k || t <= last));
+      const raw = walls.nextRuns(k, from);
+      const last = raw.at(-1);
+      // readings past the last one fetched lie after it, less a clock change
+      const edge = last === undefined ? Number.POSITIVE_INFINITY : near(last.getTime()) - SHIFT;
+      const sure = ticks(raw).filter((t) => t > limit && (raw.length < k || t <= edge));
       if (sure.length >= count || raw.length < k || k >= MOST)
         return sure.slice(0, count).map((t) => new Date(t));
     }
   };
   const previousRuns = (count: number, before: Date): Date[] => {
     const limit = before.getTime();
+    const from = new Date(clock.wallOf(limit) + SHIFT);
     for (let k = count + 4; ; k *= 2) {
-      const raw = cron.previousRuns(k, before);
-      const oldest = raw.at(-1)?.getTime() ?? Number.NEGATIVE_INFINITY;
-      // an older raw tick, placed, lands at most SHIFT later: ticks past that are all known
+      const raw = walls.previousRuns(k, from);
+      const oldest = raw.at(-1);
+      const edge = oldest === undefined ? Number.NEGATIVE_INFINITY : near(oldest.getTime()) + SHIFT;
       const sure = ticks(raw)
-        .filter((t) => t < limit && (raw.length < k || t > oldest + SHIFT))
+        .filter((t) => t < limit && (raw.length < k || t > edge))
         .reverse();
       if (sure.length >= count || raw.length < k || k >= MOST)
         return sure.slice(0, count).map((t) => new Date(t));
@@ -93,8 +94,12 @@ export function coversEveryHour(expr: string): boolean {
   return hours.size === 24;
 }
 
-/** The wall-clock reading of an instant in a zone, as milliseconds of the same reading in UTC. */
-function zoneClock(timezone: string): { wallOf(t: number): number } {
+/**
+ * A zone's clock: the wall reading of an instant (as milliseconds of the same reading in UTC),
+ * the instants that show a reading (two in the hour a clock goes back, none in the hour it
+ * skips), and the instant of the change that skips a reading.
+ */
+function zoneClock(timezone: string) {
   const format = new Intl.DateTimeFormat("en-US", {
     timeZone: timezone,
     hourCycle: "h23",
@@ -105,18 +110,42 @@ function zoneClock(timezone: string): { wallOf(t: number): number } {
     minute: "numeric",
     second: "numeric",
   });
+  const wallOf = (t: number): number => {
+    const part: Record<string, number> = {};
+    for (const p of format.formatToParts(new Date(t))) part[p.type] = Number(p.value);
+    return Date.UTC(
+      part.year ?? 0,
+      (part.month ?? 1) - 1,
+      part.day ?? 1,
+      part.hour ?? 0,
+      part.minute ?? 0,
+      part.second ?? 0,
+    );
+  };
+  const offsetAt = (t: number) => wallOf(t) - t;
+  // offsets lie within -12 and +14 hours: those around a reading include both sides of a change
+  const offsetsNear = (wall: number) =>
+    [...new Set([-16, 0, 16].map((h) => offsetAt(wall + h * HOUR)))].sort((a, b) => a - b);
   return {
-    wallOf(t) {
-      const part: Record<string, number> = {};
-      for (const p of format.formatToParts(new Date(t))) part[p.type] = Number(p.value);
-      return Date.UTC(
-        part.year ?? 0,
-        (part.month ?? 1) - 1,
-        part.day ?? 1,
-        part.hour ?? 0,
-        part.minute ?? 0,
-        part.second ?? 0,
-      );
+    wallOf,
+    offsetAt,
+    instantsOf(wall: number): number[] {
+      const found = offsetsNear(wall)
+        .map((o) => wall - o)
+        .filter((t) => wallOf(t) === wall);
+      return [...new Set(found)].sort((a, b) => a - b);
+    },
+    /** The first instant after the skipped hour holding `wall` (found to the minute). */
+    changeAt(wall: number): number {
+      const offsets = offsetsNear(wall);
+      let before = wall - (offsets.at(-1) ?? 0); // still on the old offset
+      let after = wall - (offsets[0] ?? 0); // already on the new one
+      while (after - before > 60_000) {
+        const mid = before + Math.floor((after - before) / 120_000) * 60_000;
+        if (offsetAt(mid) === offsetAt(before)) before = mid;
+        else after = mid;
+      }
+      return after;
     },
   };
 }
