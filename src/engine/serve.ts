@@ -112,6 +112,8 @@ export async function serve(
       const done = resumeInvocation(store, runSettings, invocation.id, invocation.lock)
         .then((r) => options.onInvocationEnd?.(invocation.id, r.outcomes))
         .catch((error: unknown) => {
+          // one of its runs is run by another process: the invocation stays for a later resume
+          if (error instanceof RunHeldError) return options.onSkip?.(key, error.message);
           failure ??= { error };
           stop.abort();
         })
