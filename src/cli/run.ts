@@ -59,7 +59,7 @@ export function runCommand(): Command {
       .addOption(stateOption())
       .option(
         "--resume [run]",
-        "finish an interrupted run (tasks that succeeded do not run again); without a run, every run of the last interrupted slo run, and the pipelines it had not started",
+        "finish an interrupted run (tasks that succeeded do not run again); without a run, every run of the last interrupted slo run, and the pipelines it had not started; keeps their pipelines and date (no --pipeline, selection or --date with it)",
       )
       .option(
         "--task <id>",
@@ -76,6 +76,7 @@ export function runCommand(): Command {
     const date = runDateOf(flags.date);
     if (flags.dryRun && flags.resume !== undefined)
       throw new ConfigError("--dry-run: cannot be combined with --resume (the run exists)");
+    if (flags.resume !== undefined) refuseWithResume(flags);
     const slots = slotsOf(flags); // bad --concurrency or --pool: said before reading the project
     const retries = retriesOf(flags.retries);
     const path = statePath(project, flags.state);
@@ -151,6 +152,25 @@ function retriesOf(text: string | undefined): number | undefined {
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
     throw new ConfigError(`--retries ${text}: expected a count of retries (0 or more)`);
   return n;
+}
+
+/**
+ * A resumed run keeps the pipelines, tasks and date it was started with (they are in the state),
+ * so a flag that would choose others is refused rather than silently ignored.
+ */
+function refuseWithResume(flags: RunFlags): void {
+  const given = [
+    flags.pipeline !== undefined && "--pipeline",
+    flags.tags !== undefined && "--tags",
+    flags.domains !== undefined && "--domains",
+    flags.tasks !== undefined && "--tasks",
+    flags.task !== undefined && "--task",
+    flags.date !== undefined && "--date",
+  ].filter((f): f is string => f !== false);
+  if (given.length > 0)
+    throw new ConfigError(
+      `--resume: cannot be combined with ${given.join(", ")} (a resumed run keeps the pipelines, tasks and date it was started with; drop --resume to start new runs)`,
+    );
 }
 
 /**

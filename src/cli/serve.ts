@@ -12,7 +12,7 @@ export function serveCommand(): Command {
   return withProjectOptions(
     new Command("serve")
       .description(
-        "schedule the project on this machine: cron pipelines at their instants, dataset-triggered pipelines when their upstreams are produced (Ctrl-C stops; runs resume on restart); every line starts with its time, and kill -USR1 <pid> prints when each pipeline is next due",
+        "schedule the project on this machine: cron pipelines at their instants, dataset-triggered pipelines when their upstreams are produced (Ctrl-C stops; unfinished runs, and the last interrupted slo run, resume on restart); every line starts with its time, and kill -USR1 <pid> prints when each pipeline is next due",
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines")
@@ -67,6 +67,14 @@ export function serveCommand(): Command {
                   r.state === "success" ? "good" : r.state === "failed" ? "bad" : "plain",
                 ),
               onSkip: (_, why) => log.line(`not resumed: ${why}`),
+              onInvocation: (left) =>
+                log.line(
+                  `resuming the interrupted slo run of ${left.createdAt} (as slo run --resume does): ${left.unfinished.length} run(s) to finish, ${left.unstarted.length} pipeline(s) not started (${left.unstarted.join(", ") || "none"})`,
+                ),
+              onInvocationEnd: (id, outcomes) =>
+                log.line(
+                  `the resumed slo run (invocation ${id}) ${outcomes.some((o) => o.state === "interrupted") ? "was interrupted again; it resumes at the next start" : "is done"}: ${outcomes.map((o) => `${o.pipeline} ${o.state}`).join(", ") || "nothing left"}`,
+                ),
             });
           } finally {
             process.off("SIGUSR1", report);

@@ -68,13 +68,15 @@ export async function resumeInvocation(
   store: StateStore,
   settings: ExecutorSettings,
   id?: number,
+  held?: HolderLock,
 ): Promise<{ invocation: number; outcomes: RunOutcome[] }> {
   const chosen = id === undefined ? lastUnfinishedInvocation(store) : invocation(store, id);
   if (chosen === undefined)
     throw new ConfigError(
       `--resume: ${store.path} holds no interrupted slo run to resume (name a run with --resume RUN; see slo runs)`,
     );
-  const lock = lockInvocation(store.path, settings.logsDir, chosen.id);
+  // `held`: the caller (slo serve) already took the invocation's lock
+  const lock = held ?? lockInvocation(store.path, settings.logsDir, chosen.id);
   return { invocation: chosen.id, outcomes: await goThrough(store, chosen.id, settings, lock) };
 }
 

@@ -1,5 +1,5 @@
-import { Cron } from "croner";
 import { cronInterval, scheduledRange } from "../pipeline/cron.js";
+import { cronTicks } from "../pipeline/cron-ticks.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import type { DatasetSchedule } from "../pipeline/schedule.js";
 import { conditionHolds, conditionText, triggerCondition } from "../pipeline/trigger-condition.js";
@@ -18,8 +18,9 @@ export interface DueRun {
  * Decides which runs are due at `now`, from the cursors and dataset events in the store. Pure
  * apart from reading the store: the clock is a parameter, so tests step through DST changes.
  *
- * - Cron pipelines fire at each instant of their cron in their time zone (croner: an instant that
- *   a DST change skips fires at the first valid minute after; a repeated hour fires once). The
+ * - Cron pipelines fire at each instant of their cron in their time zone, as Airflow and Dagster
+ *   fire them (cron-ticks.ts: an instant that a DST change skips fires at the first valid minute
+ *   after; a time the clock shows twice fires at its second showing, both for hourly crons). The
  *   first tick of a pipeline only sets its cursor; after a pause only the latest missed instant
  *   fires, unless the pipeline has `catchup`, then every one does, from `start_date`.
  * - Dataset-triggered pipelines fire once per new set of events of their upstream datasets:
@@ -49,7 +50,7 @@ function cronDue(store: StateStore, p: Pipeline, expr: string, now: Date): DueRu
     store.setCursor(key, now.toISOString());
     return [];
   }
-  const cron = new Cron(expr, { timezone: p.timezone, paused: true });
+  const cron = cronTicks(expr, p.timezone);
   const from = cursor
     ? new Date(cursor)
     : new Date(`${p.startDate ?? now.toISOString().slice(0, 10)}T00:00:00Z`);
@@ -125,7 +126,7 @@ export function nextDue(store: StateStore, pipelines: readonly Pipeline[], now: 
     const s = p.schedule;
     if (s.kind === "manual") return { pipeline: p, kind: "manual" };
     if (s.kind === "cron") {
-      const cron = new Cron(s.cron, { timezone: p.timezone, paused: true });
+      const cron = cronTicks(s.cron, p.timezone);
       const cursor = store.getCursor(`cron:${p.id}`);
       // as cronDue: without a cursor, only a catchup pipeline has missed instants (from start_date)
       const from = cursor

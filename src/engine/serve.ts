@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
-import { checkRunnable } from "./engine.js";
+import { checkRunnable, type RunOutcome, resumeInvocation } from "./engine.js";
 import { HolderLock, takeLock } from "./holder-lock.js";
+import { invocationProgress, lastUnfinishedInvocation, lockInvocation } from "./invocation.js";
 import { type ExecutorSettings, executeRun } from "./run-executor.js";
 import { lockRun, RunHeldError } from "./run-lock.js";
 import { dueRuns } from "./scheduler.js";
@@ -20,8 +21,19 @@ export interface ServeOptions {
   readonly onRun?: (run: { runId: string; pipeline: string; trigger: string; date?: Date }) => void;
   /** Told of every run that ends, with its final state (an interrupted run resumes later). */
   readonly onRunEnd?: (run: { runId: string; pipeline: string; state: string }) => void;
-  /** Told of an unfinished run it leaves alone, because another process runs it. */
+  /** Told of an unfinished run (or `slo run` invocation) it leaves alone: another process has it. */
   readonly onSkip?: (runId: string, why: string) => void;
+  /** Told of the interrupted `slo run` it finishes: its runs to finish, its pipelines not started. */
+  readonly onInvocation?: (left: InvocationLeft) => void;
+  /** Told when that `slo run` is finished (or interrupted again), with what its runs ended as. */
+  readonly onInvocationEnd?: (id: number, outcomes: readonly RunOutcome[]) => void;
+}
+
+export interface InvocationLeft {
+  readonly id: number;
+  readonly createdAt: string;
+  readonly unfinished: readonly string[];
+  readonly unstarted: readonly string[];
 }
 
 /**
@@ -29,7 +41,8 @@ export interface ServeOptions {
  * instants, new dataset events), at most `max_active_runs` at once per pipeline, all sharing the
  * engine's slots. It first finishes the runs an earlier scheduler left unfinished. One scheduler
  * per state file: a second one is refused, naming the first. A run another process is running
- * (`slo run`) is left to it. When a run cannot go on (the state cannot be written, a failure of
+ * (`slo run`) is left to it. The last interrupted `slo run` (its invocation) is finished as
+ * `slo run --resume` would: its runs resumed, then its pipelines not started, in its order. When a run cannot go on (the state cannot be written, a failure of
  * ours), the others are interrupted, resumable, and the failure is thrown once they have stopped.
  */
 export async function serve(
@@ -78,7 +91,12 @@ export async function serve(
   };
   try {
     options.onStart?.();
+    const invocation = takeInvocation(store, settings.logsDir, options);
+    const ofInvocation = new Set(
+      invocation ? store.invocationRuns(invocation.id).map((r) => r.id) : [],
+    );
     for (const run of store.unfinishedRuns()) {
+      if (ofInvocation.has(run.id)) continue; // resumed in the invocation's order, below
       let lock: HolderLock;
       try {
         lock = lockRun(store.path, settings.logsDir, run.id);
@@ -88,6 +106,22 @@ export async function serve(
         continue;
       }
       start(run.id, run.pipeline, "resume", lock);
+    }
+    if (invocation !== undefined) {
+      const key = `invocation ${invocation.id}`;
+      const done = resumeInvocation(store, runSettings, invocation.id, invocation.lock)
+        .then((r) => options.onInvocationEnd?.(invocation.id, r.outcomes))
+        .catch((error: unknown) => {
+          // one of its runs is run by another process: the invocation stays for a later resume
+          if (error instanceof RunHeldError) return options.onSkip?.(key, error.message);
+          failure ??= { error };
+          stop.abort();
+        })
+        .finally(() => {
+          active.delete(key);
+          wake();
+        });
+      active.set(key, { pipeline: "", done });
     }
     while (!stop.signal.aborted) {
       for (const due of dueRuns(store, pipelines, clock())) {
@@ -122,4 +156,31 @@ export async function serve(
     settings.signal?.removeEventListener("abort", onAbort);
     held.release();
   }
+}
+
+/**
+ * The last `slo run` left unfinished, locked for this scheduler to finish; undefined when there is
+ * none, or when a live process goes through it (said through `onSkip`).
+ */
+function takeInvocation(
+  store: StateStore,
+  logsDir: string,
+  options: ServeOptions,
+): { id: number; lock: HolderLock } | undefined {
+  const left = lastUnfinishedInvocation(store);
+  if (left === undefined) return undefined;
+  let lock: HolderLock;
+  try {
+    lock = lockInvocation(store.path, logsDir, left.id);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    options.onSkip?.(`invocation ${left.id}`, e.message);
+    return undefined;
+  }
+  options.onInvocation?.({
+    id: left.id,
+    createdAt: left.createdAt,
+    ...invocationProgress(store, left),
+  });
+  return { id: left.id, lock };
 }

@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { cronTicks } from "./cron-ticks.js";
 
 /** A fixed instant for frequency comparisons, so that plans never depend on when they are made. */
 const REFERENCE = new Date("2024-01-01T00:00:00Z");
@@ -94,7 +95,7 @@ export function scheduledRange(
   at: Date,
   timezone = "UTC",
 ): { start: Date; end: Date } {
-  const cron = new Cron(expr, { paused: true, timezone });
+  const cron = cronTicks(expr, timezone);
   const probe = new Date(at.getTime() + 1000);
   const [end, start] = cron.previousRuns(2, probe);
   if (end === undefined || start === undefined)

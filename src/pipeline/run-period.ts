@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { cronTicks } from "./cron-ticks.js";
 
 /**
  * What a user asks a run for: a calendar day (`2024-01-01`, read in the pipeline's time zone) or
@@ -61,7 +62,7 @@ export function runPeriod(
   const first = dayStart(date.day, timezone);
   if (dataCron === undefined) return { scheduled: first };
   const next = dayStart(nextDay(date.day), timezone);
-  const cron = new Cron(dataCron, { paused: true, timezone });
+  const cron = cronTicks(dataCron, timezone);
   const [end, start] = cron.previousRuns(2, next);
   if (end === undefined || start === undefined)
     throw new Error(`cron "${dataCron}" has no tick before ${date.day}`);
@@ -76,7 +77,7 @@ export function runPeriod(
 
 function instantPeriod(dataCron: string | undefined, timezone: string, at: Date): RunPeriod {
   if (dataCron === undefined) return { scheduled: at };
-  const cron = new Cron(dataCron, { paused: true, timezone });
+  const cron = cronTicks(dataCron, timezone);
   // ticks fall on whole minutes: a second past `at` includes a tick at `at` itself
   const [end, start] = cron.previousRuns(2, new Date(at.getTime() + 1000));
   if (end === undefined || start === undefined)

@@ -79,6 +79,15 @@ describe("slo run", () => {
       [["--pool", "narrow"], /^error\[bad_input\]: --pool "narrow": expected NAME=SLOTS/],
       [["--concurrency", "0"], /^error\[bad_input\]: --concurrency 0: expected a positive integer/],
       [["--resume", "nope"], /no engine state at .*state\.db/],
+      // a resumed run keeps its pipelines and date: choosing others is refused, not ignored
+      [
+        ["--resume", "--pipeline", "minimal_load"],
+        /^error\[bad_input\]: --resume: cannot be combined with --pipeline \(a resumed run keeps/,
+      ],
+      [
+        ["--resume", "r1", "--date", "2026-03-01", "--tags", "x"],
+        /^error\[bad_input\]: --resume: cannot be combined with --tags, --date \(/,
+      ],
     ];
     for (const [flags, message] of cases) {
       const r = await runCli(["run", project, "--starlake", RECORDER, ...flags]);
@@ -124,6 +133,12 @@ describe("slo run", () => {
     );
     for (const c of calls())
       expect(c.argv.slice(1, 3)).toEqual(["--scheduledDate", "2026-03-01T06:00:00+0000"]);
+    // slo plan --date says the same before anything runs
+    const plan = await runCli(["plan", project, "--date", "2026-03-01T07:00:00Z"]);
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toContain(
+      '  run for 2026-03-01T07:00:00Z: --scheduledDate 2026-03-01T06:00:00+0000, data interval 2026-02-28T06:00:00+0000 to 2026-03-01T06:00:00+0000 (2026-03-01T07:00:00Z falls between two ticks of "0 6 * * *": the earlier)\n',
+    );
   });
 
   it("--dry-run prints each run's period and its commands in order, and runs nothing", async () => {

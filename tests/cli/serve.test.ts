@@ -1,5 +1,14 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -97,6 +106,81 @@ describe("slo serve, its output in a file", () => {
       expect(lines.some((l) => new RegExp(` finished ${p}__\\S+: success$`).test(l))).toBe(true);
     }
     expect(lines.at(-1)).toMatch(/ slo serve: stopped; unfinished runs resume at the next start$/);
+  });
+});
+
+describe("slo serve after a killed slo run", () => {
+  it("finishes the interrupted slo run: resumes its run, then starts its pipelines not started", async () => {
+    // a starlake whose transforms wait for a gate file: the slo run is killed while one waits
+    const gate = join(dir, "gate");
+    const fake = join(dir, "starlake-gated");
+    writeFileSync(
+      fake,
+      `#!/bin/sh\necho "$1" >> ${quote(join(dir, "calls.txt"))}\nif [ "$1" = transform ]; then\n  n=0\n  while [ ! -f ${quote(gate)} ] && [ $n -lt 600 ]; do sleep 0.1; n=$((n+1)); done\nfi\nexit 0\n`,
+    );
+    chmodSync(fake, 0o755);
+    const calls = () => {
+      const f = join(dir, "calls.txt");
+      return existsSync(f) ? readFileSync(f, "utf8").trim().split("\n") : [];
+    };
+    const run = spawn(
+      process.execPath,
+      [BIN, "run", project, "--starlake", fake, "--state", state],
+      {
+        env: env(),
+        stdio: "ignore",
+        timeout: 120_000,
+      },
+    );
+    children.push(run);
+    const killed = new Promise((r) => run.once("exit", r));
+    await until("a transform waiting", () => calls().includes("transform"));
+    run.kill("SIGKILL");
+    await killed;
+    writeFileSync(gate, ""); // the orphaned transform ends; from now on transforms do not wait
+
+    const logFile = join(dir, "serve.log");
+    const out = openSync(logFile, "w");
+    const serve = spawn(
+      process.execPath,
+      [BIN, "serve", project, "--starlake", fake, "--state", state],
+      {
+        env: env(),
+        stdio: ["ignore", out, out],
+        timeout: 120_000,
+      },
+    );
+    children.push(serve);
+    const log = () => (existsSync(logFile) ? readFileSync(logFile, "utf8") : "");
+    const exited = new Promise<number | null>((r) => serve.once("exit", (code) => r(code)));
+    await until("the resumed slo run's end", () => log().includes("the resumed slo run"));
+    expect(log()).toMatch(
+      / resuming the interrupted slo run of \S+ \(as slo run --resume does\): 1 run\(s\) to finish, 1 pipeline\(s\) not started \(minimal_\w+\)\n/,
+    );
+    expect(log()).toMatch(
+      / the resumed slo run \(invocation 1\) is done: minimal_load success, minimal_\w+ success, minimal_\w+ success\n/,
+    );
+    serve.kill("SIGINT");
+    expect(await exited).toBe(0);
+
+    // nothing is left to resume, and each planned pipeline has one run of the invocation
+    const runs = spawnSync(process.execPath, [BIN, "runs", project, "--state", state, "--json"], {
+      env: env(),
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    const listed = JSON.parse(runs.stdout) as {
+      runs: Array<{ pipeline: string; state: string; invocation: number | null }>;
+      interrupted: unknown;
+    };
+    expect(listed.interrupted).toBeNull();
+    const ofRun = listed.runs.filter((r) => r.invocation === 1);
+    expect(ofRun.map((r) => r.pipeline).sort()).toEqual([
+      "minimal_load",
+      "minimal_plant_count",
+      "minimal_thirsty_plants",
+    ]);
+    for (const r of ofRun) expect(r.state, r.pipeline).toBe("success");
   });
 });
 

@@ -3,6 +3,7 @@ import { appendFileSync, cpSync, mkdirSync, readFileSync, writeFileSync } from "
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { checkRunnable, runPipelines } from "../../src/engine/engine.js";
+import { lastUnfinishedInvocation, recordInvocation } from "../../src/engine/invocation.js";
 import { executeRun } from "../../src/engine/run-executor.js";
 import { lockRun, RunHeldError } from "../../src/engine/run-lock.js";
 import { sleepUntil } from "../../src/engine/run-turn.js";
@@ -194,6 +195,45 @@ describe("embedded engine: one process per run, with serve and the lock's folder
       `run ${runId} is being run by another slo process (pid ${process.pid}`,
     );
     expect(ws.store.run(runId)?.state).toBe("running");
+    expect(ws.events()).toEqual([]);
+  });
+
+  it("slo serve leaves an interrupted slo run whose run another process holds, and goes on", async () => {
+    ws = new EngineWorkspace();
+    const p = testPipeline({ id: "p", root: ws.dir, tasks: [{ id: "a" }] });
+    const q = testPipeline({ id: "q", root: ws.dir, tasks: [{ id: "b" }] });
+    const steps = [p, q].map((pipeline) => ({ pipeline, starlake: STAND_IN }));
+    const date = new Date("2026-03-02T06:00:00Z");
+    const id = recordInvocation(ws.store, steps, date, "manual");
+    const runId = ws.store.createRun(p, date, "manual", { starlake: STAND_IN }, id);
+    const held = lockRun(ws.store.path, join(ws.dir, "logs"), runId);
+    const skipped: string[] = [];
+    const told: number[] = [];
+    const abort = new AbortController();
+    try {
+      const serving = serve(
+        ws.store,
+        [],
+        { ...settings(), signal: abort.signal },
+        {
+          tickMs: 50,
+          onSkip: (what, why) => skipped.push(`${what}: ${why}`),
+          onInvocation: (left) => told.push(left.id),
+        },
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      abort.abort();
+      await serving; // no failure: the held run is another process's
+    } finally {
+      held.release();
+    }
+    expect(told).toEqual([id]);
+    expect(skipped).toHaveLength(1);
+    expect(skipped[0]).toMatch(
+      new RegExp(`^invocation ${id}: .*run ${runId} is being run by another slo process`),
+    );
+    expect(ws.store.run(runId)?.state).toBe("running");
+    expect(lastUnfinishedInvocation(ws.store)?.id).toBe(id); // still there to resume
     expect(ws.events()).toEqual([]);
   });
 

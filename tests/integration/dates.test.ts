@@ -36,13 +36,23 @@ const CASES: ReadonlyArray<readonly [cron: string, timezone: string, date: strin
   ["0 * * * *", "UTC", "2024-01-01T05:00:00Z"], // an instant on a tick
   ["30 6 * * *", "Australia/Sydney", "2024-04-07"], // southern fall back
   ["0 2 * * *", "America/New_York", "2024-03-10"], // 02:00 does not exist that day
+  // New York, 3 November 2024: 01:00-02:00 happens twice (EDT, then EST); a tick in it fires at
+  // its second showing, as Airflow's and Dagster's schedulers fire it (docs/dates.md)
+  ["30 1 * * *", "America/New_York", "2024-11-03"], // the day's tick: 01:30 EST
+  ["30 1 * * *", "America/New_York", "2024-11-04"], // an interval from that second showing
+  ["30 1 * * *", "America/New_York", "2024-11-03T05:45:00Z"], // the first 01:45: the day before
+  ["0 1 * * *", "America/New_York", "2024-11-03T06:00:00Z"], // on the second 01:00
+  ["15 * * * *", "America/New_York", "2024-11-03T06:15:00Z"], // hourly: both 01:15s tick
 ];
 
 /**
- * A tick whose wall-clock time happens twice (the hour a clock goes back) is where the runners'
- * cron libraries differ (docs/dates.md, "Known difference"): kept apart, its values pinned.
+ * Where Airflow's and Dagster's own cron readings differ, so no one rule can match both
+ * (docs/dates.md, "Known differences"): kept apart, each runner's value pinned.
  */
-const TWICE = ["30 1 * * *", "America/New_York", "2024-11-03"] as const;
+const APART = [
+  ["*/30 1 * * *", "America/New_York", "2024-11-03"], // two ticks in the repeated hour
+  ["30 2 * * *", "America/New_York", "2024-03-10"], // 02:30 is skipped: 03:30 or 03:00
+] as const;
 
 const work = mkdtempSync(join(tmpdir(), "slo-dates-"));
 const root = join(work, "root");
@@ -84,7 +94,7 @@ function casePipeline(n: number, cron: string, timezone: string): Pipeline {
   };
 }
 
-const cases: Case[] = [...CASES, TWICE].map(([cron, tz, text], n) => ({
+const cases: Case[] = [...CASES, ...APART].map(([cron, tz, text], n) => ({
   n,
   pipeline: casePipeline(n, cron, tz),
   date: parseRunDate(text) as RunDate,
@@ -100,7 +110,7 @@ const records = (file: string): Recorded[] =>
     : [];
 
 const agreeing = cases.slice(0, CASES.length);
-const twice = cases[CASES.length] as Case;
+const apart = cases.slice(CASES.length);
 const scheduledOf = (file: string) => records(join(work, file))[0]?.argv[2];
 
 /** What the rule says Starlake gets, task by task. */
@@ -244,9 +254,24 @@ describe("one date rule on the engine, Airflow and Dagster (docs/dates.md)", () 
     }
   });
 
-  it("known difference: a wall-clock tick that happens twice is the first on the engine, the second on Airflow and Dagster", () => {
-    expect(scheduledOf(`engine-${twice.n}.jsonl`)).toBe("2024-11-03T01:30:00-0400");
-    expect(scheduledOf(`airflow-${twice.n}.jsonl`)).toBe("2024-11-03T01:30:00-0500");
-    expect(scheduledOf(`dagster-${twice.n}.jsonl`)).toBe("2024-11-03T01:30:00-0500");
+  it("the issue's fall-back case: 01:30 on 3 November 2024 in New York is 01:30 EST everywhere", () => {
+    const c = agreeing.find((x) =>
+      x.say.endsWith("30 1 * * * in America/New_York, --date 2024-11-03"),
+    );
+    expect(c?.say).toContain("30 1 * * *");
+    for (const runner of ["engine", "airflow", "dagster"])
+      expect(scheduledOf(`${runner}-${c?.n}.jsonl`), runner).toBe("2024-11-03T01:30:00-0500");
+  });
+
+  it("known differences: where Airflow and Dagster read a cron differently, each value pinned", () => {
+    const [two, skipped] = apart as [Case, Case];
+    // several ticks in the repeated hour: Dagster's partition windows take the first EST one
+    expect(scheduledOf(`engine-${two.n}.jsonl`)).toBe("2024-11-03T01:30:00-0500");
+    expect(scheduledOf(`airflow-${two.n}.jsonl`)).toBe("2024-11-03T01:30:00-0500");
+    expect(scheduledOf(`dagster-${two.n}.jsonl`)).toBe("2024-11-03T01:00:00-0500");
+    // a skipped 02:30: Airflow fires it at 03:30, Dagster and the engine at the change, 03:00
+    expect(scheduledOf(`engine-${skipped.n}.jsonl`)).toBe("2024-03-10T03:00:00-0400");
+    expect(scheduledOf(`airflow-${skipped.n}.jsonl`)).toBe("2024-03-10T03:30:00-0400");
+    expect(scheduledOf(`dagster-${skipped.n}.jsonl`)).toBe("2024-03-10T03:00:00-0400");
   });
 });

@@ -128,6 +128,33 @@ describe("slo against a real dagster dev", () => {
     expect(JSON.parse(status.stdout)).toMatchObject({ ref, pipeline: p.id, state: "success" });
   });
 
+  it("backfills a day of a generated job: its run is for the day by the rule, 02:00 of the night Paris goes back at its second showing", async () => {
+    const p = pipelines.find((x) => x.id === "bakery_load_shop_daily");
+    if (!p) throw new Error("no pipeline");
+    const file = backfillFile(
+      "days",
+      [
+        "job_name: bakery_load_shop_daily",
+        "tags:",
+        "  name: days-across-fall-back",
+        "  partitions:",
+        "  - name: day",
+        "    start_date: '2024-10-27'",
+        "    end_date: '2024-10-27'",
+      ].join("\n"),
+    );
+    const before = records().length;
+    const r = await runCli(["backfill", file, "--poll", "0.5", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const scheduled = records()
+      .slice(before)
+      .filter((l) => l.argv?.[0] === "load")
+      .map((l) => l.argv?.[(l.argv?.indexOf("--scheduledDate") ?? -2) + 1]);
+    expect(scheduled.length).toBeGreaterThan(0);
+    expect(new Set(scheduled)).toEqual(new Set(["2024-10-27T02:00:00+0100"]));
+    expect(periodValues(p, { kind: "day", day: "2024-10-27" }).scheduledDate).toBe(scheduled[0]);
+  }, 300_000);
+
   it("backfills the product of a date range and a value list, each combination exactly once; a second run submits nothing", async () => {
     const file = backfillFile(
       "b1",

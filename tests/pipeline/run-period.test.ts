@@ -1,6 +1,7 @@
 import { Cron } from "croner";
 import { describe, expect, it } from "vitest";
 import { zonedStamp } from "../../src/engine/run-values.js";
+import { cronTicks } from "../../src/pipeline/cron-ticks.js";
 import { dayStart, parseRunDate, runPeriod } from "../../src/pipeline/run-period.js";
 import { mulberry32, pick } from "../helpers/seeded-random.js";
 
@@ -77,6 +78,24 @@ describe("run period (docs/dates.md)", () => {
     );
   });
 
+  it("a tick the clock shows twice is its second showing, as Airflow and Dagster fire it", () => {
+    // 01:30 happens twice in New York on 3 November 2024; the schedulers fire the EST one
+    expect(stamps("30 1 * * *", "America/New_York", day("2024-11-03"))).toEqual({
+      scheduled: "2024-11-03T01:30:00-0500",
+      start: "2024-11-02T01:30:00-0400",
+      note: undefined,
+    });
+    // the first showing of 01:45 is before that day's tick: the tick of the day before
+    const early = stamps("30 1 * * *", "America/New_York", instant("2024-11-03T05:45:00Z"));
+    expect(early.scheduled).toBe("2024-11-02T01:30:00-0400");
+    expect(early.note).toMatch(/between two ticks/);
+    expect(stamps("30 1 * * *", "America/New_York", instant("2024-11-03T06:30:00Z"))).toEqual({
+      scheduled: "2024-11-03T01:30:00-0500",
+      start: "2024-11-02T01:30:00-0400",
+      note: undefined,
+    });
+  });
+
   it("without a data cron a day is its first instant, an instant itself", () => {
     expect(stamps(undefined, "Asia/Kolkata", day("2024-01-01"))).toEqual({
       scheduled: "2024-01-01T00:00:00+0530",
@@ -102,9 +121,11 @@ describe("run period (docs/dates.md)", () => {
         .slice(0, 10);
       const say = `seed ${seed}, case ${n}: ${cron} ${tz} ${d}`;
       const p = runPeriod(cron, tz, day(d));
-      const c = new Cron(cron, { paused: true, timezone: tz });
-      expect(c.match(p.scheduled), say).toBe(true);
-      expect(c.nextRun(p.interval?.start)?.getTime(), say).toBe(p.scheduled.getTime());
+      const c = cronTicks(cron, tz);
+      expect(new Cron(cron, { paused: true, timezone: tz }).match(p.scheduled), say).toBe(true);
+      expect(c.nextRun(p.interval?.start ?? p.scheduled)?.getTime(), say).toBe(
+        p.scheduled.getTime(),
+      );
       const next = c.nextRun(p.scheduled);
       if (next) expect(zonedStamp(next, tz).slice(0, 10) > d, say).toBe(true);
       const onDay = zonedStamp(p.scheduled, tz).slice(0, 10) === d;

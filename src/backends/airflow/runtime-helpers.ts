@@ -33,7 +33,42 @@ def _sl_day(day):
     start = pendulum.datetime(date.year, date.month, date.day, tz=TIMEZONE)
     if DATA_CRON is None:
         return start
-    return croniter(DATA_CRON, start.add(days=1)).get_prev(datetime.datetime)
+    return _sl_latest(start.add(days=1), strictly=True)
+
+
+def _sl_showings(wall, every_hour):
+    """The instants (POSIX seconds) a wall-clock tick fires at, as Airflow's scheduler fires it: a
+    time the clock shows twice at its second showing (both, for a cron that fires every hour); a
+    time the clock skips as far after the change, unless the cron fires every hour."""
+    first = wall.replace(tzinfo=TIMEZONE, fold=0).timestamp()
+    second = wall.replace(tzinfo=TIMEZONE, fold=1).timestamp()
+    shown = [
+        t
+        for t in sorted({first, second})
+        if datetime.datetime.fromtimestamp(t, TIMEZONE).replace(tzinfo=None) == wall
+    ]
+    if not shown:
+        return [] if every_hour else [first]
+    return shown if every_hour else shown[-1:]
+
+
+def _sl_latest(when, strictly=False):
+    """The latest tick of the data cron at or before (strictly: before) when (docs/dates.md).
+    Compared as POSIX seconds: aware times of one zone compare by wall clock, fold ignored."""
+    every_hour = croniter(DATA_CRON).expanded[1] == ["*"]
+    limit = when.timestamp()
+    local = datetime.datetime.fromtimestamp(limit, TIMEZONE).replace(tzinfo=None)
+    # a tick shown after the clock went back reads up to hours later than when does
+    walls = croniter(DATA_CRON, local + datetime.timedelta(hours=3))
+    best = None
+    while True:
+        wall = walls.get_prev(datetime.datetime)
+        if best is not None and wall < best[1] - datetime.timedelta(hours=3):
+            return datetime.datetime.fromtimestamp(best[0], TIMEZONE)
+        for tick in _sl_showings(wall, every_hour):
+            before = tick < limit if strictly else tick <= limit
+            if before and (best is None or tick > best[0]):
+                best = (tick, wall)
 
 
 def sl_stamp_outlets(context):
@@ -44,9 +79,7 @@ def sl_stamp_outlets(context):
 
 
 def _sl_tick(when):
-    if DATA_CRON is None or croniter.match(DATA_CRON, when):
-        return when
-    return croniter(DATA_CRON, when).get_prev(datetime.datetime)
+    return when if DATA_CRON is None else _sl_latest(when)
 
 
 def sl_scheduled_date(dag_run):
@@ -59,7 +92,7 @@ def sl_data_interval_start(dag_run):
     if DATA_CRON is None:
         return ""
     end = _sl_tick(_sl_when(dag_run))
-    return croniter(DATA_CRON, end).get_prev(datetime.datetime).strftime(TIMESTAMP)
+    return _sl_latest(end, strictly=True).strftime(TIMESTAMP)
 
 
 def sl_ready(check, ti):
