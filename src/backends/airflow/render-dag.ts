@@ -8,6 +8,7 @@ import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
 import { alignedUpstreams } from "./alignment.js";
 import { bashCommand, preloadVerdict, sensorCommand } from "./bash-command.js";
 import { beforeLoadArgument, beforeLoadHelpers, beforeLoadImports } from "./before-load.js";
+import { environmentTask } from "./environment-task.js";
 import {
   ALIGNED_HELPER,
   LINK_HELPER,
@@ -228,6 +229,8 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
           .join(", ")}]`,
       ]),
     ];
+  const cloud = environmentTask(p, t, common);
+  if (cloud !== undefined) return cloud.map((line) => `${indent}${line}`);
   if (t.command === undefined) return [call("EmptyOperator", common)];
   const root = generatedRoot(p);
   const sensor = t.kind === "preload" ? t.gate?.sensor : undefined;
