@@ -25,7 +25,7 @@ registerEnvironment({
 /** What each runner honours today: every other pair must be a located error naming all three. */
 const SUPPORTED: Readonly<Record<string, readonly Env[]>> = {
   engine: ["shell"],
-  airflow: ["shell"],
+  airflow: ["shell", "cloud_run", "dataproc", "fargate"],
   dagster: ["shell"],
 };
 
@@ -90,6 +90,19 @@ describe("every (runner, execution environment) pair: honoured, or a located err
         );
       });
     }
+});
+
+describe("Airflow refuses what a cloud environment cannot do yet", () => {
+  it("a pre-load check in a cloud environment: a located error naming it", async () => {
+    const files = envProject("fargate");
+    files["metadata/dags/load_all.sl.yml"] =
+      `${files["metadata/dags/load_all.sl.yml"]?.trimEnd()}\n    pre_load_strategy: imported\n`;
+    const r = await planProject(fixture(files), { vars: { SL_ROOT: "/srv/p" }, env: {} });
+    const load = r.pipelines.filter((p) => p.id === "load_shop");
+    expect(failure(() => airflow.render(load, { source: "t" }))).toBe(
+      "metadata/dags/load_all.sl.yml:3:13: error[unsupported_environment]: dag config load_all (pipeline load_shop): execution environment fargate with a pre-load check (pre_load_strategy) is not supported by the airflow runner; it supports shell, cloud_run, dataproc, fargate",
+    );
+  });
 });
 
 describe("the CLI says it in one line, exit 2, and writes nothing", () => {
