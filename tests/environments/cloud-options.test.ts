@@ -62,6 +62,22 @@ describe("cloud environments' options, read at validate time", () => {
     );
   });
 
+  it("spark_task_properties naming no task is a warning at the option, with the task meant", async () => {
+    const r = await plan("dataproc", {
+      ...CLOUD_OPTIONS.dataproc,
+      spark_task_properties: '{"load_shop_order": {"spark.executor.memory": "16g"}}',
+    });
+    expect(
+      r.diagnostics.map((d) => `${d.file}:${d.line}: ${d.severity}[${d.code}]: ${d.message}`),
+    ).toContain(
+      "metadata/dags/load_all.sl.yml:11: warning[unknown_task]: option spark_task_properties: load_shop_order is no task of dag config load_all; did you mean load_shop_orders?; its properties are not used",
+    );
+    const ok = await plan("dataproc", CLOUD_OPTIONS.dataproc);
+    expect(ok.diagnostics.filter((d) => d.code === "unknown_task").map((d) => d.file)).toEqual([
+      "metadata/dags/transform_each.sl.yml",
+    ]);
+  });
+
   // Names that reach templated operator fields: each payload is refused (a located error) or,
   // when the name's shape allows it, written as is. None may reach Jinja or Python unprotected.
   const NAMES: readonly [CloudName, string][] = [
