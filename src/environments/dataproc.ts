@@ -11,6 +11,7 @@ export const CLUSTER_PREFIX_MAX = 42;
 const CLUSTER = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const BUCKET = /^[a-z0-9][-a-z0-9_.]{1,220}[a-z0-9]$/;
 const MACHINE = /^[a-z0-9][-a-z0-9]*$/;
+const SPARK_ENV_VALUE = /^[A-Za-z0-9_./:@%+=,-]*$/;
 
 /** GCP Dataproc (spec §3.5, §4.5): a cluster per run around Spark jobs running Starlake's main. */
 export const dataproc: BuiltInEnvironment<DataprocEnvironment> = {
@@ -63,6 +64,14 @@ export const dataproc: BuiltInEnvironment<DataprocEnvironment> = {
       o.check("spark_jar_list", jar, /^(gs|file|hdfs):\/\/\S+$/, "jar URIs (gs://…)");
     const bucket = o.required("spark_bucket").replace(/^gs:\/\//, "");
     o.check("spark_bucket", bucket, BUCKET, "a GCS bucket name");
+    // Dataproc writes spark-env properties into spark-env.sh, a file a shell sources
+    for (const [k, v] of Object.entries(base.env))
+      if (!SPARK_ENV_VALUE.test(v))
+        o.invalid(
+          "sl_env_var",
+          `${k}=${v}`,
+          "values of letters, digits and _ . / : @ % + = , - in the dataproc environment (they become spark-env properties of the cluster, read by a shell)",
+        );
     const mainClass = o.string("spark_job_main_class", "ai.starlake.job.Main");
     o.check("spark_job_main_class", mainClass, /^[A-Za-z_$][\w$.]*$/, "a Java class name");
     return {

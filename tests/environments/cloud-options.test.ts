@@ -78,6 +78,21 @@ describe("cloud environments' options, read at validate time", () => {
     ]);
   });
 
+  it("dataproc: a variable a shell would act on is a located error at sl_env_var", async () => {
+    const r = await plan(
+      "dataproc",
+      CLOUD_OPTIONS.dataproc,
+      '{"SL_ROOT": "gs://b/p", "SL_X": "a $(id)"}',
+    );
+    expect(
+      r.diagnostics
+        .filter((d) => d.severity === "error")
+        .map((d) => `${d.file}:${d.line}: ${d.message}`),
+    ).toContain(
+      'metadata/dags/load_all.sl.yml:12: option sl_env_var: invalid value "SL_X=a $(id)"; expected values of letters, digits and _ . / : @ % + = , - in the dataproc environment (they become spark-env properties of the cluster, read by a shell)',
+    );
+  });
+
   // Names that reach templated operator fields: each payload is refused (a located error) or,
   // when the name's shape allows it, written as is. None may reach Jinja or Python unprotected.
   const NAMES: readonly [CloudName, string][] = [

@@ -36,7 +36,16 @@ function clusterConfig(e: DataprocEnvironment): { [key: string]: PyValue } {
     },
     software_config: {
       image_version: literal(c.imageVersion),
-      properties: c.workers > 0 ? {} : { "dataproc:dataproc.allow.zero.workers": "true" },
+      properties: {
+        ...(c.workers > 0 ? {} : { "dataproc:dataproc.allow.zero.workers": "true" }),
+        // the Starlake variables in the environment of the driver and the executors (checked
+        // at compile to hold nothing a shell would act on)
+        ...Object.fromEntries(
+          Object.keys(e.env)
+            .sort()
+            .map((k) => [`spark-env:${k}`, literal(e.env[k] ?? "")]),
+        ),
+      },
     },
     lifecycle_config: { idle_delete_ttl: { seconds: c.idleDeleteTtl } },
   };
