@@ -18,43 +18,51 @@ export const CLOUD_IMPORTS = [
   ],
 ] as const;
 
+/** An operator call for a task, and statements to write after it. */
+export interface OperatorCall {
+  readonly operator: string;
+  readonly args: readonly string[];
+  readonly after?: readonly string[];
+}
+
 /**
  * How a task of this pipeline's execution environment is written, for each variant: `undefined`
- * for the shell (render-dag.ts writes its BashOperator), else the lines of the environment's
- * operators (`call` writes `t_<id> = Operator(args)`). An environment Airflow cannot honour is an
- * error, never a local command.
+ * for the shell (render-dag.ts writes its BashOperator) and for tasks that run nothing, else the
+ * environment's operator. An environment Airflow cannot honour is an error, never a local command.
  */
 export function environmentTask(
   p: Pipeline,
   t: Task,
   common: readonly string[],
-  call: (operator: string, args: string[]) => string,
-): string[] | undefined {
+): OperatorCall | undefined {
   const e = p.environment;
   switch (e.kind) {
     case "shell":
       return undefined;
     case "cloud_run":
       return cloudWork(p, t)
-        ? [call("CloudRunExecuteJobOperator", cloudRunTask(e, t, common))]
+        ? { operator: "CloudRunExecuteJobOperator", args: cloudRunTask(e, t, common) }
         : undefined;
     case "fargate":
-      return cloudWork(p, t) ? [call("EcsRunTaskOperator", fargateTask(e, t, common))] : undefined;
-    case "dataproc":
+      return cloudWork(p, t)
+        ? { operator: "EcsRunTaskOperator", args: fargateTask(e, t, common) }
+        : undefined;
+    case "dataproc": {
       if (t.kind === "pre")
-        return [call("DataprocCreateClusterOperator", createClusterTask(e, common))];
-      if (t.kind === "post") {
-        const create = p.tasks.find((x) => x.kind === "pre");
-        return [
-          call("DataprocDeleteClusterOperator", deleteClusterTask(e, common)),
+        return { operator: "DataprocCreateClusterOperator", args: createClusterTask(e, common) };
+      const create = p.tasks.find((x) => x.kind === "pre");
+      if (t.kind === "post")
+        return {
+          operator: "DataprocDeleteClusterOperator",
+          args: deleteClusterTask(e, common),
           // a teardown: it runs once the tasks are done, whatever they did, and does not decide
           // the run's state (a failed load still fails the run)
-          ...(create ? [`t_${t.id}.as_teardown(setups=t_${create.id})`] : []),
-        ];
-      }
+          after: create ? [`t_${t.id}.as_teardown(setups=t_${create.id})`] : [],
+        };
       return cloudWork(p, t)
-        ? [call("DataprocSubmitJobOperator", sparkJobTask(e, t, common))]
+        ? { operator: "DataprocSubmitJobOperator", args: sparkJobTask(e, t, common) }
         : undefined;
+    }
     case "registered":
       throw new ConfigError([unsupportedEnvironment(p, "airflow", SUPPORTED)]);
     default:

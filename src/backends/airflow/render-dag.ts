@@ -230,9 +230,9 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
           .join(", ")}]`,
       ]),
     ];
-  const cloud = environmentTask(p, t, common, call);
+  const cloud = environmentTask(p, t, common);
   if (cloud !== undefined)
-    return cloud.map((line) => (line.startsWith(indent) ? line : `${indent}${line}`));
+    return [call(cloud.operator, [...cloud.args]), ...(cloud.after ?? []).map((l) => indent + l)];
   if (t.command === undefined) return [call("EmptyOperator", common)];
   const root = generatedRoot(p);
   const sensor = t.kind === "preload" ? t.gate?.sensor : undefined;
