@@ -32,6 +32,17 @@ export type { Dataset, DatasetKind } from "./pipeline/dataset.js";
 export { datasetUri } from "./pipeline/dataset.js";
 export type { Diagnostic, Place } from "./pipeline/diagnostic.js";
 export { formatDiagnostic, hasErrors } from "./pipeline/diagnostic.js";
+export type {
+  CloudRunEnvironment,
+  CloudWait,
+  DataprocEnvironment,
+  DataprocMachine,
+  EnvironmentName,
+  FargateEnvironment,
+  RegisteredEnvironment,
+  ShellEnvironment,
+} from "./pipeline/environment.js";
+export { environmentName } from "./pipeline/environment.js";
 export { findCycle, topologicalOrder } from "./pipeline/graph.js";
 export { sanitizeId } from "./pipeline/ids.js";
 export type {

@@ -12,7 +12,8 @@ const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   environments: ["pipeline", "starlake"],
   compile: ["project", "pipeline", "builder", "starlake", "environments", "util"],
   graph: ["pipeline"],
-  backends: ["pipeline", "starlake", "environments"],
+  // errors.ts: a runner refuses an execution environment it cannot honour (ConfigError, exit 2)
+  backends: ["pipeline", "starlake", "environments", "errors.ts"],
   engine: ["pipeline", "starlake", "environments", "errors.ts"],
   output: ["backends", "errors.ts", "util"],
   remote: ["project", "pipeline", "errors.ts"],

@@ -19,6 +19,7 @@ it("exports exactly the reviewed public names", () => {
       "cronProblem",
       "datasetUri",
       "environmentKind",
+      "environmentName",
       "environmentNames",
       "executeRun",
       "findCycle",

@@ -58,7 +58,13 @@ export interface PipelineSettings {
 
 type TaskOverrides = Pick<Task, "retries" | "retryDelay" | "pool" | "timeout">;
 
-const SHELL: ExecutionEnvironment = { kind: "shell", env: {}, settings: {} };
+const SHELL: ExecutionEnvironment = {
+  kind: "shell",
+  env: {},
+  slRoot: ".",
+  starlakePath: "starlake",
+  includeEnvVars: [],
+};
 
 /**
  * Builds a pipeline the way the Python library's job and pipeline objects do (start, preload,

@@ -10,6 +10,7 @@ import { type LoadItem, loadPipelines } from "./load-pipelines.js";
 import { nameDiagnostics } from "./name-checks.js";
 import { resolveSchedule, type ScheduleRef } from "./schedule-ref.js";
 import { noteSharedWork } from "./shared-work.js";
+import { unknownSparkTasks } from "./spark-task-keys.js";
 import { kindFor, type TemplateKind } from "./template-kind.js";
 import { type TransformItem, transformPipeline } from "./transform-pipelines.js";
 import { DatasetCatalog } from "./upstream-datasets.js";
@@ -173,6 +174,8 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     if (p) pipelines.push(p);
   }
   diagnostics.push(...duplicateIds(pipelines, configs));
+  // a selection (--tasks…) leaves tasks out: their keys are not typos
+  if (options.only === undefined) diagnostics.push(...unknownSparkTasks(pipelines, configs));
   const sorted = pipelines.sort((a, b) => a.id.localeCompare(b.id));
   const writerPool = duckdbPool(project.application.engine, project.vars.SL_ROOT ?? project.root);
   return {

@@ -2,8 +2,10 @@ import type { Node, PipelineBuilder } from "../builder/pipeline-builder.js";
 import type { PipelineSettings } from "./pipeline-settings.js";
 
 /**
- * The frame every generated pipeline shares: `start -> [pre] -> body -> end`, or with clean-up
- * `body -> all_done -> post -> end` (the Python templates call a method that no longer exists here).
+ * The frame every generated pipeline shares: `start -> [pre] -> body -> end`. A clean-up task
+ * (`post`, e.g. delete the cluster) hangs off the body with the `all_done` rule, beside `end`
+ * and not before it: `end` still fails (upstream failed) when a load does, so a run whose work
+ * failed is never reported green because its clean-up succeeded.
  */
 export function frame(
   b: PipelineBuilder,
@@ -14,13 +16,11 @@ export function frame(
   const head = s.preTask ? start.before(b.pre(s.preTask.id, s.preTask.command)) : start;
   const { first, last } = body();
   head.before(first);
+  const end = b.end();
+  const tails = last.length === 0 ? [head] : last;
+  for (const n of tails) n.before(end);
   if (s.postTask) {
-    const done = b.empty("all_done", "all_done");
-    for (const n of last) n.before(done);
-    done.before(b.post(s.postTask.id, s.postTask.command)).before(b.end());
-  } else {
-    const end = b.end();
-    if (last.length === 0) head.before(end);
-    for (const n of last) n.before(end);
+    const post = b.post(s.postTask.id, s.postTask.command);
+    for (const n of tails) n.before(post);
   }
 }

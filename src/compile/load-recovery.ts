@@ -26,7 +26,7 @@ export function loadAreas(
   if (s.environment.kind !== "shell")
     return { local: false, why: `Starlake runs in ${s.environment.kind}, not on this machine` };
   const value = (key: string) => s.environment.env[key] || env[key] || undefined;
-  const root = resolve(String(s.environment.settings.slRoot ?? "."));
+  const root = resolve(s.environment.slRoot);
   const datasets = localPath(value("SL_DATASETS") ?? join(root, "datasets"));
   if (datasets === undefined)
     return { local: false, why: `SL_DATASETS ${value("SL_DATASETS")} is not a local folder` };

@@ -1,4 +1,5 @@
-import { environmentKind, environmentOptionKeys } from "../environments/registry.js";
+import type { FrameTask } from "../environments/environment-kind.js";
+import { environmentOptionKeys, readEnvironment } from "../environments/registry.js";
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import type {
@@ -29,8 +30,8 @@ export interface PipelineSettings {
   readonly maxActiveRuns: number;
   /** SL_DATASETS: `sl_env_var.SL_DATASETS`, else `<SL_ROOT>/datasets`. */
   readonly datasetsRoot: string;
-  readonly preTask?: { id: string; command?: readonly string[] };
-  readonly postTask?: { id: string; command?: readonly string[] };
+  readonly preTask?: FrameTask;
+  readonly postTask?: FrameTask;
 }
 
 export interface SettingsInput {
@@ -78,23 +79,20 @@ export function pipelineSettings(
   if (env.SL_ENV === undefined && vars.SL_ENV) env.SL_ENV = vars.SL_ENV;
   const slRoot = env.SL_ROOT ?? vars.SL_ROOT ?? ".";
   diagnostics.push(...checkOptionSafety(raw, slRoot));
-  const kind = environmentKind(input.template.environment);
   const placeOf = (key: string) => raw.get(key)?.at;
-  let settings: Record<string, OptionValue> = {};
-  if (kind === undefined) {
+  const at = input.config.template.at;
+  const base = { env, slRoot, ...(at ? { at } : {}) };
+  const read = readEnvironment(input.template.environment, options, placeOf, base);
+  if (read === undefined) {
     diagnostics.push(
       diagnosticAt(
-        input.config.template.at,
+        at,
         "error",
         "unknown_environment",
         `template ${input.config.template.value}: execution environment ${input.template.environment} is not registered`,
       ),
     );
-  } else {
-    const s = kind.settings(options, placeOf);
-    diagnostics.push(...s.diagnostics);
-    settings = s.settings;
-  }
+  } else diagnostics.push(...read.diagnostics);
   const timezone =
     (options.timezone as string | null) ?? (options.SL_TIMEZONE as string | null) ?? "UTC";
   const description = renderJinjaValue(config.comment ?? "", vars).text;
@@ -110,7 +108,13 @@ export function pipelineSettings(
   return {
     options,
     ...(airflow ? { airflow } : {}),
-    environment: { kind: input.template.environment, env, settings: { ...settings, slRoot } },
+    // an unknown environment is an error above: the shell stands in only so compile can go on
+    environment: read?.environment ?? {
+      kind: "shell",
+      ...base,
+      starlakePath: "starlake",
+      includeEnvVars: [],
+    },
     defaults: {
       retries: options.retries as number,
       retryDelay: options.retry_delay as number,
@@ -123,8 +127,8 @@ export function pipelineSettings(
     ...(options.end_date ? { endDate: options.end_date as string } : {}),
     maxActiveRuns: options.max_active_runs as number,
     datasetsRoot: env.SL_DATASETS ?? `${slRoot}/datasets`,
-    ...(kind?.preTask ? { preTask: kind.preTask(input.pipelineId) } : {}),
-    ...(kind?.postTask ? { postTask: kind.postTask(input.pipelineId) } : {}),
+    ...(read?.preTask ? { preTask: read.preTask(input.pipelineId) } : {}),
+    ...(read?.postTask ? { postTask: read.postTask(input.pipelineId) } : {}),
   };
 }
 

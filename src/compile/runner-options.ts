@@ -8,8 +8,7 @@ export type Runner = "airflow" | "dagster" | "engine";
 
 const AIRFLOW_ONLY = "an Airflow DAG argument";
 const NO_RUNNER = "a feature of the Python library that no runner of slo has yet";
-const DATAPROC =
-  "read by the Python library's Dataproc environment only, which slo does not run yet";
+const DATAPROC = "read by the dataproc execution environment only";
 
 /**
  * The options a runner does not honour, and why; every other option of `OPTION_SPECS` is honoured
@@ -73,7 +72,9 @@ export function ignoredOptions(
   const ignored = IGNORED_OPTIONS[runner];
   const found = new Map<string, { config: string; key: string; pipelines: string[] }>();
   for (const p of pipelines) {
-    for (const [key] of ignored) {
+    for (const [key, why] of ignored) {
+      // the dataproc environment reads them (its typed Spark properties) where a runner runs it
+      if (why === DATAPROC && p.environment.kind === "dataproc") continue;
       const value = p.options[key];
       if (value === undefined || value === OPTION_BY_KEY.get(key)?.default) continue;
       const config = p.source?.config ?? "";

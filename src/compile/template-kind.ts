@@ -1,3 +1,5 @@
+import { environmentNames } from "../environments/registry.js";
+
 /** What a dag config's template says: load or transform, and the execution environment. */
 export interface TemplateKind {
   readonly kind: "load" | "transform";
@@ -30,12 +32,25 @@ export function templateKind(template: string): TemplateKind | undefined {
       : undefined;
   if (kind === undefined) return undefined;
   const orchestrator = /^([a-z]+)_/.exec(stem)?.[1];
-  const suffix = Object.keys(ENVIRONMENTS).find((e) => stem.endsWith(`_${e}`));
+  const suffix = environmentSuffix(stem);
   return {
     kind,
-    environment: ENVIRONMENTS[suffix ?? "shell"] ?? "shell",
+    environment: suffix ?? "shell",
     ...(orchestrator ? { orchestrator } : {}),
   };
+}
+
+/**
+ * The environment a template's name ends with (`…__dataproc`, `…_bash`), a registered one's
+ * included: a user's environment named in a template is never read as the shell. The longest
+ * name wins (`my_cloud_run` over `cloud_run`).
+ */
+function environmentSuffix(stem: string): string | undefined {
+  const names = [...new Set([...Object.keys(ENVIRONMENTS), ...environmentNames()])].sort(
+    (a, b) => b.length - a.length,
+  );
+  const found = names.find((e) => stem.endsWith(`_${e}`) || stem === e);
+  return found === undefined ? undefined : (ENVIRONMENTS[found] ?? found);
 }
 
 /** Option prefixes that only make sense for one execution environment. */
@@ -68,9 +83,9 @@ export function kindFor(
     };
   }
   const stem = (template.split("/").pop() ?? template).replace(/\.py(\.j2)?$|\.j2$/, "");
-  const suffix = Object.keys(ENVIRONMENTS).find((e) => stem.endsWith(`_${e}`) || stem === e);
+  const suffix = environmentSuffix(stem);
   const hint = OPTION_HINTS.find(([re]) => optionKeys.some((k) => re.test(k)));
-  const environment = suffix ? (ENVIRONMENTS[suffix] ?? "shell") : (hint?.[1] ?? "shell");
+  const environment = suffix ?? hint?.[1] ?? "shell";
   const why = suffix
     ? `the template's name ends with ${suffix}`
     : hint

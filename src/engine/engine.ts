@@ -1,4 +1,6 @@
+import { unsupportedEnvironment } from "../environments/unsupported.js";
 import { ConfigError } from "../errors.js";
+import { assertNever, starlakePathOf } from "../pipeline/environment.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { locateStarlake } from "../starlake/locate-starlake.js";
 import { checkCommands } from "./command-check.js";
@@ -130,17 +132,12 @@ async function goThrough(
  * command the system cannot be given (see checkCommands).
  */
 export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSettings): void {
-  for (const p of pipelines) {
-    if (p.environment.kind !== "shell")
-      throw new ConfigError(
-        `pipeline ${p.id}${p.source ? ` (dag config ${p.source.config})` : ""}: execution environment ${p.environment.kind} is not run by the embedded engine, which runs Starlake on this machine (shell); generate Airflow or Dagster files for it`,
-      );
-  }
+  for (const p of pipelines) checkEnvironment(p);
   for (const p of pipelines) checkCommands(p, settings);
   const checked = new Set<string>(); // pipelines mostly share one executable
   for (const p of pipelines) {
     if (!p.tasks.some((t) => t.command !== undefined)) continue;
-    const variable = String(p.environment.settings.starlakePath ?? "starlake");
+    const variable = starlakePathOf(p.environment);
     if (checked.has(variable)) continue;
     checked.add(variable);
     const found = locateStarlake({
@@ -150,6 +147,22 @@ export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSet
       searchPath: settings.baseEnv.PATH,
     });
     if ("missing" in found) throw new ConfigError(`pipeline ${p.id}: ${found.missing}`);
+  }
+}
+
+/** The engine runs Starlake on this machine: the shell environment only, never a cloud one. */
+function checkEnvironment(p: Pipeline): void {
+  const e = p.environment;
+  switch (e.kind) {
+    case "shell":
+      return;
+    case "cloud_run":
+    case "dataproc":
+    case "fargate":
+    case "registered":
+      throw new ConfigError([unsupportedEnvironment(p, "engine", ["shell"])]);
+    default:
+      assertNever(e, "execution environment");
   }
 }
 

@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { describeHolder, HolderLock, takeLock } from "./holder-lock.js";
 import type { StateStore } from "./state-store.js";
+import { storedPipeline } from "./stored-pipeline.js";
 
 /** One pipeline an invocation plans to run, with the executable its run is to use. */
 export interface InvocationStep {
@@ -40,7 +41,10 @@ const read = (row: InvocationRecord): Invocation => ({
   state: row.state,
   runDate: row.run_date,
   trigger: row.trigger,
-  steps: JSON.parse(row.plan) as InvocationStep[],
+  steps: (JSON.parse(row.plan) as InvocationStep[]).map((s) => ({
+    ...s,
+    pipeline: storedPipeline(s.pipeline),
+  })),
   createdAt: row.created_at,
 });
 

@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve } from "node:path";
+import { starlakePathOf } from "../pipeline/environment.js";
 import type { Pipeline, Task } from "../pipeline/pipeline.js";
 import { type RunValues, starlakeArgv } from "../starlake/command-line.js";
 import { SENTINEL_SCOPE_TOKEN } from "../starlake/preload-outcome.js";
@@ -56,15 +57,14 @@ export function shellEnvironment(
 
 /** The executable: `--starlake`, else the option or variable `SL_STARLAKE_PATH`, else `starlake`. */
 export function starlakeOf(pipeline: Pipeline, settings: ShellSettings): string {
-  const path =
-    settings.starlake ?? String(pipeline.environment.settings.starlakePath ?? "starlake");
+  const path = settings.starlake ?? starlakePathOf(pipeline.environment);
   // a relative path is the caller's, not SL_ROOT's (where commands run); a bare name is looked up on PATH
   return path.includes("/") ? resolve(path) : path;
 }
 
 /** The folder Starlake commands run in. */
 export function slRoot(pipeline: Pipeline): string {
-  return resolve(String(pipeline.environment.settings.slRoot ?? "."));
+  return resolve(pipeline.environment.slRoot);
 }
 
 /** The not-ready marker a pre-load check of this run leaves (a local path), if it uses one. */

@@ -5,6 +5,7 @@ import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { stateFailure } from "./state-failure.js";
 import { migrateState } from "./state-schema.js";
+import { storedPipeline } from "./stored-pipeline.js";
 import type { TaskState } from "./trigger.js";
 
 /** `cancelled`: stopped on request (slo cancel), its unfinished tasks failed or skipped. */
@@ -185,7 +186,9 @@ export class StateStore {
     const row = this.sql("SELECT plan, settings FROM runs WHERE id = ?").get(id) as
       | { plan: string; settings: string }
       | undefined;
-    return row && { pipeline: JSON.parse(row.plan), settings: JSON.parse(row.settings) };
+    return (
+      row && { pipeline: storedPipeline(JSON.parse(row.plan)), settings: JSON.parse(row.settings) }
+    );
   }
 
   runs(limit = 50): RunRow[] {

@@ -1,15 +1,16 @@
-import type { EnvironmentKind } from "./environment-kind.js";
+import type { ShellEnvironment } from "../pipeline/environment.js";
+import type { BuiltInEnvironment } from "./environment-kind.js";
 
 /** Starlake on the local machine: `SL_STARLAKE_PATH <argv>` in SL_ROOT. */
-export const shell: EnvironmentKind = {
+export const shell: BuiltInEnvironment<ShellEnvironment> = {
   name: "shell",
-  settings(options) {
+  optionKeys: [],
+  read(o, base) {
     return {
-      settings: {
-        starlakePath: options.SL_STARLAKE_PATH ?? "starlake",
-        includeEnvVars: options.sl_include_env_vars ?? "",
-      },
-      diagnostics: [],
+      kind: "shell",
+      ...base,
+      starlakePath: o.verbatim("SL_STARLAKE_PATH") ?? "starlake",
+      includeEnvVars: o.list("sl_include_env_vars"),
     };
   },
 };

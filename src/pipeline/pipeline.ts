@@ -1,5 +1,16 @@
 import type { Dataset } from "./dataset.js";
+import type { ExecutionEnvironment } from "./environment.js";
 import type { Schedule } from "./schedule.js";
+
+export type {
+  CloudRunEnvironment,
+  CloudWait,
+  DataprocEnvironment,
+  ExecutionEnvironment,
+  FargateEnvironment,
+  RegisteredEnvironment,
+  ShellEnvironment,
+} from "./environment.js";
 
 /**
  * The pipeline model (the IR): plain, JSON-safe data that every backend and the engine consume.
@@ -175,13 +186,4 @@ export type GroupKind = "domain" | "preload" | "load" | "custom";
 export interface Edge {
   readonly from: string;
   readonly to: string;
-}
-
-/** How Starlake commands are run: the kind and its settings (cwd, env, executable, cloud settings). */
-export interface ExecutionEnvironment {
-  readonly kind: string;
-  /** Starlake variables passed to every command (`sl_env_var`). */
-  readonly env: Readonly<Record<string, string>>;
-  /** Settings of this environment kind, resolved from the options. */
-  readonly settings: Readonly<Record<string, string | number | boolean | null>>;
 }

@@ -12,14 +12,14 @@ export const LEGACY_OPTIONS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Options the Python library reads for features slo does not run: Airflow connection ids and
- * profiles of the cloud SDKs, and Dataproc cluster settings beyond those of the dataproc
- * environment. Written in a dag config they are reported as not supported.
+ * Options the Python library reads for features slo does not run: profiles of the cloud SDKs,
+ * Dataproc cluster settings beyond those of the dataproc environment, Cloud Run through gcloud. Written in a dag config they are reported as not supported.
  */
 export const UNSUPPORTED_OPTIONS: ReadonlySet<string> = new Set([
-  "aws_conn_id",
   "aws_profile",
   "cluster_config_name",
   "dataproc_cluster_metadata",
-  "dataproc_service_account",
+  // Cloud Run through gcloud: slo uses the provider's operator, whose failure fails the task
+  "use_gcloud",
+  "retry_on_failure",
 ]);

@@ -34,7 +34,9 @@ describe("registries", () => {
     expect(r?.diagnostics.map((d) => d.message)).toEqual([
       "the fargate environment needs option aws_task_definition_name",
       "the fargate environment needs option aws_task_definition_container_name",
+      "the fargate environment needs option aws_task_private_subnets",
     ]);
+    expect(r?.diagnostics[0]).toMatchObject({ file: "d.sl.yml", line: 3, col: 5 });
   });
 
   it("renders pipelines with a user-registered orchestrator", () => {

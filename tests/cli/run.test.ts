@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { checkRunnable } from "../../src/engine/engine.js";
+import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import { runCli } from "../helpers/cli.js";
 import { testPipeline } from "../helpers/engine.js";
 
@@ -161,9 +162,22 @@ describe("slo run", () => {
 
   it("refuses environments it does not run, naming the pipeline", () => {
     const p = testPipeline({ root: dir, tasks: [{ id: "a" }] });
-    const cloud = { ...p, environment: { ...p.environment, kind: "cloud_run" } };
+    const cloud: Pipeline = {
+      ...p,
+      environment: {
+        kind: "cloud_run",
+        env: {},
+        slRoot: dir,
+        at: { file: "metadata/dags/c.sl.yml", line: 2, col: 13 },
+        job: "j",
+        project: "my-project",
+        region: "europe-west1",
+        wait: { mode: "sync" },
+        retryDelay: 10,
+      },
+    };
     expect(() => checkRunnable([cloud], { baseEnv: {} })).toThrow(
-      /^error\[bad_input\]: pipeline p: execution environment cloud_run is not run by the embedded engine/,
+      /^metadata\/dags\/c\.sl\.yml:2:13: error\[unsupported_environment\]: pipeline p: execution environment cloud_run is not supported by the engine runner; it supports shell$/,
     );
   });
 });

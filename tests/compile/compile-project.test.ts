@@ -85,26 +85,32 @@ describe("compile", () => {
     );
   });
 
-  it("a cloud environment adds its pre and post tasks, post tasks run whatever happened", async () => {
+  it("a cloud environment adds its pre and post tasks, post tasks run whatever happened, beside end", async () => {
     const files = baseProject({
       "metadata/dags/load_all.sl.yml": dag(
         "load/airflow__scheduled_table__dataproc.py.j2",
         "load_{{domain}}.py",
-        { spark_jar_list: "gs://b/sl.jar", spark_bucket: "b" },
+        { spark_jar_list: "gs://b/sl.jar", spark_bucket: "bkt", dataproc_project_id: "my-project" },
       ),
     });
     const { pipelines, diagnostics } = await plan(files);
     expect(diagnostics).toEqual([]);
     const p = byId(pipelines, "load_shop");
     expect(p.environment.kind).toBe("dataproc");
-    expect(
-      p.edges.filter((e) => ["start", "all_done", "delete_load_shop_cluster"].includes(e.from)),
-    ).toEqual([
-      { from: "all_done", to: "delete_load_shop_cluster" },
-      { from: "delete_load_shop_cluster", to: "end" },
+    const into = (id: string) =>
+      p.edges
+        .filter((e) => e.to === id)
+        .map((e) => e.from)
+        .sort();
+    expect(p.edges.filter((e) => e.from === "start")).toEqual([
       { from: "start", to: "create_load_shop_cluster" },
     ]);
-    expect(p.tasks.find((t) => t.id === "all_done")?.trigger).toBe("all_done");
+    // the clean-up and end wait for the same tasks; end does not wait for the clean-up
+    expect(into("delete_load_shop_cluster")).toEqual(into("end"));
+    expect(into("end").length).toBeGreaterThan(0);
+    expect(p.edges.some((e) => e.from === "delete_load_shop_cluster")).toBe(false);
+    // a failed load fails end (its rule is not all_done)
+    expect(p.tasks.find((t) => t.id === "end")?.trigger).toBe("none_failed_min_one_success");
     expect(p.tasks.find((t) => t.id === "delete_load_shop_cluster")?.trigger).toBe("all_done");
     const missing = await plan(
       baseProject({

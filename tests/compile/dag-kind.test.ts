@@ -51,6 +51,7 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
       baseProject({
         "metadata/dags/load_all.sl.yml": dag("mine_cloud_run.py.j2", "l.py", {
           cloud_run_job_name: "job",
+          cloud_run_project_id: "my-project",
         }),
       }),
     );
@@ -58,7 +59,10 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
     expect(bySuffix.diagnostics[0]?.message).toContain("the template's name ends with cloud_run");
     const byOption = await plan(
       baseProject({
-        "metadata/dags/load_all.sl.yml": dag("x.py.j2", "l.py", { cloud_run_job_name: "job" }),
+        "metadata/dags/load_all.sl.yml": dag("x.py.j2", "l.py", {
+          cloud_run_job_name: "job",
+          cloud_run_project_id: "my-project",
+        }),
       }),
     );
     expect(byId(byOption.pipelines, "l").environment.kind).toBe("cloud_run");

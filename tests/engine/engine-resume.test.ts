@@ -302,10 +302,7 @@ describe("embedded engine: what the system cannot run is refused before anything
       [
         {
           ...base,
-          environment: {
-            ...base.environment,
-            settings: { ...base.environment.settings, slRoot: `${ws.dir}\0x` },
-          },
+          environment: { ...base.environment, slRoot: `${ws.dir}\0x` },
         },
         /^error\[bad_input\]: pipeline p, task a: SL_ROOT, the folder commands run in holds a NUL byte/,
       ],

@@ -111,7 +111,7 @@ describe("engine state: schema version", () => {
     try {
       const left = store.unfinishedRuns()[0]?.id ?? "";
       // the folder its commands ran in was a temporary one
-      const root = String(store.runPlan(left)?.pipeline.environment.settings.slRoot);
+      const root = String(store.runPlan(left)?.pipeline.environment.slRoot);
       mkdirSync(root, { recursive: true });
       onTestFinished(() => rmSync(root, { recursive: true, force: true }));
       // its executable, recorded with the run, is /bin/true

@@ -62,8 +62,11 @@ export class DagsterWorkspace {
       : pipelines.map((p) => ({
           ...p,
           environment: {
-            ...p.environment,
-            settings: { ...p.environment.settings, slRoot: this.root, starlakePath: RECORDER },
+            kind: "shell",
+            env: p.environment.env,
+            slRoot: this.root,
+            starlakePath: RECORDER,
+            includeEnvVars: [],
           },
         }));
     const [file] = dagster.render(this.pipelines, { source: "test" });

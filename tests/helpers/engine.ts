@@ -33,7 +33,9 @@ export function testPipeline(spec: {
     environment: {
       kind: "shell",
       env: {},
-      settings: { slRoot: spec.root, starlakePath: STAND_IN },
+      slRoot: spec.root,
+      starlakePath: STAND_IN,
+      includeEnvVars: [],
     },
     tasks: spec.tasks.map((t) => ({
       kind: "load",

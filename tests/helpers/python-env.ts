@@ -3,7 +3,9 @@ import { execFileSync } from "node:child_process";
 const cache = new Map<string, string>();
 
 /** The cached virtual environment of scripts/python/<name>-requirements.txt, created on first use. */
-export function pythonEnv(name: "airflow" | "dagster" | "airflow-reference" | "duckdb"): string {
+export function pythonEnv(
+  name: "airflow" | "airflow-cloud" | "dagster" | "airflow-reference" | "duckdb",
+): string {
   const known = cache.get(name);
   if (known) return known;
   const dir = execFileSync("bash", ["scripts/python-env.sh", name], {

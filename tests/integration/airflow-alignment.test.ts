@@ -91,8 +91,14 @@ describe("mixed-frequency upstreams in real Airflow 3.3", () => {
     const home = join(work, "home-runs");
     mkdirSync(root, { recursive: true });
     mkdirSync(dags, { recursive: true });
-    const settings = { ...pipeline.environment.settings, slRoot: root, starlakePath: RECORDER };
-    const p = { ...pipeline, environment: { ...pipeline.environment, settings } };
+    const environment = {
+      kind: "shell" as const,
+      env: pipeline.environment.env,
+      slRoot: root,
+      starlakePath: RECORDER,
+      includeEnvVars: [],
+    };
+    const p = { ...pipeline, environment };
     writeFileSync(join(dags, "report.py"), renderAirflowDag(p, "test"));
     const venv = pythonEnv("airflow");
     const record = join(work, "record.jsonl");

@@ -90,7 +90,13 @@ function casePipeline(n: number, cron: string, timezone: string): Pipeline {
     schedule: { kind: "cron", cron, timezone },
     dataCron: cron,
     timezone,
-    environment: { ...base.environment, settings: { slRoot: root, starlakePath: RECORDER } },
+    environment: {
+      kind: "shell",
+      env: base.environment.env,
+      slRoot: root,
+      starlakePath: RECORDER,
+      includeEnvVars: [],
+    },
   };
 }
 

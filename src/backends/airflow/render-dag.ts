@@ -8,6 +8,7 @@ import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
 import { alignedUpstreams } from "./alignment.js";
 import { bashCommand, preloadVerdict, sensorCommand } from "./bash-command.js";
 import { beforeLoadArgument, beforeLoadHelpers, beforeLoadImports } from "./before-load.js";
+import { CLOUD_IMPORTS, environmentTask } from "./environment-task.js";
 import {
   ALIGNED_HELPER,
   LINK_HELPER,
@@ -79,6 +80,7 @@ export function renderAirflowDag(pipeline: Pipeline, source: string, rootDefault
 function imports(rest: string, modules: readonly string[]): string[] {
   const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(rest);
   const airflow = [
+    ...CLOUD_IMPORTS,
     ["airflow.providers.standard.operators.bash", ["BashOperator"]],
     ["airflow.providers.standard.operators.empty", ["EmptyOperator"]],
     ["airflow.providers.standard.operators.python", ["ShortCircuitOperator"]],
@@ -228,6 +230,9 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
           .join(", ")}]`,
       ]),
     ];
+  const cloud = environmentTask(p, t, common);
+  if (cloud !== undefined)
+    return [call(cloud.operator, [...cloud.args]), ...(cloud.after ?? []).map((l) => indent + l)];
   if (t.command === undefined) return [call("EmptyOperator", common)];
   const root = generatedRoot(p);
   const sensor = t.kind === "preload" ? t.gate?.sensor : undefined;

@@ -1,3 +1,4 @@
+import { starlakePathOf } from "../../pipeline/environment.js";
 import type { Pipeline } from "../../pipeline/pipeline.js";
 import { pyString } from "../python/literal.js";
 import { hasRoot, ROOT, rootPieces } from "../python/worker-root.js";
@@ -5,7 +6,7 @@ import { jinjaSafe, jinjaString } from "./jinja-safe.js";
 
 /** The generate-time SL_ROOT of a pipeline: where its values name the project folder. */
 export function generatedRoot(p: Pipeline): string {
-  return String(p.environment.settings.slRoot ?? ".");
+  return p.environment.slRoot;
 }
 
 /**
@@ -15,7 +16,7 @@ export function generatedRoot(p: Pipeline): string {
  */
 export function workerPathsPython(p: Pipeline, rootDefault: string | undefined): string {
   const root = generatedRoot(p);
-  const starlake = rootPieces(String(p.environment.settings.starlakePath ?? "starlake"), root);
+  const starlake = rootPieces(starlakePathOf(p.environment), root);
   const starlakeDefault =
     starlake.length === 0
       ? '"starlake"'

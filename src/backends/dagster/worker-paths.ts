@@ -1,3 +1,4 @@
+import { starlakePathOf } from "../../pipeline/environment.js";
 import type { Pipeline } from "../../pipeline/pipeline.js";
 import type { ArgPiece } from "../../starlake/run-placeholders.js";
 import { code, type PyValue, pyString } from "../python/literal.js";
@@ -5,7 +6,7 @@ import { type Piece, relativeToRoot, rootPieces, withRoot } from "../python/work
 
 /** The generate-time SL_ROOT of a pipeline: where its values name the project folder. */
 export function generatedRoot(p: Pipeline): string {
-  return String(p.environment.settings.slRoot ?? ".");
+  return p.environment.slRoot;
 }
 
 /**
@@ -21,7 +22,7 @@ export function pathsData(p: Pipeline, rootDefault: string | undefined): Record<
     env: Object.fromEntries(
       Object.entries(p.environment.env).map(([k, v]) => [k, word(rootPieces(v, root))]),
     ),
-    starlake: word(rootPieces(String(p.environment.settings.starlakePath ?? "starlake"), root)),
+    starlake: word(rootPieces(starlakePathOf(p.environment), root)),
   };
 }
 
