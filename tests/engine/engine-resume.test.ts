@@ -141,7 +141,13 @@ describe("embedded engine: one process per run", () => {
     const runId = ws.store.createRun(p, new Date(), "manual", {});
     const bin = resolve("dist/cli/bin.js");
     const args = [bin, "run", ws.dir, "--state", ws.store.path, "--resume", runId];
-    const env = { ...process.env, SLO_RECORD: ws.record, STANDIN_PLAN: '{"a":{"sleep":1}}' };
+    // a runs until the test lets it end: the first process holds the run while the second tries
+    const go = join(ws.dir, "go");
+    const env = {
+      ...process.env,
+      SLO_RECORD: ws.record,
+      STANDIN_PLAN: JSON.stringify({ a: { waitFile: go } }),
+    };
     const first = spawn(process.execPath, args, { env, stdio: "ignore", timeout: 60_000 });
     children.push(first);
     for (let i = 0; i < 300 && !ws.events().some((e) => e.key === "a"); i++)
@@ -154,6 +160,7 @@ describe("embedded engine: one process per run", () => {
     );
     first.kill("SIGKILL");
     await new Promise((r) => first.once("exit", r));
+    writeFileSync(go, "");
     const third = spawnSync(process.execPath, args, { env, encoding: "utf8", timeout: 60_000 });
     expect(third.stderr).not.toMatch(/error/);
     expect(third.status).toBe(0);

@@ -37,7 +37,8 @@ describe.each(["launcher", "spawn"])("embedded engine: a run (%s)", (mode) => {
         ["d", "end"],
       ],
     });
-    const plan = { a: { sleep: 0.2 }, b: { sleep: 0.3 }, c: { sleep: 0.1 }, d: { sleep: 0.1 } };
+    // b waits for c to start: the two run side by side whatever the machine's load
+    const plan = { a: { sleep: 0.2 }, b: { waitFor: "c" }, c: { sleep: 0.1 }, d: { sleep: 0.1 } };
     const { states } = await ws.run([p], { plan });
     expect(states[0]?.state).toBe("success");
     expect(new Set(Object.values(stateOf(states[0]?.tasks ?? [])))).toEqual(new Set(["success"]));
