@@ -207,9 +207,13 @@ describe.each(["launcher", "spawn"])("embedded engine: a run (%s)", (mode) => {
   it("holds the pool's slots and the global cap", async () => {
     ws = new EngineWorkspace();
     const tasks = Array.from({ length: 6 }, (_, i) => ({ id: `t${i}`, pool: "narrow" }));
-    const plan = Object.fromEntries(tasks.map((t) => [t.id, { sleep: 0.4 }]));
+    // Tasks that wait for others to start overlap whatever the machine's load: t0 and t1 (two in
+    // the pool); then t0, t1 and t2 (three under the cap)
+    const plan: Record<string, object> = Object.fromEntries(
+      tasks.map((t) => [t.id, { sleep: 0.4 }]),
+    );
     const pooled = await ws.run([testPipeline({ root: ws.dir, tasks })], {
-      plan,
+      plan: { ...plan, t0: { waitFor: "t1" } },
       concurrency: 5,
       pools: { narrow: 2 },
     });
@@ -219,7 +223,7 @@ describe.each(["launcher", "spawn"])("embedded engine: a run (%s)", (mode) => {
     ws = new EngineWorkspace();
     const free = tasks.map((t) => ({ id: t.id }));
     const capped = await ws.run([testPipeline({ root: ws.dir, tasks: free })], {
-      plan,
+      plan: { ...plan, t0: { waitFor: "t2" }, t1: { waitFor: "t2" } },
       concurrency: 3,
     });
     expect(peakOverlap(ws.events())).toBe(3);
