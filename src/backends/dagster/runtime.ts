@@ -25,6 +25,11 @@ def _ticks(cron, tz, when):
 def _run_values(context, pipeline):
     """Scheduled date and data interval of this run, as the Starlake CLI expects them."""
     tags = context.run.tags
+    if "sl_scheduled_date" not in tags and pipeline["data_cron"] and context.has_partition_key:
+        # a partition is the data interval itself: its window ends at the scheduled date
+        window = context.partition_time_window
+        end = window.end.strftime(TIMESTAMP)
+        return {"scheduled": end, "start": window.start.strftime(TIMESTAMP), "end": end, "scope": context.run_id}
     if "sl_scheduled_date" in tags:
         when = datetime.datetime.strptime(tags["sl_scheduled_date"], TIMESTAMP)
     elif "dagster/scheduled_execution_time" in tags:
@@ -85,12 +90,29 @@ def _outcome(task, code, values):
 _TASKS = {pid: {t["id"]: t for t in p["tasks"]} for pid, p in PIPELINES.items()}
 
 
+def _selected(context, pipeline, task):
+    """Whether a task of an asset definition's graph writes what the run materialises: its own
+    selected asset, or, when the run holds every asset of the pipeline (its job), any table."""
+    if task["asset"]:
+        return "done" in context.selected_output_names
+    selected = {key.to_user_string() for key in context.selected_asset_keys}
+    return selected.issuperset(pipeline["assets"])
+
+
 def _compute(context, _inputs):
     """Every step: runs its task's command, gates its downstream, records its dataset. The task is
-    found by job and node name, so a handful of op definitions serve every task."""
-    pipeline = PIPELINES[context.job_name]
-    task = _TASKS[context.job_name][context.op_handle.name]
+    found by pipeline and node name (the pipeline names the graph of an asset definition, else
+    the job), so a handful of op definitions serve every task."""
+    handle = context.op_handle
+    pipeline_id = handle.parent.name.removesuffix("_assets") if handle.parent else context.job_name
+    pipeline = PIPELINES[pipeline_id]
+    task = _TASKS[pipeline_id][handle.name]
     if task["argv"] is None:
+        yield dg.Output(None, "done")
+        return
+    if handle.parent and task["produces"] is not None and not _selected(context, pipeline, task):
+        # a table upstream of the selected assets in their pipeline: it stays as it is
+        context.log.info("slo: %s writes a table that is not selected: it does not run", task["id"])
         yield dg.Output(None, "done")
         return
     values = _run_values(context, pipeline)
@@ -117,11 +139,16 @@ def _compute(context, _inputs):
             raise dg.Failure(f"{task['id']}: exit code {code}")
     elif code != 0:
         raise dg.Failure(f"{task['id']}: exit code {code}")
+    metadata = {"sl_scheduled_date": values["scheduled"], "command": shlex.join(argv)}
+    if "start" in values:
+        metadata["sl_data_interval_start"] = values["start"]
+        metadata["sl_data_interval_end"] = values["end"]
+    if task["asset"]:
+        # the output is the asset: Dagster records its materialisation with this metadata
+        yield dg.Output(None, "done", metadata=metadata)
+        return
     if task["produces"] is not None:
-        metadata = {"sl_scheduled_date": values["scheduled"], "command": shlex.join(argv)}
-        if "start" in values:
-            metadata["sl_data_interval_start"] = values["start"]
-            metadata["sl_data_interval_end"] = values["end"]
+        # a table another pipeline's asset defines, written here too
         yield dg.AssetMaterialization(asset_key=task["produces"], metadata=metadata)
     yield dg.Output(None, "done")
 
@@ -132,11 +159,15 @@ _OPS = {}
 def _inputs(task):
     """Input names of a task's node. A Dagster fan-in input runs the step when at least one
     upstream produced (\`none_failed_min_one_success\`); \`all_success\` needs one input per
-    upstream, so that a skipped upstream skips the task."""
+    upstream, so that a skipped upstream skips the task. An asset that reads assets defined
+    elsewhere has one more input per such asset, fed by its asset definition's inputs: that
+    orders a run of several asset definitions (\`dagster asset materialize --select +key\`)."""
     upstream = task["upstream"]
     if task["trigger"] == "all_success" and len(upstream) > 1:
-        return [f"after_{i}" for i in range(len(upstream))]
-    return ["after"] if upstream else []
+        names = [f"after_{i}" for i in range(len(upstream))]
+    else:
+        names = ["after"] if upstream else []
+    return [*names, *(f"asset_{i}" for i in range(len(task["inputs"])))]
 
 
 def _op(task, inputs):
@@ -147,7 +178,7 @@ def _op(task, inputs):
     op = _OPS.get(shape)
     if op is None:
         inputs, gated, pool, retry = shape
-        name = f"starlake_{len(inputs)}" + ("_any" if inputs == ("after",) else "")
+        name = f"starlake_{len(inputs)}" + ("_any" if inputs[:1] == ("after",) else "")
         name += "_gate" if gated else ""
         if pool is not None:
             name += "__" + pool
@@ -162,35 +193,63 @@ def _op(task, inputs):
             outs={"done": dg.Out(dg.Nothing, is_required=not gated)},
             compute_fn=_compute,
             pool=pool,
-            # the executor's own limit for the pools a pipeline declares (see _job)
+            # the executor's own limit for the pools a pipeline declares (see _executor)
             tags=None if pool is None else {"slo/pool": pool},
             retry_policy=None if retry is None else dg.RetryPolicy(max_retries=retry[0], delay=retry[1]),
         )
     return op
 
 
-def _job(pipeline_id):
-    """A pipeline as a job: a node per task, named after it, wired by the pipeline's edges."""
+def _graph(pipeline_id, asset_inputs=None, asset_outputs=None):
+    """A pipeline as a graph: a node per task, named after it, wired by the pipeline's edges. For
+    an asset definition, \`asset_inputs\` names a graph input per asset read from elsewhere and
+    \`asset_outputs\` a graph output per task whose table this pipeline defines."""
     pipeline = PIPELINES[pipeline_id]
     done = {t["id"]: dg.DependencyDefinition(t["id"], "done") for t in pipeline["tasks"]}
     ops = {}
     dependencies = {}
-    for t in pipeline["tasks"]:
+    input_mappings = []
+    # an asset definition's graph ends with assets: the trailing tasks that run nothing go
+    left_out = set(pipeline["trailing"]) if asset_outputs else set()
+    for t in (t for t in pipeline["tasks"] if t["id"] not in left_out):
         inputs = _inputs(t)
         op = _op(t, inputs)
         ops[op.name] = op
         node = dg.NodeInvocation(op.name, alias=t["id"])
         upstream = [done[u] for u in t["upstream"]]
-        if len(inputs) > 1:
-            dependencies[node] = dict(zip(inputs, upstream, strict=True))
+        after = [i for i in inputs if not i.startswith("asset_")]
+        if len(after) > 1:
+            dependencies[node] = dict(zip(after, upstream, strict=True))
         elif len(upstream) > 1:
             dependencies[node] = {"after": dg.MultiDependencyDefinition(upstream)}
         else:
             dependencies[node] = {"after": upstream[0]} if upstream else {}
-    graph = dg.GraphDefinition(name=pipeline_id, node_defs=list(ops.values()), dependencies=dependencies)
-    # One writer per DuckDB file inside a run, whatever the instance's pool limits: the
-    # multiprocess executor starts at most the declared slots of ops tagged with the pool.
+        input_mappings += [dg.InputMapping(graph_input_name=asset_inputs[key], mapped_node_name=t["id"], mapped_node_input_name=f"asset_{i}") for i, key in enumerate(t["inputs"])]
+    output_mappings = [dg.OutputMapping(graph_output_name=name, mapped_node_name=task_id, mapped_node_output_name="done") for task_id, name in (asset_outputs or {}).items()]
+    return dg.GraphDefinition(
+        # an asset job's own graph bears the job's name, the pipeline's: this one must not
+        name=f"{pipeline_id}_assets" if asset_outputs else pipeline_id,
+        node_defs=list(ops.values()),
+        dependencies=dependencies,
+        input_mappings=input_mappings or None,
+        output_mappings=output_mappings or None,
+    )
+
+
+def _executor(pipeline):
+    """One writer per DuckDB file inside a run, whatever the instance's pool limits: the
+    multiprocess executor starts at most the declared slots of ops tagged with the pool."""
     limits = [{"key": "slo/pool", "value": name, "limit": slots} for name, slots in sorted(pipeline["pools"].items())]
-    executor = dg.multiprocess_executor.configured({"tag_concurrency_limits": limits}) if limits else None
-    return graph.to_job(description=pipeline["description"], tags=pipeline["tags"], executor_def=executor)
+    return dg.multiprocess_executor.configured({"tag_concurrency_limits": limits}) if limits else None
+
+
+def _job(pipeline_id):
+    """The job of a pipeline: the asset job of the tables it defines, else (it only writes tables
+    other pipelines define) its graph as an op job that reports their materialisations."""
+    pipeline = PIPELINES[pipeline_id]
+    common = {"description": pipeline["description"], "tags": pipeline["tags"], "executor_def": _executor(pipeline)}
+    if pipeline["assets"]:
+        keys = [dg.AssetKey(key) for key in pipeline["assets"]]
+        return dg.define_asset_job(pipeline_id, selection=dg.AssetSelection.assets(*keys), **common)
+    return _graph(pipeline_id).to_job(**common)
 `;
