@@ -43,7 +43,9 @@ def _automation(pipeline_id):
         condition = updated.since(handled).with_label(f"{uri} is new")
         cron = schedule["aligned"].get(uri)
         if cron is not None:
-            current = updated.since(ac.cron_tick_passed(cron, pipeline["timezone"]))
+            # evaluated on the upstream itself, whose memory does not depend on our time windows
+            since_tick = ac.newly_updated().since(ac.cron_tick_passed(cron, pipeline["timezone"]))
+            current = ac.asset_matches(uri, since_tick)
             condition = condition | current.with_label(f"{uri} is current for {cron}")
         return condition
 
