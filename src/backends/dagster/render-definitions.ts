@@ -261,15 +261,18 @@ function assetData(a: AssetEntry, owners: ReadonlyMap<string, string>): PyValue 
  */
 function partitionsData(p: Pipeline): PyValue {
   if (p.dataCron === undefined) return null;
+  const start = p.startDate ?? DEFAULT_START;
   return {
     cron: p.dataCron,
-    start: `${p.startDate ?? DEFAULT_START}T00:00:00`,
+    // Dagster counts windows from the Unix epoch and names them with four-digit years
+    start: `${start < EPOCH ? EPOCH : start}T00:00:00`,
     fmt: cronInterval(p.dataCron) >= 86_400 ? "%Y-%m-%d" : "%Y-%m-%d-%H:%M",
   };
 }
 
 /** Where time windows start when the project sets no start date (the Airflow backend's too). */
 const DEFAULT_START = "2024-01-01";
+const EPOCH = "1970-01-01";
 
 /** One line for a comment or docstring: Python and editors also break lines at U+2028 and U+2029. */
 const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, " ");
