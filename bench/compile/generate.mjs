@@ -25,7 +25,7 @@ export function generateProject(root, tables) {
   );
   write(
     "metadata/dags/transform_per_task.sl.yml",
-    'version: 1\ndag:\n  comment: "transform {{domain}}.{{task}}"\n  template: "transform/airflow__scheduled_task__shell.py.j2"\n  filename: "t_{{domain}}_{{task}}.py"\n  options:\n    dataset_triggering_strategy: all\n',
+    'version: 1\ndag:\n  comment: "transform {{task}}"\n  template: "transform/airflow__scheduled_task__shell.py.j2"\n  filename: "t_{{domain}}_{{table}}.py"\n  options:\n    dataset_triggering_strategy: all\n',
   );
   const tableName = (i) => [`d${Math.floor(i / 100)}`, `table_${i}`];
   for (let i = 0; i < tables; i++) {

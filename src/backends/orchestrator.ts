@@ -4,6 +4,11 @@ import type { Pipeline } from "../pipeline/pipeline.js";
 export interface GeneratedFile {
   readonly path: string;
   readonly content: string;
+  /**
+   * The ids of the pipelines this file holds; absent means every pipeline rendered with it.
+   * `generate --pipeline X --clean` uses it to remove X's stale files and leave the others'.
+   */
+  readonly pipelines?: readonly string[];
 }
 
 /**
@@ -21,4 +26,9 @@ export interface RenderContext {
   readonly source: string;
   /** What each transform reads, by dataset URI (`assetLineage`), for a project-wide asset graph. */
   readonly lineage?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The project's folder on workers whose environment has no SL_ROOT: absolute, or relative to
+   * the generated file's folder (`slo generate --sl-root-relative`). Absent: each pipeline's SL_ROOT.
+   */
+  readonly rootDefault?: string;
 }

@@ -16,11 +16,14 @@ import {
 import { printableJson } from "../remote/printable.js";
 import type { RemoteClient } from "../remote/profiles.js";
 import type { BackfillTarget } from "../remote/remote-run.js";
+import { backfillDryRunText, backfillPipeline, backfillRunsJson } from "./backfill-dry-run.js";
+import { planOrFail } from "./plan-or-fail.js";
 import { pollMs, type RemoteFlags, remoteClient, withRemoteOptions } from "./remote-flags.js";
 import { BackfillView, backfillSummary } from "./remote-view.js";
 
 interface BackfillFlags extends RemoteFlags {
   dryRun?: boolean;
+  project?: string;
   maxConcurrent?: string;
   wait: boolean;
   unpause?: boolean;
@@ -33,7 +36,14 @@ export function backfillCommand(): Command {
         "run a backfill file: one run per combination of its partitions (or the orchestrator's own backfill), followed to the end; running it again resumes without submitting anything twice",
       )
       .argument("<file>", "backfill YAML (see docs/remote.md; the RFC format is accepted as is)")
-      .option("--dry-run", "print the runs it would submit and stop (no server needed)")
+      .option(
+        "--dry-run",
+        "print the runs it would submit, with the date each sends, and stop (no server needed)",
+      )
+      .option(
+        "--project <dir>",
+        "with --dry-run: the Starlake project, to show each run's --scheduledDate and data interval",
+      )
       .option("--max-concurrent <n>", "most unfinished runs at once (default: the file's, else 10)")
       .option("--no-wait", "submit, then exit without following the runs")
       .option("--unpause", "unpause the Airflow DAG first if it is paused"),
@@ -42,13 +52,23 @@ export function backfillCommand(): Command {
     const plan = planBackfill(file);
     const maxConcurrent = concurrencyOf(flags, file);
     if (flags.dryRun) {
+      const pipeline =
+        flags.project === undefined
+          ? undefined
+          : backfillPipeline(
+              file,
+              path,
+              (await planOrFail(flags.project, {})).pipelines,
+              flags.project,
+            );
       process.stdout.write(
         flags.json
-          ? `${JSON.stringify({ name: file.tags.name, runs: plan }, null, 2)}\n`
-          : dryRunText(file, plan, maxConcurrent),
+          ? `${JSON.stringify({ name: file.tags.name, runs: backfillRunsJson(plan, pipeline) }, null, 2)}\n`
+          : backfillDryRunText(file, plan, maxConcurrent, pipeline),
       );
       return;
     }
+    if (flags.project !== undefined) throw new ConfigError("--project: only with --dry-run");
     const every = pollMs(flags);
     const remote = remoteClient(flags, file.profile);
     const target = await targetOf(remote, file, plan, flags.unpause === true, path);
@@ -122,21 +142,4 @@ async function targetOf(
   return file.native
     ? airflowNativeTarget(remote.client, file.dag_id, file, plan)
     : airflowRunsTarget(remote.client, file.dag_id, file, plan);
-}
-
-function dryRunText(
-  file: BackfillFile,
-  plan: readonly PartitionRun[],
-  maxConcurrent: number,
-): string {
-  const target = file.dag_id
-    ? `Airflow DAG ${file.dag_id}`
-    : file.job_name
-      ? `Dagster job ${file.job_name}`
-      : `Dagster assets ${file.assets?.join(", ")}`;
-  const lines = [
-    `backfill ${file.tags.name}: ${plan.length} runs of ${target}${file.native ? " as one native backfill" : ""}, at most ${maxConcurrent} at once`,
-    ...plan.map((run) => `  ${run.key}${run.date ? `  (date ${run.date})` : ""}`),
-  ];
-  return `${lines.join("\n")}\n`;
 }

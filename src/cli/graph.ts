@@ -5,7 +5,13 @@ import { toSvg } from "../graph/svg.js";
 import { writeOutputFile } from "../output/write-output.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
-import { selectPipelines } from "./select-pipelines.js";
+import {
+  choosePipelines,
+  domainsOption,
+  type SelectionFlags,
+  tagsOption,
+  tasksOption,
+} from "./select-pipelines.js";
 
 export function graphCommand(): Command {
   return withProjectOptions(
@@ -13,6 +19,9 @@ export function graphCommand(): Command {
       .description("draw pipelines as Mermaid, Graphviz DOT or SVG (SVG needs no browser)")
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines (default: all)")
+      .addOption(tagsOption())
+      .addOption(domainsOption())
+      .addOption(tasksOption())
       .addOption(
         new Option("--format <format>", "output format")
           .choices(["mermaid", "dot", "svg"])
@@ -22,10 +31,9 @@ export function graphCommand(): Command {
   ).action(
     async (
       project: string,
-      flags: ProjectFlags & { pipeline?: string[]; format: string; output?: string },
+      flags: ProjectFlags & SelectionFlags & { format: string; output?: string },
     ) => {
-      const { pipelines } = await planOrFail(project, flags);
-      const chosen = selectPipelines(pipelines, flags.pipeline);
+      const chosen = choosePipelines(await planOrFail(project, flags), flags);
       const text =
         flags.format === "svg"
           ? await toSvg(chosen)

@@ -6,6 +6,7 @@ import { generateCommand } from "./generate.js";
 import { graphCommand } from "./graph.js";
 import { planCommand } from "./plan.js";
 import { runCommand } from "./run.js";
+import { cancelCommand, markCommand, retryCommand } from "./run-controls.js";
 import { logsCommand, runsCommand } from "./runs.js";
 import { serveCommand } from "./serve.js";
 import { statusCommand } from "./status.js";
@@ -34,6 +35,9 @@ export function program(): Command {
     serveCommand(),
     runsCommand(),
     logsCommand(),
+    cancelCommand(),
+    markCommand(),
+    retryCommand(),
     triggerCommand(),
     statusCommand(),
     backfillCommand(),

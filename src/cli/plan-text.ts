@@ -1,12 +1,14 @@
 import { dirname } from "node:path";
 import type { Pipeline } from "../pipeline/pipeline.js";
+import { runDateText as dateText, type RunDate } from "../pipeline/run-period.js";
 import type { Schedule } from "../pipeline/schedule.js";
 import { conditionText } from "../pipeline/trigger-condition.js";
+import { periodLine, periodRule } from "./period-text.js";
 
 /** Quotes an argument only when a shell would need it, for display. */
 const isControl = (c: string) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f;
 
-function shown(arg: string): string {
+export function shown(arg: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
   // Control characters would break the table: bash's $'…' quoting writes them as escapes.
   if ([...arg].some(isControl)) {
@@ -52,8 +54,8 @@ function recoveryLines(p: Pipeline): string[] {
   return [...pairs];
 }
 
-/** The readable form of `slo plan`: one block per pipeline, one row per task. */
-export function planText(pipelines: readonly Pipeline[]): string {
+/** The readable form of `slo plan`: one block per pipeline, one row per task; with a date, its period. */
+export function planText(pipelines: readonly Pipeline[], date?: RunDate): string {
   const out: string[] = [];
   for (const p of pipelines) {
     const from = p.source ? `  from ${p.source.file} (${p.source.config})` : "";
@@ -61,8 +63,11 @@ export function planText(pipelines: readonly Pipeline[]): string {
     if (p.description) out.push(`  ${p.description.replace(/\s*\n\s*/g, " ")}`);
     if (p.dataCron && (p.schedule.kind !== "cron" || p.schedule.cron !== p.dataCron))
       out.push(`  data cron: ${p.dataCron}`);
+    if (date !== undefined) out.push(`  run for ${dateText(date)}: ${periodLine(p, date)}`);
+    else if (p.dataCron !== undefined) out.push(`  dates: ${periodRule(p.dataCron, p.timezone)}`);
     const produced = p.tasks.flatMap((t) => (t.produces ? [t.produces] : []));
-    if (produced.length > 0) out.push(`  produces: ${produced.join(", ")}`);
+    // a pipeline named like the dataset of its last task publishes one name twice: said once
+    if (produced.length > 0) out.push(`  produces: ${[...new Set(produced)].join(", ")}`);
     const upstream = new Map<string, string[]>();
     for (const e of p.edges) upstream.set(e.to, [...(upstream.get(e.to) ?? []), e.from]);
     const rows = [["TASK", "KIND", "GROUP", "AFTER", "COMMAND"]];

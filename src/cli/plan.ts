@@ -1,8 +1,15 @@
 import { Command } from "commander";
+import { periodValues, runDateOf } from "./period-text.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { planText } from "./plan-text.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
-import { selectPipelines } from "./select-pipelines.js";
+import {
+  choosePipelines,
+  domainsOption,
+  type SelectionFlags,
+  tagsOption,
+  tasksOption,
+} from "./select-pipelines.js";
 
 export function planCommand(): Command {
   return withProjectOptions(
@@ -12,13 +19,34 @@ export function planCommand(): Command {
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines")
+      .addOption(tagsOption())
+      .addOption(domainsOption())
+      .addOption(tasksOption())
+      .option(
+        "--date <day|iso>",
+        "also show the --scheduledDate and data interval a run for this day or instant gets",
+      )
       .option("--json", "print the pipelines as JSON (the pipeline model)"),
   ).action(
-    async (project: string, flags: ProjectFlags & { json?: boolean; pipeline?: string[] }) => {
-      const { pipelines } = await planOrFail(project, flags);
-      const chosen = selectPipelines(pipelines, flags.pipeline);
+    async (
+      project: string,
+      flags: ProjectFlags & SelectionFlags & { json?: boolean; date?: string },
+    ) => {
+      const date = flags.date === undefined ? undefined : runDateOf(flags.date);
+      const chosen = choosePipelines(await planOrFail(project, flags), flags);
       process.stdout.write(
-        flags.json ? `${JSON.stringify({ pipelines: chosen }, null, 2)}\n` : planText(chosen),
+        flags.json
+          ? `${JSON.stringify(
+              {
+                pipelines: chosen,
+                ...(date
+                  ? { periods: chosen.map((p) => ({ pipeline: p.id, ...periodValues(p, date) })) }
+                  : {}),
+              },
+              null,
+              2,
+            )}\n`
+          : planText(chosen, date),
       );
     },
   );

@@ -1,5 +1,6 @@
 import { type Command, Option } from "commander";
 import { ConfigError } from "../errors.js";
+import { defaultCacheFolder } from "../project/lineage/sql-cache.js";
 import type { ReadOptions } from "../project/read-project.js";
 
 /** Adds the options every verb that reads a project shares. */
@@ -17,13 +18,21 @@ export function withProjectOptions(command: Command): Command {
         "set a project variable, over the env files and the environment (repeatable)",
       ),
     )
-    .addOption(new Option("--strict", "treat SQL references to unknown tables as errors"));
+    .addOption(new Option("--strict", "treat SQL references to unknown tables as errors"))
+    .addOption(
+      new Option(
+        "--no-cache",
+        "parse every SQL file afresh, without the cache of earlier runs ($SLO_CACHE_DIR, default ~/.cache/slo)",
+      ),
+    );
 }
 
 export interface ProjectFlags {
   slEnv?: string;
   var?: string[];
   strict?: boolean;
+  /** false with `--no-cache`. */
+  cache?: boolean;
 }
 
 /** Turns the shared flags into reader options; a malformed `--var` is bad input. */
@@ -39,6 +48,9 @@ export function readOptions(flags: ProjectFlags): ReadOptions & { env: NodeJS.Pr
     ...(slEnv ? { slEnv } : {}),
     vars,
     ...(flags.strict ? { strict: true } : {}),
+    ...(flags.cache !== false && !process.env.SLO_NO_CACHE
+      ? { cache: defaultCacheFolder(process.env) }
+      : {}),
     env: process.env,
   };
 }

@@ -1,37 +1,71 @@
 import { existsSync } from "node:fs";
 import { Command, Option } from "commander";
-import { type RunOutcome, runPipelines } from "../engine/engine.js";
+import { type RunOutcome, resumeInvocation, runPipelines } from "../engine/engine.js";
+import { invocation, invocationProgress, lastUnfinishedInvocation } from "../engine/invocation.js";
+import { singleTask } from "../engine/local-overrides.js";
 import { executeRun, type TaskChange } from "../engine/run-executor.js";
+import { zonedStamp } from "../engine/run-values.js";
+import type { StateStore } from "../engine/state-store.js";
 import { ConfigError } from "../errors.js";
+import type { Pipeline } from "../pipeline/pipeline.js";
+import { type RunDate, runDateText, runPeriod } from "../pipeline/run-period.js";
+import { dryRunText } from "./dry-run-text.js";
 import { slotsOf, starlakeOption, stateOption, statePath, withEngine } from "./engine-flags.js";
+import { runDateOf } from "./period-text.js";
 import { planOrFail } from "./plan-or-fail.js";
 import { type ProjectFlags, withProjectOptions } from "./project-options.js";
-import { RunView, runSummary } from "./run-view.js";
-import { selectPipelines } from "./select-pipelines.js";
+import { commandLine, failureReport, RunView, runSummary, taskFailure } from "./run-view.js";
+import {
+  choosePipelines,
+  domainsOption,
+  type SelectionFlags,
+  tagsOption,
+  tasksOption,
+} from "./select-pipelines.js";
 
-interface RunFlags extends ProjectFlags {
-  pipeline?: string[];
+interface RunFlags extends ProjectFlags, SelectionFlags {
   date?: string;
   starlake?: string;
   state?: string;
   json?: boolean;
-  resume?: string;
+  resume?: string | true;
+  task?: string;
+  retries?: string;
   concurrency?: string;
   pool?: string[];
+  dryRun?: boolean;
 }
 
 export function runCommand(): Command {
   return withProjectOptions(
     new Command("run")
       .description(
-        "run pipelines now on this machine (the embedded engine); exit 0 if every run succeeded, 1 if one failed",
+        "run pipelines now on this machine (the embedded engine); exit 0 if every run succeeded, 1 if one failed or was cancelled, 130 if interrupted",
       )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines (default: all, producers first)")
-      .option("--date <iso>", "logical date of the runs (default: now)")
+      .addOption(tagsOption())
+      .addOption(domainsOption())
+      .addOption(tasksOption())
+      .option(
+        "--date <day|iso>",
+        "the period to run: a day (2024-01-01: that day's tick in each pipeline's time zone) or an instant (the latest tick at or before it); default now; see docs/dates.md",
+      )
+      .option(
+        "--dry-run",
+        "print each run's --scheduledDate and data interval, then its commands in order; run nothing",
+      )
       .addOption(starlakeOption())
       .addOption(stateOption())
-      .option("--resume <run>", "finish an interrupted run (tasks that succeeded do not run again)")
+      .option(
+        "--resume [run]",
+        "finish an interrupted run (tasks that succeeded do not run again); without a run, every run of the last interrupted slo run, and the pipelines it had not started",
+      )
+      .option(
+        "--task <id>",
+        "run only this task of the one --pipeline, its upstreams taken as done (a task test)",
+      )
+      .option("--retries <n>", "retries of every task, overriding the project's (0: none)")
       .option(
         "--concurrency <n>",
         "most tasks running at once (default: number of CPUs, at least 2)",
@@ -39,27 +73,41 @@ export function runCommand(): Command {
       .addOption(new Option("--pool <name=slots...>", "slots of a pool (repeatable)"))
       .option("--json", "print the runs and their tasks as JSON"),
   ).action(async (project: string, flags: RunFlags) => {
-    const date = flags.date === undefined ? undefined : new Date(flags.date);
-    if (date !== undefined && Number.isNaN(date.getTime()))
-      throw new ConfigError(
-        `--date ${flags.date}: expected an ISO date, e.g. 2026-01-31T02:00:00Z`,
-      );
+    const date = runDateOf(flags.date);
+    if (flags.dryRun && flags.resume !== undefined)
+      throw new ConfigError("--dry-run: cannot be combined with --resume (the run exists)");
     const slots = slotsOf(flags); // bad --concurrency or --pool: said before reading the project
+    const retries = retriesOf(flags.retries);
     const path = statePath(project, flags.state);
-    if (flags.resume !== undefined && !existsSync(path))
-      throw new ConfigError(`--resume ${flags.resume}: no engine state at ${path}`);
+    const resume = flags.resume === true ? "" : flags.resume;
+    if (resume !== undefined && !existsSync(path))
+      throw new ConfigError(`--resume${resume ? ` ${resume}` : ""}: no engine state at ${path}`);
+    if (flags.task !== undefined && (resume !== undefined || flags.pipeline?.length !== 1))
+      throw new ConfigError(
+        `--task ${flags.task}: name the task's pipeline with one --pipeline (and no --resume)`,
+      );
     const pipelines =
-      flags.resume === undefined
-        ? selectPipelines((await planOrFail(project, flags)).pipelines, flags.pipeline)
+      resume === undefined
+        ? choosePipelines(await planOrFail(project, flags, "engine"), flags).map((p) =>
+            flags.task === undefined ? p : singleTask(p, flags.task),
+          )
         : [];
+    if (flags.dryRun) {
+      const asked = date ?? { kind: "instant", at: new Date() };
+      process.stdout.write(dryRunText(pipelines, asked, { baseEnv: {}, ...starlakeOf(flags) }));
+      return;
+    }
     const view = new RunView();
     const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);
-    await withEngine(path, flags, slots, onChange, async (store, settings) => {
+    await withEngine(path, flags, slots, onChange, async (store, engine) => {
+      const settings = retries === undefined ? engine : { ...engine, retries };
+      view.explain = (c) => taskFailure(store, c.runId, c.taskId, project, flags.state);
       let outcomes: RunOutcome[];
-      if (flags.resume !== undefined) {
-        const run = store.run(flags.resume);
-        if (run === undefined)
-          throw new ConfigError(`--resume ${flags.resume}: no such run in ${path}`);
+      if (resume === "") {
+        outcomes = (await resumeInvocation(store, settings)).outcomes;
+      } else if (resume !== undefined) {
+        const run = store.run(resume);
+        if (run === undefined) throw new ConfigError(`--resume ${resume}: no such run in ${path}`);
         outcomes = [
           {
             runId: run.id,
@@ -68,7 +116,13 @@ export function runCommand(): Command {
           },
         ];
       } else {
-        outcomes = await runPipelines(store, { pipelines, ...(date ? { date } : {}) }, settings);
+        const trigger = flags.task === undefined ? "manual" : "task";
+        const dates = date === undefined ? undefined : ticksOf(pipelines, date);
+        outcomes = await runPipelines(
+          store,
+          { pipelines, trigger, ...(dates ? { dates } : {}) },
+          settings,
+        );
       }
       view.done();
       const report = outcomes.map((o) => ({
@@ -78,13 +132,64 @@ export function runCommand(): Command {
       process.stdout.write(
         flags.json ? `${JSON.stringify({ runs: report }, null, 2)}\n` : runSummary(report),
       );
-      const interrupted = outcomes.find((o) => o.state === "interrupted");
-      if (interrupted) {
-        process.stderr.write(
-          `interrupted: resume with slo run ${project} --resume ${interrupted.runId}\n`,
-        );
+      const again = (...words: string[]) =>
+        commandLine(["slo", "run", project, ...words], flags.state);
+      if (flags.json) process.stderr.write(failureReport(store, outcomes, project, flags.state));
+      if (settings.signal?.aborted || outcomes.some((o) => o.state === "interrupted")) {
+        process.stderr.write(`interrupted: ${resumeAdvice(store, outcomes, resume, again)}\n`);
         process.exitCode = 130;
-      } else if (outcomes.some((o) => o.state === "failed")) process.exitCode = 1;
+      } else if (outcomes.some((o) => o.state === "failed" || o.state === "cancelled"))
+        process.exitCode = 1;
     });
   });
 }
+
+/** `--retries N`: a count of retries, or bad input. */
+function retriesOf(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n))
+    throw new ConfigError(`--retries ${text}: expected a count of retries (0 or more)`);
+  return n;
+}
+
+/**
+ * How to go on after Ctrl-C: the run, when one was resumed by its id; else the invocation's
+ * resume, which finishes its runs and starts the pipelines it had not started.
+ */
+function resumeAdvice(
+  store: StateStore,
+  outcomes: readonly RunOutcome[],
+  resume: string | undefined,
+  again: (...words: string[]) => string,
+): string {
+  const last = outcomes.at(-1);
+  if (resume !== undefined && resume !== "" && last !== undefined)
+    return `resume with ${again("--resume", last.runId)}`;
+  const id = last === undefined ? undefined : store.run(last.runId)?.invocation;
+  const inv = id == null ? lastUnfinishedInvocation(store) : invocation(store, id);
+  if (inv === undefined) return `nothing was started; run ${again()} again`;
+  const { unfinished, unstarted } = invocationProgress(store, inv);
+  const runs = `${unfinished.length} run${unfinished.length === 1 ? "" : "s"} to finish`;
+  const todo = `${unstarted.length} pipeline${unstarted.length === 1 ? "" : "s"} not started`;
+  return `${runs}, ${todo}; resume them all with ${again("--resume")}`;
+}
+/**
+ * The tick each pipeline runs for: the engine's runs are dated at it, so it is the period. A date
+ * that is not one tick is said on stderr with the tick chosen.
+ */
+function ticksOf(pipelines: readonly Pipeline[], date: RunDate): Map<string, Date> {
+  return new Map(
+    pipelines.map((p) => {
+      const period = runPeriod(p.dataCron, p.timezone, date);
+      if (period.note)
+        process.stderr.write(
+          `note: ${p.id}: ${runDateText(date)} ${period.note}: runs for ${zonedStamp(period.scheduled, p.timezone)}\n`,
+        );
+      return [p.id, period.scheduled];
+    }),
+  );
+}
+
+const starlakeOf = (flags: RunFlags) =>
+  flags.starlake !== undefined ? { starlake: flags.starlake } : {};

@@ -1,10 +1,16 @@
 import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Command } from "commander";
+import {
+  invocationHeld,
+  invocationProgress,
+  lastUnfinishedInvocation,
+} from "../engine/invocation.js";
 import { stateFailure } from "../engine/state-failure.js";
 import { StateStore } from "../engine/state-store.js";
 import { ConfigError } from "../errors.js";
 import { stateOption, statePath } from "./engine-flags.js";
-import { attemptsTable, runsTable } from "./run-view.js";
+import { attemptsTable, commandLine, runsTable } from "./run-view.js";
 
 function openState(project: string, state: string | undefined): StateStore {
   const path = statePath(project, state);
@@ -23,8 +29,15 @@ export function runsCommand(): Command {
       const store = openState(project, flags.state);
       try {
         const runs = store.runs(Number(flags.limit) || 50);
+        const left = interrupted(store);
+        const again = commandLine(["slo", "run", project, "--resume"], flags.state);
         process.stdout.write(
-          flags.json ? `${JSON.stringify({ runs }, null, 2)}\n` : runsTable(runs),
+          flags.json
+            ? `${JSON.stringify({ runs, interrupted: left ?? null }, null, 2)}\n`
+            : runsTable(runs) +
+                (left === undefined
+                  ? ""
+                  : `interrupted: the slo run of ${left.createdAt} has ${left.unfinished.length} run(s) to finish and ${left.unstarted.length} pipeline(s) not started (${left.unstarted.join(", ") || "none"}); resume them all with ${again}\n`),
         );
       } catch (e) {
         throw stateFailure(store.path, e, "read");
@@ -32,6 +45,14 @@ export function runsCommand(): Command {
         store.close();
       }
     });
+}
+
+/** The last `slo run` left unfinished with nobody going through it now, and what it has left. */
+function interrupted(store: StateStore) {
+  const inv = lastUnfinishedInvocation(store);
+  if (inv === undefined) return undefined;
+  if (invocationHeld(join(dirname(store.path), "logs"), inv.id)) return undefined;
+  return { invocation: inv.id, createdAt: inv.createdAt, ...invocationProgress(store, inv) };
 }
 
 export function logsCommand(): Command {

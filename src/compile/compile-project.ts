@@ -1,7 +1,7 @@
 import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt, sortDiagnostics } from "../pipeline/diagnostic.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
-import type { DagConfig, Located, Project } from "../project/project.js";
+import type { DagConfig, LoadTable, Located, Project, Transform } from "../project/project.js";
 import { closest } from "../util/suggest.js";
 import { datasetCollisions } from "./dataset-collisions.js";
 import { duckdbPool, oneWriterPerDuckdbFile } from "./duckdb-writers.js";
@@ -17,6 +17,15 @@ import { DatasetCatalog } from "./upstream-datasets.js";
 export interface CompileOptions {
   /** Consulted for options a dag config does not set (the CLI passes the process environment). */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Only these tables and transforms become tasks (`--tags`, `--domains`, `--tasks`), as
+   * `starlake dag-generate --tags` filters them before grouping; the others still count for
+   * lineage and schedules, so a selected transform keeps its triggers.
+   */
+  readonly only?: {
+    readonly load: (table: LoadTable) => boolean;
+    readonly transform: (transform: Transform) => boolean;
+  };
 }
 
 export interface CompileResult {
@@ -27,7 +36,8 @@ export interface CompileResult {
 
 /** Compiles a project into pipelines: dag configs group tables and transforms into files (spec §7.2). */
 export function compileProject(project: Project, options: CompileOptions = {}): CompileResult {
-  const env = options.env ?? {};
+  // A plain copy: process.env is slow to read, and it is read for every pipeline's options.
+  const env = { ...(options.env ?? {}) };
   const diagnostics: Diagnostic[] = [];
   const configs = new Map(project.dagConfigs.map((c) => [c.name, c]));
   // Only configs that a table or task references are checked, for the kind of their referrer.
@@ -106,7 +116,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       const item: LoadItem = { domain, table, ...(schedule ? { schedule } : {}) };
       allLoads.push(item);
       const config = pick(table.dagRef, `table ${domain.name}.${table.name}`, table.file, "load");
-      if (config === undefined) continue;
+      if (config === undefined || options.only?.load(table) === false) continue;
       diagnostics.push(...nameDiagnostics({ domain, table }));
       loadMembers.push({ item, config, vars: loadVars(item, projectId) });
     }
@@ -127,14 +137,16 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       transform.file ?? transform.sqlFile ?? "",
       "transform",
     );
-    if (config === undefined) continue;
+    if (config === undefined || options.only?.transform(transform) === false) continue;
     diagnostics.push(...nameDiagnostics({ transform }));
+    // As Starlake's dag-generate: `task` (and the deprecated `name`) is the full `domain.task`;
+    // `table` is what a file per task usually wants. No schedule renders as "None".
     const vars = {
       domain: transform.domain,
-      task: transform.name,
-      name: transform.name,
+      task: transform.fullName,
+      name: transform.fullName,
       table: transform.table,
-      schedule: schedule?.name ?? "none",
+      schedule: schedule?.name ?? "None",
       sl_project_id: projectId,
     };
     transformMembers.push({ item: { transform, ...(schedule ? { schedule } : {}) }, config, vars });
@@ -172,7 +184,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
 function loadVars(item: LoadItem, projectId: string): Record<string, string> {
   const { domain, table } = item;
   return {
-    schedule: item.schedule?.name ?? "none",
+    schedule: item.schedule?.name ?? "None",
     domain: domain.name,
     finalDomain: domain.finalName,
     renamedDomain: domain.finalName,

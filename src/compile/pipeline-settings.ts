@@ -63,7 +63,7 @@ export function pipelineSettings(
     }
     raw.set(key, { value: text, at: option.at });
   }
-  const resolved = resolveOptions(raw, input.env, environmentOptionKeys());
+  const resolved = resolveOnce(raw, input.env);
   diagnostics.push(...resolved.diagnostics);
   const options = resolved.values;
   const slEnv = JSON.parse((options.sl_env_var as string | null) ?? "{}") as Record<
@@ -126,6 +126,27 @@ export function pipelineSettings(
     ...(kind?.preTask ? { preTask: kind.preTask(input.pipelineId) } : {}),
     ...(kind?.postTask ? { postTask: kind.postTask(input.pipelineId) } : {}),
   };
+}
+
+// Pipelines of one dag config mostly render its options alike: a project of thousands of tables
+// resolves each distinct set once. Keyed by the environment object, which compile copies once per
+// call; the result is shared, so it is never changed after this.
+const resolvedByEnv = new WeakMap<object, Map<string, ReturnType<typeof resolveOptions>>>();
+
+function resolveOnce(
+  raw: ReadonlyMap<string, RawOption>,
+  env: Readonly<Record<string, string | undefined>>,
+): ReturnType<typeof resolveOptions> {
+  const memo = resolvedByEnv.get(env) ?? new Map<string, ReturnType<typeof resolveOptions>>();
+  resolvedByEnv.set(env, memo);
+  let key = "";
+  for (const [k, { value, at }] of raw)
+    key += `${k}\u0000${value}\u0000${at?.file ?? ""}\u0000${at?.line ?? ""}\u0000${at?.col ?? ""}\u0001`;
+  const known = memo.get(key);
+  if (known !== undefined) return known;
+  const resolved = resolveOptions(raw, env, environmentOptionKeys());
+  memo.set(key, resolved);
+  return resolved;
 }
 
 /** The JSON options of Airflow's DAG (checked to be JSON objects by resolveOptions), parsed once. */

@@ -2,6 +2,15 @@ import { ConfigError } from "../errors.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { locateStarlake } from "../starlake/locate-starlake.js";
 import { checkCommands } from "./command-check.js";
+import type { HolderLock } from "./holder-lock.js";
+import {
+  finishInvocation,
+  invocation,
+  lastUnfinishedInvocation,
+  lockInvocation,
+  recordInvocation,
+} from "./invocation.js";
+import { withRetries } from "./local-overrides.js";
 import { type ExecutorSettings, executeRun } from "./run-executor.js";
 import { lockRun } from "./run-lock.js";
 import { type ShellSettings, starlakeOf } from "./shell-invocation.js";
@@ -11,6 +20,8 @@ export interface RunRequest {
   readonly pipelines: readonly Pipeline[];
   /** The logical date of the runs (default: now). */
   readonly date?: Date;
+  /** A date per pipeline id, over `date` (a day resolves to each pipeline's own tick). */
+  readonly dates?: ReadonlyMap<string, Date>;
   readonly trigger?: string;
 }
 
@@ -22,7 +33,9 @@ export interface RunOutcome {
 
 /**
  * Runs pipelines now, one after the other, producers before the pipelines that wait for their
- * datasets (a transform sees the tables its load pipeline just wrote). Stops early when aborted.
+ * datasets (a transform sees the tables its load pipeline just wrote). The whole plan is recorded
+ * first, as an invocation (see invocation.ts), so that `resumeInvocation` can finish it after a
+ * crash. Stops early when aborted.
  */
 export async function runPipelines(
   store: StateStore,
@@ -31,23 +44,83 @@ export async function runPipelines(
 ): Promise<RunOutcome[]> {
   checkRunnable(request.pipelines, settings);
   const date = request.date ?? new Date();
+  const steps = producersFirst(request.pipelines).map((p) => {
+    const pipeline = withRetries(p, settings.retries);
+    const own = request.dates?.get(p.id);
+    return {
+      pipeline,
+      starlake: starlakeOf(pipeline, settings),
+      ...(own ? { date: own.toISOString() } : {}),
+    };
+  });
+  const [id, lock] = store.transaction(() => {
+    const id = recordInvocation(store, steps, date, request.trigger ?? "manual");
+    return [id, lockInvocation(store.path, settings.logsDir, id)] as const;
+  });
+  return await goThrough(store, id, settings, lock);
+}
+
+/**
+ * Finishes an invocation (the newest unfinished one unless `id` says which): resumes its runs
+ * that did not end, starts the pipelines it had not started, and leaves those that ended alone.
+ */
+export async function resumeInvocation(
+  store: StateStore,
+  settings: ExecutorSettings,
+  id?: number,
+): Promise<{ invocation: number; outcomes: RunOutcome[] }> {
+  const chosen = id === undefined ? lastUnfinishedInvocation(store) : invocation(store, id);
+  if (chosen === undefined)
+    throw new ConfigError(
+      `--resume: ${store.path} holds no interrupted slo run to resume (name a run with --resume RUN; see slo runs)`,
+    );
+  const lock = lockInvocation(store.path, settings.logsDir, chosen.id);
+  return { invocation: chosen.id, outcomes: await goThrough(store, chosen.id, settings, lock) };
+}
+
+/** Runs an invocation's planned pipelines in order, each run created once (see runPipelines). */
+async function goThrough(
+  store: StateStore,
+  id: number,
+  settings: ExecutorSettings,
+  lock: HolderLock,
+): Promise<RunOutcome[]> {
   const outcomes: RunOutcome[] = [];
-  for (const pipeline of producersFirst(request.pipelines)) {
-    if (settings.signal?.aborted) break;
-    // locked before it is committed: a scheduler on the same state never sees it free
-    const [runId, lock] = store.transaction(() => {
-      const id = store.createRun(pipeline, date, request.trigger ?? "manual", {
-        starlake: starlakeOf(pipeline, settings),
-      });
-      return [id, lockRun(store.path, settings.logsDir, id)] as const;
-    });
-    outcomes.push({
-      runId,
-      pipeline: pipeline.id,
-      state: await executeRun(store, runId, settings, lock),
-    });
+  try {
+    const planned = invocation(store, id);
+    if (planned === undefined) throw new Error(`no invocation ${id}`);
+    const runDate = new Date(planned.runDate);
+    const existing = new Map(store.invocationRuns(id).map((r) => [r.pipeline, r]));
+    for (const { pipeline, starlake, date: own } of planned.steps) {
+      const date = own === undefined ? runDate : new Date(own);
+      if (settings.signal?.aborted) break;
+      const run = existing.get(pipeline.id);
+      if (run !== undefined && run.state !== "running") {
+        outcomes.push({ runId: run.id, pipeline: pipeline.id, state: run.state });
+        continue;
+      }
+      // locked before it is committed: a scheduler on the same state never sees it free
+      const [runId, runLock] =
+        run !== undefined
+          ? [run.id, lockRun(store.path, settings.logsDir, run.id)]
+          : store.transaction(() => {
+              const runId = store.createRun(pipeline, date, planned.trigger, { starlake }, id);
+              return [runId, lockRun(store.path, settings.logsDir, runId)] as const;
+            });
+      const state = await executeRun(store, runId, settings, runLock);
+      outcomes.push({ runId, pipeline: pipeline.id, state });
+    }
+    const left = store.invocationRuns(id);
+    if (
+      left.length === planned.steps.length &&
+      left.every((r) => r.state !== "running") &&
+      !settings.signal?.aborted
+    )
+      finishInvocation(store, id);
+    return outcomes;
+  } finally {
+    lock.release();
   }
-  return outcomes;
 }
 
 /**

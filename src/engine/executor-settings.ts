@@ -10,6 +10,8 @@ export interface ExecutorSettings extends ShellSettings {
   readonly onChange?: (change: TaskChange) => void;
   /** Aborting stops the running attempts and leaves the run resumable. */
   readonly signal?: AbortSignal;
+  /** Retries of every task, overriding the plan's (`slo run --retries N`). */
+  readonly retries?: number;
 }
 
 export interface TaskChange {

@@ -7,6 +7,8 @@ import type { AttemptProcess } from "./attempt-process.js";
 import { findAttempt } from "./attempt-reconcile.js";
 import { AttemptStarter } from "./attempt-starter.js";
 import type { ExecutorSettings } from "./executor-settings.js";
+import { failAbandonedRun } from "./run-abandon.js";
+import { applyControls, CONTROL_MS, wasCancelled } from "./run-control.js";
 import { type Finished, type Start, sleepUntil } from "./run-turn.js";
 import { sentinelMarker, shellEnvironment, shellInvocation } from "./shell-invocation.js";
 import { stateFailure } from "./state-failure.js";
@@ -18,7 +20,7 @@ import {
   type RowChange,
   seenState,
 } from "./task-outcome.js";
-import { type TaskState, triggerDecision } from "./trigger.js";
+import { triggerDecision } from "./trigger.js";
 
 /**
  * One run's loop: decides what runs next, records it, starts it, and records how it ended. See
@@ -41,6 +43,7 @@ export class RunContext {
   private readonly env: Readonly<Record<string, string>>;
   private readonly starter: AttemptStarter;
   private abandoned = false;
+  private cancelled = false; // on request (slo cancel): ends so once its attempts have stopped
 
   constructor(
     private readonly store: StateStore,
@@ -75,6 +78,7 @@ export class RunContext {
     }
     this.env = shellEnvironment(pipeline, values, settings);
     this.starter = new AttemptStarter(this.env, join(settings.logsDir, runId));
+    this.cancelled = wasCancelled(store, runId); // applied by an engine that died before the end
   }
 
   async execute(): Promise<RunState | "interrupted"> {
@@ -83,22 +87,27 @@ export class RunContext {
     this.settings.slots.onRelease(onAbort);
     try {
       await this.reconcile();
+      const stopping: Promise<void>[] = []; // stopped groups are gone before the run ends
       for (;;) {
         if (this.settings.signal?.aborted) return await this.interrupt();
         // one transaction a turn: what ended, and what starts; processes start once it commits
         const starts: Start[] = [];
+        let stop: string[] = [];
         const nextTimer = this.store.transaction(() => {
           this.handleFinished();
+          stop = this.takeControls();
           return this.schedule(starts);
         });
+        // a stopped attempt's end comes back as any other, and changes nothing but its record
+        for (const id of stop)
+          stopping.push(this.inflight.get(id)?.attempt.kill() ?? Promise.resolve());
         for (const start of starts) this.launch(start);
         if (this.inflight.size === 0 && this.queuedCount === 0) break;
         await this.sleep(nextTimer);
       }
-      const failed = [...this.rows.values()].some(
-        (r) => r.state === "failed" || r.state === "upstream_failed",
-      );
-      const state: RunState = failed ? "failed" : "success";
+      await Promise.all(stopping);
+      const failed = [...this.rows.values()].some((r) => /failed/.test(r.state));
+      const state: RunState = this.cancelled ? "cancelled" : failed ? "failed" : "success";
       this.store.finishRun(this.runId, state);
       return state;
     } catch (e) {
@@ -128,7 +137,10 @@ export class RunContext {
       this.update(task, { state: "queued" });
       return;
     }
-    const found = await findAttempt(this.starter, last, this.deadline(task, last.startedAt));
+    const timeout = task.timeout ?? this.pipeline.defaults.timeout;
+    const deadline =
+      timeout === undefined ? undefined : Date.parse(last.startedAt) + timeout * 1000;
+    const found = await findAttempt(this.starter, last, deadline);
     if (found === "unstarted" || found === "lost") {
       this.store.transaction(() => {
         this.store.endAttempt(this.runId, task.id, last.attempt, found, null);
@@ -161,7 +173,7 @@ export class RunContext {
         }
         // nothing can start while every slot is taken: only tasks that run nothing go on
         if (task.command !== undefined && this.settings.slots.full()) continue;
-        const upstream = (this.upstream.get(task.id) ?? []).map((id) => this.seenState(id));
+        const upstream = (this.upstream.get(task.id) ?? []).map((id) => seenState(this.row(id)));
         const decision = triggerDecision(task.trigger, upstream);
         if (decision === "wait") {
           this.dirty[i] = 0; // looked at again when an upstream finishes
@@ -181,6 +193,7 @@ export class RunContext {
           next = Math.min(next ?? row.notBefore, row.notBefore);
           continue;
         }
+        if (this.inflight.has(task.id)) continue; // its stopped attempt has not ended yet
         const pool = this.poolOf(task);
         if (!this.settings.slots.tryTake(pool, this.pipeline.pools)) continue;
         const invocation = shellInvocation(
@@ -226,6 +239,15 @@ export class RunContext {
     });
   }
 
+  /** Applies the controls asked of this run; returns the tasks whose attempt is to stop. */
+  private takeControls(): string[] {
+    const taken = applyControls(this.store, this.runId, this.pipeline, this.rows, (id, change) =>
+      this.update(this.task(id), change),
+    );
+    this.cancelled ||= taken.cancelled;
+    return taken.stop;
+  }
+
   /** Records the attempts that ended and what follows for their tasks. */
   private handleFinished(): void {
     for (let f = this.finished.shift(); f !== undefined; f = this.finished.shift()) {
@@ -233,6 +255,8 @@ export class RunContext {
       const slot = this.inflight.get(task.id);
       this.inflight.delete(task.id);
       this.settings.slots.release(slot?.pool);
+      // a task marked or cancelled while it ran keeps that state: only its attempt is recorded
+      const stopped = this.row(task.id).state !== "running";
       const code = end === "lost" ? null : end.exitCode;
       const why =
         end === "lost"
@@ -249,6 +273,7 @@ export class RunContext {
           code,
           pid,
         );
+        if (stopped) return;
         if (end === "lost" || end.timedOut) this.fail(task, why);
         else if (task.gate !== undefined) this.gateEnded(task, end.exitCode, why);
         else if (end.exitCode === 0) this.succeed(task, null);
@@ -293,27 +318,13 @@ export class RunContext {
 
   /** After a failure of ours: the running attempts stop and the run fails, as far as can be. */
   private async abandon(e: unknown): Promise<void> {
-    const why = `stopped by an internal error of the engine: ${(e as Error)?.message ?? e}`;
     this.abandoned = true; // nobody is told any more: telling may be what failed
     try {
       await this.interrupt();
-      // what the store holds, not what we hold: the failed transaction was rolled back
-      this.store.transaction(() => {
-        for (const a of this.store.attempts(this.runId))
-          if (a.state === "running")
-            this.store.endAttempt(this.runId, a.taskId, a.attempt, "lost", null);
-        for (const row of this.store.tasks(this.runId))
-          if (row.state === "queued" || row.state === "running")
-            this.store.updateTask(this.runId, row.taskId, {
-              state: "failed",
-              note: why,
-              finishedAt: now(),
-            });
-        this.store.finishRun(this.runId, "failed");
-      });
     } catch {
       // the failure itself is reported by the caller
     }
+    failAbandonedRun(this.store, this.runId, e);
   }
 
   /** Stops the running attempts; they will run again when the run is resumed. */
@@ -324,16 +335,13 @@ export class RunContext {
       const last = this.row(taskId).attempts;
       this.store.transaction(() => {
         this.store.endAttempt(this.runId, taskId, last, "lost", null);
-        this.update(task, { state: "queued", note: "interrupted" });
+        if (this.row(taskId).state === "running")
+          this.update(task, { state: "queued", note: "interrupted" });
       });
       this.settings.slots.release(pool);
     }
     this.inflight.clear();
     return "interrupted";
-  }
-
-  private seenState(taskId: string): TaskState {
-    return seenState(this.row(taskId));
   }
 
   private update(task: Task, change: RowChange): void {
@@ -378,15 +386,11 @@ export class RunContext {
     return task.pool ?? this.pipeline.defaults.pool;
   }
 
-  private deadline(task: Task, startedAt: string): number | undefined {
-    const timeout = task.timeout ?? this.pipeline.defaults.timeout;
-    return timeout === undefined ? undefined : Date.parse(startedAt) + timeout * 1000;
-  }
-
-  /** Waits for an attempt to end, the next retry or poke, or an abort. */
+  /** Waits for an attempt to end, the next retry or poke, an abort, or a look for controls. */
   private sleep(until: number | undefined): Promise<void> {
     if (this.finished.length > 0 || this.settings.signal?.aborted) return Promise.resolve();
-    return sleepUntil(until, this.inflight.size > 0, (wake) => {
+    const look = Date.now() + CONTROL_MS; // slo cancel, mark, retry come through the state
+    return sleepUntil(Math.min(until ?? look, look), this.inflight.size > 0, (wake) => {
       this.wake = wake;
     });
   }

@@ -1,6 +1,8 @@
 import { checkCommands } from "./command-check.js";
+import { stopOrphanAttempts } from "./control-request.js";
 import type { ExecutorSettings } from "./executor-settings.js";
 import type { HolderLock } from "./holder-lock.js";
+import { withRetries } from "./local-overrides.js";
 import { RunContext } from "./run-context.js";
 import { lockRun } from "./run-lock.js";
 import { runValues } from "./run-values.js";
@@ -28,11 +30,13 @@ export async function executeRun(
     const run = store.run(runId);
     if (plan === undefined || run === undefined) throw new Error(`no run ${runId}`);
     if (run.state !== "running") return run.state;
-    const pipeline = plan.pipeline;
+    const pipeline = withRetries(plan.pipeline, settings.retries);
     // a resumed run keeps the executable it started with, unless one is named again
     const starlake = settings.starlake ?? (plan.settings.starlake as string | undefined);
     const own = { ...settings, ...(starlake !== undefined ? { starlake } : {}) };
     checkCommands(pipeline, own); // a run recorded by an older slo may hold what cannot run
+    // what a control stopped while the engine that applied it died is stopped now
+    await stopOrphanAttempts(store, settings.logsDir, runId);
     const values = runValues(pipeline, new Date(run.runDate));
     return await new RunContext(store, runId, pipeline, values, own).execute();
   } catch (e) {

@@ -2,7 +2,7 @@ import { Cron } from "croner";
 import { cronInterval, scheduledRange } from "../pipeline/cron.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import type { DatasetSchedule } from "../pipeline/schedule.js";
-import { conditionHolds, triggerCondition } from "../pipeline/trigger-condition.js";
+import { conditionHolds, conditionText, triggerCondition } from "../pipeline/trigger-condition.js";
 import type { StateStore } from "./state-store.js";
 
 /** A run the scheduler decided to start: for which pipeline, which logical date, and why. */
@@ -93,6 +93,67 @@ function datasetsDue(store: StateStore, p: Pipeline, s: DatasetSchedule): DueRun
     trigger: "datasets",
     cursor: { key, value: String(last?.id ?? after) },
   };
+}
+
+/** When a pipeline is next due, as `slo serve` reports it (at start and on SIGUSR1). */
+export type NextDue =
+  | {
+      readonly pipeline: Pipeline;
+      readonly kind: "cron";
+      readonly cron: string;
+      /** The next instant of its cron; null when the cron never fires again. */
+      readonly at: Date | null;
+      /** A missed instant the next tick starts (after a pause, or held by `max_active_runs`). */
+      readonly overdue: boolean;
+    }
+  | {
+      readonly pipeline: Pipeline;
+      readonly kind: "datasets";
+      /** The condition, `&` and `|` written out. */
+      readonly condition: string;
+      /** Its upstream datasets with an event it has not consumed yet, sorted. */
+      readonly fresh: readonly string[];
+    }
+  | { readonly pipeline: Pipeline; readonly kind: "manual" };
+
+/**
+ * When each pipeline is next due at `now`, read from the same cursors as `dueRuns` but never
+ * written: asking does not move the scheduler.
+ */
+export function nextDue(store: StateStore, pipelines: readonly Pipeline[], now: Date): NextDue[] {
+  return pipelines.map((p): NextDue => {
+    const s = p.schedule;
+    if (s.kind === "manual") return { pipeline: p, kind: "manual" };
+    if (s.kind === "cron") {
+      const cron = new Cron(s.cron, { timezone: p.timezone, paused: true });
+      const cursor = store.getCursor(`cron:${p.id}`);
+      // as cronDue: without a cursor, only a catchup pipeline has missed instants (from start_date)
+      const from = cursor
+        ? new Date(cursor)
+        : p.catchup
+          ? new Date(`${p.startDate ?? now.toISOString().slice(0, 10)}T00:00:00Z`)
+          : undefined;
+      const missed = from === undefined ? null : cron.nextRun(from);
+      if (missed !== null && missed <= now) {
+        // the next tick starts the first missed instant with catchup, else only the latest
+        let at = missed;
+        for (let n = cron.nextRun(at); !p.catchup && n !== null && n <= now; n = cron.nextRun(n))
+          at = n;
+        return { pipeline: p, kind: "cron", cron: s.cron, at, overdue: true };
+      }
+      return { pipeline: p, kind: "cron", cron: s.cron, at: cron.nextRun(now), overdue: false };
+    }
+    const after = Number(store.getCursor(`datasets:${p.id}`) ?? store.lastDatasetEventId());
+    const wanted = new Set(s.datasets);
+    const fresh = new Set(
+      store
+        .datasetEvents(after)
+        .map((e) => e.uri)
+        .filter((u) => wanted.has(u)),
+    );
+    const condition = conditionText(triggerCondition(s));
+    return { pipeline: p, kind: "datasets", condition, fresh: [...fresh].sort() };
+  });
 }
 
 /** `2026-03-02T06:00:00+0100` (the engine's scheduled dates) as epoch milliseconds. */

@@ -14,8 +14,12 @@ export interface ServeOptions {
   readonly clock?: () => Date;
   /** Milliseconds between two looks at the clock and the dataset events. */
   readonly tickMs?: number;
-  /** Told of every run the scheduler starts or resumes. */
-  readonly onRun?: (run: { runId: string; pipeline: string; trigger: string }) => void;
+  /** Told once the scheduler holds its lock, before it resumes or starts anything. */
+  readonly onStart?: () => void;
+  /** Told of every run the scheduler starts (with its logical date) or resumes. */
+  readonly onRun?: (run: { runId: string; pipeline: string; trigger: string; date?: Date }) => void;
+  /** Told of every run that ends, with its final state (an interrupted run resumes later). */
+  readonly onRunEnd?: (run: { runId: string; pipeline: string; state: string }) => void;
   /** Told of an unfinished run it leaves alone, because another process runs it. */
   readonly onSkip?: (runId: string, why: string) => void;
 }
@@ -52,9 +56,16 @@ export async function serve(
   if (settings.signal?.aborted) stop.abort();
   const runSettings = { ...settings, signal: stop.signal };
   let failure: { error: unknown } | undefined;
-  const start = (runId: string, pipeline: string, trigger: string, lock?: HolderLock) => {
-    options.onRun?.({ runId, pipeline, trigger });
+  const start = (
+    runId: string,
+    pipeline: string,
+    trigger: string,
+    lock?: HolderLock,
+    date?: Date,
+  ) => {
+    options.onRun?.({ runId, pipeline, trigger, ...(date ? { date } : {}) });
     const done = executeRun(store, runId, runSettings, lock)
+      .then((state) => options.onRunEnd?.({ runId, pipeline, state }))
       .catch((error: unknown) => {
         failure ??= { error };
         stop.abort();
@@ -66,6 +77,7 @@ export async function serve(
     active.set(runId, { pipeline, done });
   };
   try {
+    options.onStart?.();
     for (const run of store.unfinishedRuns()) {
       let lock: HolderLock;
       try {
@@ -88,7 +100,7 @@ export async function serve(
           store.setCursor(due.cursor.key, due.cursor.value);
           return [id, lockRun(store.path, settings.logsDir, id)] as const;
         });
-        start(runId, due.pipeline.id, due.trigger, lock);
+        start(runId, due.pipeline.id, due.trigger, lock, due.date);
       }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, options.tickMs ?? 1000);

@@ -5,9 +5,12 @@ import { ConfigError } from "../errors.js";
  * The schema version of the engine's state, kept in SQLite's `user_version`. Version 1 is the
  * state written before versions were stamped (user_version 0 with the tables in place); version
  * 2 records which launcher an attempt was handed to (`attempts.launcher`), so that a resumed
- * engine can tell an attempt that never started from one that is about to.
+ * engine can tell an attempt that never started from one that is about to. Version 3 records each
+ * `slo run` invocation with the pipelines it plans (`invocations`, `runs.invocation`), so that a
+ * resume starts those it had not started, and the controls asked of runs (`controls`: cancel,
+ * mark, retry), which the process holding a run reads.
  */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS runs(
@@ -33,6 +36,17 @@ CREATE TABLE IF NOT EXISTS scheduler(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 /** Each step takes the state from version `from` to `from + 1`; the tables exist by then. */
 const MIGRATIONS: ReadonlyArray<{ from: number; sql: string }> = [
   { from: 1, sql: "ALTER TABLE attempts ADD COLUMN launcher INTEGER" },
+  {
+    from: 2,
+    sql: `ALTER TABLE runs ADD COLUMN invocation INTEGER;
+CREATE TABLE invocations(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, state TEXT NOT NULL, run_date TEXT NOT NULL,
+  trigger TEXT NOT NULL, plan TEXT NOT NULL, created_at TEXT NOT NULL, finished_at TEXT);
+CREATE TABLE controls(
+  id INTEGER PRIMARY KEY AUTOINCREMENT, run_id TEXT NOT NULL, task_id TEXT, action TEXT NOT NULL,
+  requested_at TEXT NOT NULL, done_at TEXT, outcome TEXT);
+CREATE INDEX controls_pending ON controls(run_id) WHERE done_at IS NULL`,
+  },
 ];
 
 /**

@@ -7,7 +7,8 @@ import { stateFailure } from "./state-failure.js";
 import { migrateState } from "./state-schema.js";
 import type { TaskState } from "./trigger.js";
 
-export type RunState = "running" | "success" | "failed";
+/** `cancelled`: stopped on request (slo cancel), its unfinished tasks failed or skipped. */
+export type RunState = "running" | "success" | "failed" | "cancelled";
 
 export interface RunRow {
   readonly id: string;
@@ -18,7 +19,11 @@ export interface RunRow {
   readonly trigger: string;
   readonly createdAt: string;
   readonly finishedAt: string | null;
+  /** The `slo run` invocation that planned it (see invocation.ts); null for scheduled runs. */
+  readonly invocation: number | null;
 }
+
+const RUN_COLUMNS = "id, pipeline, run_date, state, trigger, created_at, finished_at, invocation";
 
 export interface TaskRow {
   readonly runId: string;
@@ -142,6 +147,7 @@ export class StateStore {
     runDate: Date,
     trigger: string,
     settings: Readonly<Record<string, unknown>>,
+    invocation: number | null = null,
   ): string {
     const stamp = runDate
       .toISOString()
@@ -152,7 +158,7 @@ export class StateStore {
       for (let n = 2; this.run(id) !== undefined; n++) id = `${pipeline.id}__${stamp}_${n}`;
       const now = new Date().toISOString();
       this.sql(
-        "INSERT INTO runs(id, pipeline, run_date, state, trigger, plan, settings, created_at) VALUES (?, ?, ?, 'running', ?, ?, ?, ?)",
+        "INSERT INTO runs(id, pipeline, run_date, state, trigger, plan, settings, created_at, invocation) VALUES (?, ?, ?, 'running', ?, ?, ?, ?, ?)",
       ).run(
         id,
         pipeline.id,
@@ -161,6 +167,7 @@ export class StateStore {
         JSON.stringify(pipeline),
         JSON.stringify(settings),
         now,
+        invocation,
       );
       const insert = this.sql("INSERT INTO tasks(run_id, task_id, state) VALUES (?, ?, 'queued')");
       for (const t of pipeline.tasks) insert.run(id, t.id);
@@ -169,9 +176,7 @@ export class StateStore {
   }
 
   run(id: string): RunRow | undefined {
-    const row = this.sql(
-      "SELECT id, pipeline, run_date, state, trigger, created_at, finished_at FROM runs WHERE id = ?",
-    ).get(id) as Row | undefined;
+    const row = this.sql(`SELECT ${RUN_COLUMNS} FROM runs WHERE id = ?`).get(id) as Row | undefined;
     return row && (camel(row) as unknown as RunRow);
   }
 
@@ -185,16 +190,16 @@ export class StateStore {
 
   runs(limit = 50): RunRow[] {
     return (
-      this.sql(
-        "SELECT id, pipeline, run_date, state, trigger, created_at, finished_at FROM runs ORDER BY created_at DESC, id DESC LIMIT ?",
-      ).all(limit) as Row[]
+      this.sql(`SELECT ${RUN_COLUMNS} FROM runs ORDER BY created_at DESC, id DESC LIMIT ?`).all(
+        limit,
+      ) as Row[]
     ).map((r) => camel(r) as unknown as RunRow);
   }
 
   unfinishedRuns(): RunRow[] {
     return (
       this.sql(
-        "SELECT id, pipeline, run_date, state, trigger, created_at, finished_at FROM runs WHERE state = 'running' ORDER BY created_at",
+        `SELECT ${RUN_COLUMNS} FROM runs WHERE state = 'running' ORDER BY created_at`,
       ).all() as Row[]
     ).map((r) => camel(r) as unknown as RunRow);
   }
@@ -205,6 +210,20 @@ export class StateStore {
       new Date().toISOString(),
       id,
     );
+  }
+
+  /** A finished run made to run again (a control reopened some of its tasks). */
+  reopenRun(id: string): void {
+    this.sql("UPDATE runs SET state = 'running', finished_at = NULL WHERE id = ?").run(id);
+  }
+
+  /** The runs an invocation created, in the order it created them. */
+  invocationRuns(invocation: number): RunRow[] {
+    return (
+      this.sql(`SELECT ${RUN_COLUMNS} FROM runs WHERE invocation = ? ORDER BY rowid`).all(
+        invocation,
+      ) as Row[]
+    ).map((r) => camel(r) as unknown as RunRow);
   }
 
   tasks(runId: string): TaskRow[] {

@@ -13,7 +13,14 @@ export interface Manifest {
   readonly generator: "starlake-orchestration";
   readonly orchestrator: string;
   readonly files: readonly string[];
+  /**
+   * The pipelines each file holds, so `--pipeline X --clean` removes X's stale files and no
+   * other's. A file missing here (a manifest from before owners were kept) has unknown owners.
+   */
+  readonly owners: ReadonlyMap<string, readonly string[]>;
 }
+
+const MAX_OWNER_ID = 1024;
 
 /**
  * The manifest of a folder, checked whole before anything is removed in its name: anyone can
@@ -46,14 +53,52 @@ export function readManifest(dir: string): Manifest | undefined {
     const why = f === MANIFEST ? "the manifest itself" : badRelativeName(f);
     if (why !== undefined) throw bad(`files[${i}] ${JSON.stringify(f)} is ${why}`);
   }
-  return { generator: "starlake-orchestration", orchestrator: m.orchestrator, files: m.files };
+  const owners = readOwners(m.owners, new Set(m.files as string[]), bad);
+  return {
+    generator: "starlake-orchestration",
+    orchestrator: m.orchestrator,
+    files: m.files,
+    owners,
+  };
 }
 
-export function manifestText(orchestrator: string, files: readonly string[]): string {
-  const manifest: Manifest = {
+/** `"owners"`: optional; each key a listed file, each value a list of pipeline ids. */
+function readOwners(
+  data: unknown,
+  files: ReadonlySet<string>,
+  bad: (why: string) => ConfigError,
+): Map<string, readonly string[]> {
+  const owners = new Map<string, readonly string[]>();
+  if (data === undefined) return owners;
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw bad('"owners" is not a JSON object');
+  for (const [file, ids] of Object.entries(data)) {
+    const at = `owners[${JSON.stringify(file)}]`;
+    if (!files.has(file)) throw bad(`${at} names a file missing from "files"`);
+    if (!Array.isArray(ids)) throw bad(`${at} is not a list`);
+    const index = ids.findIndex(
+      (id) => typeof id !== "string" || id === "" || id.length > MAX_OWNER_ID,
+    );
+    if (index >= 0) throw bad(`${at}[${index}] is not a pipeline id`);
+    owners.set(file, ids as string[]);
+  }
+  return owners;
+}
+
+/** The manifest's text: sorted, so that the same files give the same bytes. */
+export function manifestText(
+  orchestrator: string,
+  files: readonly string[],
+  owners: ReadonlyMap<string, readonly string[]> = new Map(),
+): string {
+  const sorted = [...files].sort();
+  const known = sorted.filter((f) => owners.has(f));
+  const manifest = {
     generator: "starlake-orchestration",
     orchestrator,
-    files: [...files].sort(),
+    files: sorted,
+    // fromEntries defines own properties: a file named __proto__ stays a plain key.
+    owners: Object.fromEntries(known.map((f) => [f, [...new Set(owners.get(f))].sort()])),
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }

@@ -18,14 +18,17 @@ export interface WriteResult {
 /**
  * Writes generated files: unchanged files are not touched (Airflow re-parses on change only), a
  * file the folder already has but slo did not write is never overwritten, and with `clean` the
- * files an earlier run wrote that this run does not produce are removed: nothing else is. Every
- * check is made before the first change, so bad input leaves the folder as it was.
+ * files an earlier run wrote that this run does not produce are removed: nothing else is. When
+ * `selected` names the pipelines of a partial run, `clean` removes only the stale files all of
+ * whose owners are among them: the other pipelines' files, and files of unknown owners, stay.
+ * Every check is made before the first change, so bad input leaves the folder as it was.
  */
 export function writeGenerated(
   dir: string,
   orchestrator: string,
   files: readonly GeneratedFile[],
   clean: boolean,
+  selected?: readonly string[],
 ): WriteResult {
   const kind = kindAt(dir);
   if (kind !== "none" && kind !== "folder" && !(kind === "link" && isFolder(dir))) {
@@ -82,10 +85,29 @@ export function writeGenerated(
   }
   const produced = new Set(files.map((f) => f.path));
   const stale = [...owned].filter((p) => !produced.has(p)).sort();
-  const removed = clean ? stale.filter((p) => removeOwned(join(dir, p))) : [];
-  const keep = clean ? [...produced] : [...new Set([...produced, ...stale])];
-  writeOutputFile(join(dir, MANIFEST), manifestText(orchestrator, keep));
+  const before = previous?.owners ?? new Map<string, readonly string[]>();
+  const mayGo = (p: string) => selected === undefined || ownedBy(before.get(p), selected);
+  // What --clean lets go leaves the manifest even when it is not removed (a link or a folder
+  // now stands at its place): it is not ours any more.
+  const leaving = new Set(clean ? stale.filter(mayGo) : []);
+  const removed = [...leaving].filter((p) => removeOwned(join(dir, p)));
+  const kept = stale.filter((p) => !leaving.has(p));
+  // A file this run produced holds what it says now; a file left behind keeps what it held.
+  const owners = new Map<string, readonly string[]>();
+  for (const p of kept) {
+    const was = before.get(p);
+    if (was !== undefined) owners.set(p, was);
+  }
+  for (const f of files) if (f.pipelines !== undefined) owners.set(f.path, f.pipelines);
+  writeOutputFile(join(dir, MANIFEST), manifestText(orchestrator, [...produced, ...kept], owners));
   return { written, unchanged, removed };
+}
+
+/** Whether a stale file belongs only to the selected pipelines; unknown owners never do. */
+function ownedBy(owners: readonly string[] | undefined, selected: readonly string[]): boolean {
+  if (owners === undefined || owners.length === 0) return false;
+  const chosen = new Set(selected);
+  return owners.every((id) => chosen.has(id));
 }
 
 /** Removes a file slo wrote; anything else now at its place (a link, a folder) is left alone. */

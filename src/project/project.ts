@@ -53,6 +53,8 @@ export interface LoadTable {
   /** Seconds (`freshness.error`). */
   readonly freshness?: number;
   readonly writeStrategy?: string;
+  /** The table's own `tags` (not its domain's), which `--tags` matches; sorted. */
+  readonly tags?: readonly string[];
 }
 
 export interface Transform {
@@ -71,6 +73,8 @@ export interface Transform {
   readonly writeStrategy?: string;
   /** The task's own `dataset_triggering_strategy` (Starlake's `AutoTaskInfo`), else its folder default's. */
   readonly triggeringStrategy?: Located<string>;
+  /** Its folder default's `tags` and its own, which `--tags` matches; sorted. */
+  readonly tags?: readonly string[];
   /** What the SQL reads, resolved; sorted, without duplicates. */
   readonly upstream: readonly Upstream[];
 }

@@ -120,6 +120,7 @@ function readTable(
     defaults.freshness;
   const writeStrategy = meta?.writeStrategy?.type ?? defaults.writeStrategy;
   const pattern = locate(yaml, ["table", "pattern"], table.pattern, vars, diagnostics);
+  const tags = tagsOf(table.tags);
   return {
     domain,
     name,
@@ -130,7 +131,14 @@ function readTable(
     ...(schedule ? { schedule } : {}),
     ...(freshness !== undefined ? { freshness } : {}),
     ...(writeStrategy ? { writeStrategy } : {}),
+    ...(tags.length > 0 ? { tags } : {}),
   };
+}
+
+/** Tags as `--tags` matches them: the strings of a list, sorted, once each; anything else is none. */
+export function tagsOf(...lists: unknown[]): string[] {
+  const tags = lists.flatMap((l) => (Array.isArray(l) ? l : []));
+  return [...new Set(tags.filter((t): t is string => typeof t === "string"))].sort();
 }
 
 /** `freshness.error` as seconds; a value we cannot read is reported, not guessed. */

@@ -4,12 +4,9 @@ import { sortDiagnostics } from "../pipeline/diagnostic.js";
 import { isDirectory, UnreadableFile } from "./files.js";
 import { scanReferences } from "./lineage/reference-scan.js";
 import { resolveLineage } from "./lineage/resolve.js";
-import {
-  dialectForEngine,
-  initSqlParser,
-  type SqlReference,
-  sqlReferences,
-} from "./lineage/sql-references.js";
+import { startSqlReferences } from "./lineage/sql-batch.js";
+import { openSqlCache } from "./lineage/sql-cache.js";
+import { dialectForEngine, type SqlReference } from "./lineage/sql-references.js";
 import type { Project } from "./project.js";
 import { readApplication } from "./read-application.js";
 import { readDagConfigs } from "./read-dag-configs.js";
@@ -29,6 +26,11 @@ export interface ReadOptions {
    * The CLI passes `process.env`; absent, the reading does not depend on the machine.
    */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * A folder where what the SQL files read is kept between runs, so unchanged SQL is not parsed
+   * again (see lineage/sql-cache.ts). Absent, every SQL file is parsed.
+   */
+  readonly cache?: string;
 }
 
 export interface ReadResult {
@@ -76,25 +78,34 @@ async function readFolder(folder: string, options: ReadOptions): Promise<ReadRes
   });
   const { application, diagnostics: appProblems } = readApplication(root, vars);
   const { dagConfigs, diagnostics: dagProblems } = readDagConfigs(root);
-  const { domains, diagnostics: loadProblems } = readLoadDomains(root, application, vars);
   const { transforms: read, diagnostics: transformProblems } = readTransforms(
     root,
     application,
     vars,
   );
-  await initSqlParser();
   const dialect = dialectForEngine(application.engine);
+  // The SQL is parsed beside the reading of the load files, the two largest costs.
+  const parsing = startSqlReferences(
+    read.map((t) => t.sql),
+    dialect,
+    options.cache !== undefined ? openSqlCache(options.cache, root) : undefined,
+  );
+  const { domains, diagnostics: loadProblems } = readLoadDomains(root, application, vars);
+  const parsed = await parsing.results();
   const sqlProblems: Diagnostic[] = [];
   // Places in rendered SQL go back to the SQL as written.
   const sqlPlaces = new Map<string, NonNullable<TransformSource["sqlPlace"]>>();
-  const sources = read.map(({ sqlPlace, ...t }) => {
+  const parsedOf = new Map<object, (typeof parsed)[number]>();
+  const sources = read.map(({ sqlPlace, ...t }, i) => {
     if (sqlPlace) sqlPlaces.set(t.fullName, sqlPlace);
+    parsedOf.set(t, parsed[i]);
     return t;
   });
   const referencesOf = (t: (typeof sources)[number]): readonly SqlReference[] => {
     if (t.sql === undefined) return [];
     const back = sqlPlaces.get(t.fullName) ?? ((line: number, col: number) => ({ line, col }));
-    const r = sqlReferences(t.sql, dialect);
+    const r = parsedOf.get(t);
+    if (r === undefined) return [];
     if (r.ok) return r.references.map((ref) => ({ ...ref, ...back(ref.line, ref.col) }));
     const at = r.line !== undefined ? back(r.line, r.col ?? 1) : undefined;
     // No dialect parses it: the names after FROM and JOIN keep its lineage, said to be approximate.

@@ -2,7 +2,7 @@ import type { Diagnostic } from "../pipeline/diagnostic.js";
 import { diagnosticAt } from "../pipeline/diagnostic.js";
 import { listDir, readText } from "./files.js";
 import type { Application, Located, Transform } from "./project.js";
-import { freshnessOf } from "./read-load.js";
+import { freshnessOf, tagsOf } from "./read-load.js";
 import { locate, readYaml } from "./read-yaml.js";
 import { renderSql } from "./render-file.js";
 import { taskFile, transformConfigFile } from "./schemas.js";
@@ -48,6 +48,7 @@ interface Defaults {
   freshness: number | undefined;
   writeStrategy: string | undefined;
   triggeringStrategy: Located<string> | undefined;
+  tags: unknown;
 }
 
 function readFolder(
@@ -74,6 +75,7 @@ function readFolder(
       ? freshnessOf(yaml, base, t?.default?.freshness?.error, diagnostics)
       : undefined,
     writeStrategy: t?.default?.writeStrategy?.type,
+    tags: t?.default?.tags,
     triggeringStrategy:
       yaml &&
       locate(
@@ -175,6 +177,7 @@ function configTask(
   const domain = field("domain")?.value || c.folder;
   const freshness =
     freshnessOf(yaml, base, entry.freshness?.error, c.diagnostics) ?? c.defaults.freshness;
+  const tags = tagsOf(c.defaults.tags, entry.tags); // Starlake merges a task's tags with the default's
   return withCommand(c, name, {
     domain,
     name,
@@ -189,6 +192,7 @@ function configTask(
       "triggeringStrategy",
       field("dataset_triggering_strategy") ?? c.defaults.triggeringStrategy,
     ),
+    ...(tags.length > 0 ? { tags } : {}),
   });
 }
 
@@ -236,6 +240,7 @@ function readTask(
     defaults.freshness;
   const writeStrategy = task?.writeStrategy?.type ?? defaults.writeStrategy;
   const triggeringStrategy = field("dataset_triggering_strategy") ?? defaults.triggeringStrategy;
+  const tags = tagsOf(defaults.tags, task?.tags); // Starlake merges a task's tags with the default's
   const context = { root, folder, files, defaults, vars, diagnostics };
   return withCommand(context, name, {
     domain,
@@ -248,5 +253,6 @@ function readTask(
     ...(freshness !== undefined ? { freshness } : {}),
     ...(writeStrategy ? { writeStrategy } : {}),
     ...(triggeringStrategy ? { triggeringStrategy } : {}),
+    ...(tags.length > 0 ? { tags } : {}),
   });
 }

@@ -48,7 +48,7 @@ export function renderTemplate(source: string, vars: Variables): RenderedTemplat
     problems,
   });
   if (!hasTemplate(source)) return same([]);
-  const parsed = parseTemplate(source);
+  const parsed = parsedTemplate(source);
   if (parsed.problem) return same([parsed.problem]);
   const run = new Run(source);
   try {
@@ -64,6 +64,22 @@ export function renderTemplate(source: string, vars: Variables): RenderedTemplat
     undefinedNames: run.undefinedNames,
     problems: run.problems,
   };
+}
+
+// Short templates (file names, comments, options) are rendered once per table or task with the
+// same text: each is read once. Parsed trees are never changed; the memory is bounded.
+const SHORT = 1024;
+const parsedShort = new Map<string, ReturnType<typeof parseTemplate>>();
+
+function parsedTemplate(source: string): ReturnType<typeof parseTemplate> {
+  if (source.length > SHORT) return parseTemplate(source);
+  let parsed = parsedShort.get(source);
+  if (parsed === undefined) {
+    if (parsedShort.size >= 4096) parsedShort.clear();
+    parsed = parseTemplate(source);
+    parsedShort.set(source, parsed);
+  }
+  return parsed;
 }
 
 function placeOf(node: TemplateNode): number {

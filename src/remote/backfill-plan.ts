@@ -8,6 +8,8 @@ export interface PartitionRun {
   readonly values: Readonly<Record<string, string>>;
   /** The instant of the date dimension, if there is one (UTC, ISO 8601). */
   readonly date?: string;
+  /** The day of a daily date dimension: the run is for that day's period (docs/dates.md). */
+  readonly day?: string;
 }
 
 /** The values of one dimension, in order. Dates are UTC; the end date is included. */
@@ -40,12 +42,21 @@ export function planBackfill(file: BackfillFile): PartitionRun[] {
       dimension.map(({ value, instant }) => ({
         key: run.key === "" ? `${p.name}=${value}` : `${run.key}|${p.name}=${value}`,
         values: { ...run.values, [p.name]: value },
-        ...(instant !== undefined ? { date: instant } : run.date ? { date: run.date } : {}),
+        ...(instant !== undefined
+          ? dated(instant, daily(p) ? value : undefined)
+          : dated(run.date, run.day)),
       })),
     );
   }
   return runs;
 }
+
+const daily = (p: PartitionSpec) => "every" in p && p.every === "day";
+
+const dated = (date: string | undefined, day: string | undefined) => ({
+  ...(date !== undefined ? { date } : {}),
+  ...(day !== undefined ? { day } : {}),
+});
 
 /**
  * Dagster's key of a multi-dimensional partition: the values joined by `|`, in the order of the

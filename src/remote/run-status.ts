@@ -1,11 +1,8 @@
 import { ConfigError } from "../errors.js";
+import type { RunDate } from "../pipeline/run-period.js";
 import { airflowRef, airflowState, checkDag } from "./airflow/airflow-targets.js";
-import {
-  dagsterState,
-  findJob,
-  SCHEDULED_DATE_TAG,
-  scheduledDateTag,
-} from "./dagster/dagster-targets.js";
+import { dagsterState, findJob } from "./dagster/dagster-targets.js";
+import { airflowDate, dagsterDateTags } from "./date-request.js";
 import type { RemoteClient } from "./profiles.js";
 import { FINISHED, type RunState } from "./remote-run.js";
 
@@ -25,8 +22,8 @@ export interface RunDetail {
 
 export interface TriggerRequest {
   readonly pipeline: string;
-  /** Logical date (Airflow) / scheduled date tag (Dagster), ISO instant. */
-  readonly date?: string;
+  /** The period asked for (docs/dates.md); default: now. */
+  readonly date?: RunDate;
   /** Airflow conf, Dagster run config. */
   readonly conf?: Record<string, unknown>;
   readonly unpause: boolean;
@@ -42,14 +39,16 @@ export async function trigger(remote: RemoteClient, request: TriggerRequest): Pr
     });
     return remote.client.launchRun({
       job,
-      tags: request.date ? { [SCHEDULED_DATE_TAG]: scheduledDateTag(request.date) } : {},
+      tags: request.date ? dagsterDateTags(request.date) : {},
       ...(request.conf ? { runConfig: request.conf } : {}),
     });
   }
   await checkDag(remote.client, request.pipeline, request.unpause);
+  const dated = request.date ? airflowDate(request.date) : undefined;
+  const conf = { ...request.conf, ...dated?.conf };
   const run = await remote.client.trigger(request.pipeline, {
-    logicalDate: request.date ?? new Date().toISOString(),
-    ...(request.conf ? { conf: request.conf } : {}),
+    logicalDate: dated?.logicalDate ?? new Date().toISOString(),
+    ...(Object.keys(conf).length > 0 ? { conf } : {}),
   });
   return airflowRef(run);
 }

@@ -49,8 +49,12 @@ export function filePatternMatcher(pattern: string): (name: string) => boolean {
   return (name) => !UNMATCHED_JS.test(name) && whole.test(name);
 }
 
+/** What constructProblem looks at: without any of these, a pattern has nothing to report. */
+const SPECIAL = /[\\[{]|\(\?/;
+
 /** The first construct of `pattern` outside the shared syntax, described. */
 function constructProblem(p: string): string | undefined {
+  if (!SPECIAL.test(p)) return undefined; // most patterns: letters, dots, stars, groups
   let inClass = false;
   for (let i = 0; i < p.length; i++) {
     const c = p[i] as string;

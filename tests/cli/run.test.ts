@@ -39,6 +39,7 @@ describe("slo run", () => {
       "2026-03-01T06:00:00Z",
     ]);
     expect(r.stderr).not.toContain("failed");
+    expect(r.stderr).not.toContain("note:"); // a tick is its own period
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^run \S+ \(\S+\): success$/m);
     const verbs = calls().map((c) => c.argv[0]);
@@ -71,7 +72,10 @@ describe("slo run", () => {
 
   it("bad input: one line and exit 2, nothing run", async () => {
     const cases: Array<[string[], RegExp]> = [
-      [["--date", "yesterday"], /^error\[bad_input\]: --date yesterday: expected an ISO date/],
+      [
+        ["--date", "yesterday"],
+        /^error\[bad_input\]: --date yesterday: expected a day \(2024-01-31\) or an ISO date-time/,
+      ],
       [["--pool", "narrow"], /^error\[bad_input\]: --pool "narrow": expected NAME=SLOTS/],
       [["--concurrency", "0"], /^error\[bad_input\]: --concurrency 0: expected a positive integer/],
       [["--resume", "nope"], /no engine state at .*state\.db/],
@@ -88,6 +92,56 @@ describe("slo run", () => {
       /pipeline \S+: starlake not found: --starlake "\/no\/such\/starlake" is not an executable file/,
     );
     expect(() => readFileSync(join(dir, "calls.jsonl"))).toThrow();
+  });
+
+  it("--date DAY runs each pipeline for its tick of that day (docs/dates.md)", async () => {
+    const r = await runCli(["run", project, "--starlake", RECORDER, "--date", "2026-03-01"]);
+    expect(r.code).toBe(0);
+    const loads = calls().filter((c) => c.argv[0] === "load");
+    expect(loads.length).toBeGreaterThan(0);
+    for (const c of loads)
+      expect(c.argv.slice(1, 3)).toEqual(["--scheduledDate", "2026-03-01T06:00:00+0000"]);
+    const transform = calls().find((c) => c.argv[0] === "transform");
+    expect(transform?.argv.join(" ")).toContain(
+      "sl_data_interval_start='2026-02-28T06:00:00+0000',sl_data_interval_end='2026-03-01T06:00:00+0000'",
+    );
+  });
+
+  it("a --date between two ticks runs for the earlier, and says so", async () => {
+    const r = await runCli([
+      "run",
+      project,
+      "--pipeline",
+      "minimal_load",
+      "--starlake",
+      RECORDER,
+      "--date",
+      "2026-03-01T07:00:00Z",
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'note: minimal_load: 2026-03-01T07:00:00Z falls between two ticks of "0 6 * * *": the earlier: runs for 2026-03-01T06:00:00+0000',
+    );
+    for (const c of calls())
+      expect(c.argv.slice(1, 3)).toEqual(["--scheduledDate", "2026-03-01T06:00:00+0000"]);
+  });
+
+  it("--dry-run prints each run's period and its commands in order, and runs nothing", async () => {
+    const r = await runCli(["run", project, "--dry-run", "--date", "2026-03-01T07:30:00+01:00"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toBe(
+      'minimal_load: --scheduledDate 2026-03-01T06:00:00+0000, data interval 2026-02-28T06:00:00+0000 to 2026-03-01T06:00:00+0000 (2026-03-01T06:30:00Z falls between two ticks of "0 6 * * *": the earlier)',
+    );
+    expect(lines[1]).toBe(
+      `  load_garden_plants: starlake load --scheduledDate 2026-03-01T06:00:00+0000 --domains garden --tables plants --options SL_ROOT=${project}`,
+    );
+    expect(lines.filter((l) => l.startsWith("  ")).length).toBe(4);
+    expect(lines.at(-1)).toBe("3 pipeline(s); nothing was run (--dry-run)");
+    expect(() => readFileSync(join(dir, "calls.jsonl"))).toThrow();
+    expect(() => readFileSync(join(project, ".slo", "state.db"))).toThrow();
+    const both = await runCli(["run", project, "--dry-run", "--resume", "x"]);
+    expect(both.code).toBe(2);
   });
 
   it("refuses environments it does not run, naming the pipeline", () => {

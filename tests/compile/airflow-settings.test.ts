@@ -8,7 +8,7 @@ const transformDag = (options: Record<string, string>) =>
     "version: 1",
     "dag:",
     '  template: "transform/airflow__scheduled_task__shell.py.j2"',
-    '  filename: "t_{{domain}}_{{task}}.py"',
+    '  filename: "t_{{domain}}_{{table}}.py"',
     "  options:",
     ...Object.entries(options).map(([k, v]) => `    ${k}: ${JSON.stringify(v)}`),
     "",

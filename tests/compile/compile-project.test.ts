@@ -62,7 +62,7 @@ describe("compile", () => {
 
   it("run_dependencies_first without a cron: full depth, loads included, manual, with notes", async () => {
     const files = baseProject({
-      "metadata/dags/transform_each.sl.yml": dag(TRANSFORM, "t_{{domain}}_{{task}}.py", {
+      "metadata/dags/transform_each.sl.yml": dag(TRANSFORM, "t_{{domain}}_{{table}}.py", {
         run_dependencies_first: "true",
       }),
     });

@@ -13,7 +13,7 @@ const transformDag = (strategy: string) =>
     "version: 1",
     "dag:",
     '  template: "transform/airflow__scheduled_task__shell.py.j2"',
-    '  filename: "t_{{domain}}_{{task}}.py"',
+    '  filename: "t_{{domain}}_{{table}}.py"',
     "  options:",
     `    dataset_triggering_strategy: ${JSON.stringify(strategy)}`,
     "",
@@ -184,7 +184,7 @@ describe("dataset_triggering_strategy of a task", () => {
   });
 
   it("tasks of one pipeline with different strategies are an error naming them", async () => {
-    const one = transformDag("any").replace("t_{{domain}}_{{task}}.py", "t_{{domain}}.py");
+    const one = transformDag("any").replace("t_{{domain}}_{{table}}.py", "t_{{domain}}.py");
     const files = baseProject({
       "metadata/dags/transform_each.sl.yml": one,
       "metadata/transform/kpi/revenue.sl.yml": task("all"),

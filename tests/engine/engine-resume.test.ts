@@ -205,8 +205,12 @@ describe("embedded engine: one process per run, with serve and the lock's folder
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/logs\/p__\S+\/run\.lock: cannot make the lock: /);
+    // the invocation's lock is the first one taken, in the transaction that records it
+    expect((error as Error).message).toMatch(
+      /logs\/invocations\/\d+\.lock: cannot make the lock: /,
+    );
     expect(ws.store.runs()).toEqual([]);
+    expect(ws.store.db.prepare("SELECT COUNT(*) AS n FROM invocations").get()).toEqual({ n: 0 });
   });
 
   it("a failure of ours in the middle of a run stops its attempts and fails the run, never leaves it running", async () => {

@@ -43,7 +43,8 @@ const PYTHON = [
   RETURN_LOAD_FILES,
   "lines = []",
   "try:",
-  "    sl_return_load_files(json.loads(sys.argv[1]), lines.append)",
+  // the folders here are absolute: the root (the project on the worker) does not change them
+  '    sl_return_load_files(json.loads(sys.argv[1]), lines.append, "/nonexistent-root")',
   "    failed = False",
   "except RuntimeError:",
   "    failed = True",

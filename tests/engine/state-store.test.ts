@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
+import { lastUnfinishedInvocation } from "../../src/engine/invocation.js";
 import { executeRun } from "../../src/engine/run-executor.js";
 import { Slots } from "../../src/engine/slots.js";
 import { STATE_VERSION } from "../../src/engine/state-schema.js";
@@ -91,6 +92,12 @@ describe("engine state: schema version", () => {
           store.unfinishedRuns().map((r) => r.pipeline),
           fixture,
         ).toEqual(["left"]);
+        // runs from before invocations were recorded belong to none; none is left to resume
+        expect(
+          store.runs().map((r) => r.invocation),
+          fixture,
+        ).toEqual([null, null, null]);
+        expect(lastUnfinishedInvocation(store), fixture).toBeUndefined();
       } finally {
         store.close();
       }

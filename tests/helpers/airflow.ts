@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import {
   closeSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -62,6 +63,17 @@ export class AirflowWorkspace {
     this.pipelines = plan.pipelines;
     for (const f of airflow.render(this.pipelines, { source: project }))
       writeFileSync(join(this.dags, f.path), f.content);
+    this.migrate();
+  }
+
+  /** Takes the DAG files `slo generate` wrote elsewhere (copied into the dags folder); migrates the database. */
+  setUpFiles(generated: string): void {
+    mkdirSync(this.root, { recursive: true });
+    cpSync(generated, this.dags, { recursive: true });
+    this.migrate();
+  }
+
+  private migrate(): void {
     execFileSync(join(this.venv, "bin/airflow"), ["db", "migrate"], {
       env: this.env(),
       stdio: "ignore",
@@ -150,8 +162,10 @@ export class AirflowWorkspace {
   }
 
   private env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    // a worker's SL_ROOT and SL_STARLAKE_PATH win over the files' defaults: none from the caller
+    const { SL_ROOT: _r, SL_STARLAKE_PATH: _s, ...rest } = process.env;
     return {
-      ...process.env,
+      ...rest,
       AIRFLOW_HOME: this.home,
       AIRFLOW__CORE__DAGS_FOLDER: this.dags,
       AIRFLOW__CORE__LOAD_EXAMPLES: "False",

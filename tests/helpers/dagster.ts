@@ -70,6 +70,12 @@ export class DagsterWorkspace {
     writeFileSync(this.file, file?.content ?? "");
   }
 
+  /** Takes a module `slo generate` wrote elsewhere. */
+  writeModule(content: string): void {
+    mkdirSync(this.root, { recursive: true });
+    writeFileSync(this.file, content);
+  }
+
   pipeline(id: string): Pipeline {
     const p = this.pipelines.find((x) => x.id === id);
     if (!p) throw new Error(`no pipeline ${id}`);
@@ -180,7 +186,8 @@ export class DagsterWorkspace {
   }
 
   private env(): NodeJS.ProcessEnv {
-    const { DAGSTER_HOME: _, ...rest } = process.env;
+    // a worker's SL_ROOT and SL_STARLAKE_PATH win over the files' defaults: none from the caller
+    const { DAGSTER_HOME: _, SL_ROOT: _r, SL_STARLAKE_PATH: _s, ...rest } = process.env;
     return { ...rest, PYTHONDONTWRITEBYTECODE: "1" };
   }
 

@@ -47,7 +47,7 @@ export function baseProject(extra: Readonly<Record<string, string>> = {}): Recor
       "version: 1",
       "dag:",
       '  template: "transform/airflow__scheduled_task__shell.py.j2"',
-      '  filename: "t_{{domain}}_{{task}}.py"',
+      '  filename: "t_{{domain}}_{{table}}.py"',
       "",
     ].join("\n"),
     "metadata/load/shop/_config.sl.yml": "version: 1\nload:\n  metadata:\n    schedule: daily\n",

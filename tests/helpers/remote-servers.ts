@@ -77,6 +77,12 @@ function tail(log: string): string {
   }
 }
 
+/** The test's environment without the workers' paths, which would win over the files' defaults. */
+function callerEnv(): NodeJS.ProcessEnv {
+  const { SL_ROOT: _r, SL_STARLAKE_PATH: _s, ...rest } = process.env;
+  return rest;
+}
+
 /**
  * `dagster dev` (webserver and daemon) on definition files, with a persistent SQLite instance in
  * `home`. Ready when every code location has loaded.
@@ -96,7 +102,7 @@ export async function startDagster(
   const child = startGroup(
     join(venv, "bin/dagster"),
     args,
-    { ...process.env, ...env, DAGSTER_HOME: home, PYTHONDONTWRITEBYTECODE: "1" },
+    { ...callerEnv(), ...env, DAGSTER_HOME: home, PYTHONDONTWRITEBYTECODE: "1" },
     log,
   );
   const server = { url, log, stop: () => stopGroup(child) };
@@ -153,7 +159,7 @@ export async function startAirflow(
   const passwords = join(home, "passwords.json");
   writeFileSync(passwords, JSON.stringify({ admin: password }));
   const airflowEnv: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...callerEnv(),
     ...env,
     PATH: `${join(venv, "bin")}:${process.env.PATH}`,
     AIRFLOW_HOME: home,

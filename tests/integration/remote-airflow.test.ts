@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { airflow } from "../../src/backends/airflow/airflow-orchestrator.js";
+import { periodValues } from "../../src/cli/period-text.js";
 import { planProject } from "../../src/compile/plan-project.js";
-import { runValues } from "../../src/engine/run-values.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import { AirflowClient } from "../../src/remote/airflow/airflow-client.js";
 import { backfillRunPrefix } from "../../src/remote/airflow/airflow-targets.js";
@@ -112,7 +112,7 @@ describe("slo against a real Airflow 3.3", () => {
     ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/load_shop_order_lines\s+success\s+1/);
-    const expected = runValues(pipeline, new Date("2024-03-01T00:00:00Z")).scheduledDate;
+    const expected = periodValues(pipeline, { kind: "day", day: "2024-03-01" }).scheduledDate;
     // Unpausing also lets the scheduler start the latest scheduled run: look for ours among all.
     expect(loads().some((argv) => argv.includes(expected ?? "?"))).toBe(true);
 

@@ -12,8 +12,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dagster } from "../../src/backends/dagster/dagster-orchestrator.js";
+import { periodValues } from "../../src/cli/period-text.js";
 import { planProject } from "../../src/compile/plan-project.js";
-import { runValues } from "../../src/engine/run-values.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import { DagsterClient } from "../../src/remote/dagster/dagster-client.js";
 import { RECORDER } from "../helpers/airflow.js";
@@ -117,7 +117,7 @@ describe("slo against a real dagster dev", () => {
     expect(r.stderr).toContain("started");
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/SUCCESS/);
-    const expected = runValues(p, new Date("2024-03-01T00:00:00Z")).scheduledDate;
+    const expected = periodValues(p, { kind: "day", day: "2024-03-01" }).scheduledDate;
     const loads = records().filter((l) => l.argv?.[0] === "load");
     expect(loads.length).toBeGreaterThan(0);
     expect(loads.at(-1)?.argv).toContain(expected);

@@ -111,7 +111,51 @@ describe("backfill files", () => {
     expect(r.stdout.split("\n")[0]).toBe(
       "backfill #issue1234: 64 runs of Dagster job ingestion_job, at most 3 at once",
     );
-    expect(r.stdout).toContain("daily=2024-02-01|stations=NL01912  (date 2024-02-01T00:00:00Z)");
+    expect(r.stdout).toContain("daily=2024-02-01|stations=NL01912  (day 2024-02-01)");
+    expect(r.stdout).toContain("a day runs for that day's tick of the pipeline's cron");
+  });
+
+  it("--dry-run --project shows the --scheduledDate and data interval each run passes", async () => {
+    const text =
+      "job_name: minimal_load\ntags:\n  name: n\n  partitions:\n  - {name: day, start_date: '2024-01-01', end_date: '2024-01-02'}\n  - {name: hour, every: hour, start_date: '2024-01-01T05', end_date: '2024-01-01T06'}\n";
+    const r = await runCli([
+      "backfill",
+      file("project.yaml", text),
+      "--dry-run",
+      "--project",
+      "examples/minimal",
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      "day=2024-01-01|hour=2024-01-01-06:00  (date 2024-01-01T06:00:00Z): --scheduledDate 2024-01-01T06:00:00+0000",
+    );
+    expect(r.stdout).toContain(
+      'day=2024-01-02|hour=2024-01-01-05:00  (date 2024-01-01T05:00:00Z): --scheduledDate 2023-12-31T06:00:00+0000, data interval 2023-12-30T06:00:00+0000 to 2023-12-31T06:00:00+0000 (2024-01-01T05:00:00Z falls between two ticks of "0 6 * * *": the earlier)',
+    );
+    const json = await runCli([
+      "backfill",
+      file("project.yaml", text),
+      "--dry-run",
+      "--json",
+      "--project",
+      "examples/minimal",
+    ]);
+    expect(JSON.parse(json.stdout).runs[0]).toMatchObject({
+      key: "day=2024-01-01|hour=2024-01-01-05:00",
+      scheduledDate: "2023-12-31T06:00:00+0000",
+      interval: { start: "2023-12-30T06:00:00+0000", end: "2023-12-31T06:00:00+0000" },
+    });
+    const other = await runCli([
+      "backfill",
+      file("other.yaml", text.replace("minimal_load", "nope")),
+      "--dry-run",
+      "--project",
+      "examples/minimal",
+    ]);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(
+      /other\.yaml: job_name "nope" is not a pipeline of examples\/minimal/,
+    );
   });
 });
 

@@ -6,5 +6,9 @@ export const airflow: Orchestrator = {
   name: "airflow",
   description: "Airflow 3 DAG files (one per pipeline)",
   render: (pipelines, context) =>
-    pipelines.map((p) => ({ path: `${p.id}.py`, content: renderAirflowDag(p, context.source) })),
+    pipelines.map((p) => ({
+      path: `${p.id}.py`,
+      content: renderAirflowDag(p, context.source, context.rootDefault),
+      pipelines: [p.id],
+    })),
 };

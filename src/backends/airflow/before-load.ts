@@ -1,6 +1,7 @@
 import type { Pipeline, Task } from "../../pipeline/pipeline.js";
 import { pyLiteral } from "../python/literal.js";
 import { RETURN_LOAD_FILES, RETURN_LOAD_FILES_IMPORTS } from "../python/return-load-files.js";
+import { relativeToRoot } from "../python/worker-root.js";
 
 /**
  * A load task's `pre_execute` (Airflow calls it before `execute`, on every try, `dag.test()`
@@ -14,7 +15,7 @@ def sl_before_load(recover):
     stamp of its asset events."""
 
     def pre_execute(context):
-        sl_return_load_files(recover, context["task"].log.info)
+        sl_return_load_files(recover, context["task"].log.info, sl_root())
         sl_stamp_outlets(context)
 
     return pre_execute
@@ -32,10 +33,17 @@ export function beforeLoadImports(p: Pipeline): readonly string[] {
   return recovers(p) ? RETURN_LOAD_FILES_IMPORTS : [];
 }
 
-/** The operator argument of a task that returns files before each try, as Python literals. */
-export function beforeLoadArgument(t: Task): string[] {
+/**
+ * The operator argument of a task that returns files before each try, as Python literals; its
+ * folders under the generate-time `root` relative to it (joined to the worker's at run time).
+ */
+export function beforeLoadArgument(t: Task, root: string): string[] {
   const r = t.recover;
   if (r === undefined) return [];
-  const data = { ingesting: r.ingesting, pending: r.pending, pattern: r.pattern };
+  const data = {
+    ingesting: relativeToRoot(r.ingesting, root),
+    pending: relativeToRoot(r.pending, root),
+    pattern: r.pattern,
+  };
   return [`pre_execute=sl_before_load(${pyLiteral(data)})`];
 }

@@ -6,12 +6,17 @@
  */
 export function jinjaSafe(text: string): string {
   if (!/\{[{%#]|\r|\.(?:sh|bash)$/.test(text)) return text;
+  return `{{ ${jinjaString(text)} }}`;
+}
+
+/** A Jinja string literal that evaluates to `text`. */
+export function jinjaString(text: string): string {
   const escaped = text
     .replace(/\\/g, "\\\\")
     .replace(/"/g, '\\"')
     .replace(/\n/g, "\\n")
     .replace(/\r/g, "\\r");
-  return `{{ "${escaped}" }}`;
+  return `"${escaped}"`;
 }
 
 /** A word for bash: single-quoted, so `$`, backticks and `$(…)` stay literal. */

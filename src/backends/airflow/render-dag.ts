@@ -8,7 +8,6 @@ import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
 import { alignedUpstreams } from "./alignment.js";
 import { bashCommand, preloadVerdict, sensorCommand } from "./bash-command.js";
 import { beforeLoadArgument, beforeLoadHelpers, beforeLoadImports } from "./before-load.js";
-import { jinjaSafe } from "./jinja-safe.js";
 import {
   ALIGNED_HELPER,
   LINK_HELPER,
@@ -16,6 +15,7 @@ import {
   RUNTIME_HELPERS,
   SENTINEL_SCOPE_HELPER,
 } from "./runtime-helpers.js";
+import { envForWorker, generatedRoot, workerPathsPython } from "./worker-paths.js";
 
 /** A start date for pipelines that set none: fixed, so output never depends on the day it is made. */
 const DEFAULT_START = "2024-01-01";
@@ -29,19 +29,25 @@ const TRIGGERS: Readonly<Record<TriggerRule, string>> = {
 const variable = (id: string) => `t_${id}`;
 const skipId = (t: Task) => `skip_or_start_loading_${(t.group ?? t.id).replace(/^pre_load_/, "")}`;
 
-/** One Airflow 3 DAG file for one pipeline: static, formatted, byte-identical for identical input. */
-export function renderAirflowDag(pipeline: Pipeline, source: string): string {
+/**
+ * One Airflow 3 DAG file for one pipeline: static, formatted, byte-identical for identical input.
+ * `rootDefault` is the project's folder for workers without SL_ROOT (relative: from the file's
+ * folder); without it, the pipeline's own SL_ROOT.
+ */
+export function renderAirflowDag(pipeline: Pipeline, source: string, rootDefault?: string): string {
   const sentinels = pipeline.tasks.some((t) => t.gate?.sentinel);
+  const sensors = pipeline.tasks.some((t) => t.gate?.sensor);
   const rest = [
     `TIMEZONE = pendulum.timezone(${pyString(pipeline.timezone)})`,
     `DATA_CRON = ${pyLiteral(pipeline.dataCron ?? null)}`,
     'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
-    `SL_ENV = ${pyLiteral(Object.fromEntries(Object.entries(pipeline.environment.env).map(([k, v]) => [k, jinjaSafe(v)])))}`,
-    "# Values rendered per run: the scheduled date and, for transforms, the data interval.",
-    `RUNTIME_ENV = {**SL_ENV, "SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}", "SL_DATA_INTERVAL_START": "{{ sl_data_interval_start(dag_run) }}", "SL_DATA_INTERVAL_END": "{{ sl_scheduled_date(dag_run) }}"${sentinels ? ', "SL_SENTINEL_SCOPE": "{{ sl_sentinel_scope(dag_run) }}"' : ""}}`,
+    `SL_ENV = ${pyLiteral(envForWorker(pipeline))}`,
+    "# Values rendered per run: the worker's paths, the scheduled date and, for transforms, the data interval.",
+    `RUNTIME_ENV = {**SL_ENV, "SL_ROOT": "{{ sl_root() }}", "SL_STARLAKE_PATH": "{{ sl_starlake() }}", "SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}", "SL_DATA_INTERVAL_START": "{{ sl_data_interval_start(dag_run) }}", "SL_DATA_INTERVAL_END": "{{ sl_scheduled_date(dag_run) }}"${sentinels ? ', "SL_SENTINEL_SCOPE": "{{ sl_sentinel_scope(dag_run) }}"' : ""}}`,
+    workerPathsPython(pipeline, rootDefault),
     RUNTIME_HELPERS,
     ...beforeLoadHelpers(pipeline),
-    ...(pipeline.tasks.some((t) => t.gate?.sensor) ? [PRELOAD_SENSOR_CLASS] : []),
+    ...(sensors ? [PRELOAD_SENSOR_CLASS] : []),
     ...(sentinels ? [SENTINEL_SCOPE_HELPER] : []),
     ...(alignedUpstreams(pipeline) ? [ALIGNED_HELPER] : []),
     ...(pipeline.edges.length > 0 ? [LINK_HELPER] : []),
@@ -51,7 +57,7 @@ export function renderAirflowDag(pipeline: Pipeline, source: string): string {
     [
       `"""${docstring(pipeline)}"""`,
       "",
-      ...imports(rest, beforeLoadImports(pipeline)),
+      ...imports(rest, [...beforeLoadImports(pipeline), "os", ...(sensors ? ["shlex"] : [])]),
       "",
       rest,
     ].join("\n"),
@@ -138,7 +144,7 @@ function dagBlock(p: Pipeline): string[] {
     retries: p.defaults.retries,
     retry_delay: code(`datetime.timedelta(seconds=${p.defaults.retryDelay})`),
     // Shared by every Starlake task (BashOperator): written once, not per task.
-    cwd: jinjaSafe(String(p.environment.settings.slRoot ?? ".")),
+    cwd: "{{ sl_root() }}",
     env: code("RUNTIME_ENV"),
     append_env: true,
     // every task with an outlet stamps its asset events with the run's scheduled date
@@ -162,13 +168,22 @@ function dagBlock(p: Pipeline): string[] {
       : []),
     `    tags=${pyLiteral([...p.tags])},`,
     `    default_args=${pyLiteral(defaults)},`,
-    `    user_defined_macros={"sl_scheduled_date": sl_scheduled_date, "sl_data_interval_start": sl_data_interval_start${p.tasks.some((t) => t.gate?.sentinel) ? ', "sl_sentinel_scope": sl_sentinel_scope' : ""}},`,
+    `    user_defined_macros={${macros(p).join(", ")}},`,
     "):",
     ...groupLines(p).map((g) => `    ${g}`),
     ...p.tasks.flatMap((t) => task(p, t, "    ")),
     ...edges(p).map((e) => `    ${e}`),
   ];
   return lines;
+}
+
+/** The functions the file's templates call. */
+function macros(p: Pipeline): string[] {
+  const names = ["sl_root", "sl_starlake", "sl_scheduled_date", "sl_data_interval_start"];
+  if (p.tasks.some((t) => t.gate?.sentinel)) names.push("sl_sentinel_scope");
+  const own = names.map((n) => `"${n}": ${n}`);
+  // the sensor shell-quotes the worker's paths
+  return p.tasks.some((t) => t.gate?.sensor) ? [...own, '"sl_quote": shlex.quote'] : own;
 }
 
 /** Task groups as variables, parents first; tasks name their group (no nested `with` blocks). */
@@ -198,7 +213,7 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
   if (t.pool !== undefined) common.push(`pool=${pyString(t.pool)}`);
   if (t.timeout !== undefined)
     common.push(`execution_timeout=datetime.timedelta(seconds=${t.timeout})`);
-  common.push(...beforeLoadArgument(t));
+  common.push(...beforeLoadArgument(t, generatedRoot(p)));
   const call = (op: string, args: string[]) =>
     `${indent}${variable(t.id)} = ${op}(${args.join(", ")})`;
   const upstreams = t.kind === "start" ? alignedUpstreams(p) : undefined;
@@ -214,14 +229,13 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
       ]),
     ];
   if (t.command === undefined) return [call("EmptyOperator", common)];
-  const starlake = String(p.environment.settings.starlakePath ?? "starlake");
+  const root = generatedRoot(p);
   const sensor = t.kind === "preload" ? t.gate?.sensor : undefined;
   if (sensor) {
-    const slRoot = String(p.environment.settings.slRoot ?? ".");
     return [
       call("StarlakePreloadSensor", [
         ...common,
-        `bash_command=${pyString(sensorCommand(t, starlake, p.environment.env, slRoot))}`,
+        `bash_command=${pyString(sensorCommand(t, p.environment.env, root))}`,
         "env=None",
         "retry_exit_code=1",
         `poke_interval=${sensor.pokeInterval}`,
@@ -231,10 +245,10 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
       ]),
     ];
   }
-  const words = bashCommand(t, starlake, p.environment.env);
+  const words = bashCommand(t, p.environment.env, root);
   const bash = call("BashOperator", [
     ...common,
-    `bash_command=${pyString([...words, ...(t.kind === "preload" ? [preloadVerdict(t)] : [])].join(" "))}`,
+    `bash_command=${pyString([...words, ...(t.kind === "preload" ? [preloadVerdict(t, root)] : [])].join(" "))}`,
     ...(t.kind === "preload" ? ["do_xcom_push=True"] : []),
   ]);
   if (t.kind !== "preload") return [bash];

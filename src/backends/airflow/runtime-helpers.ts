@@ -6,14 +6,34 @@
 export const RUNTIME_HELPERS = `
 def _sl_when(dag_run):
     """When the run is for: the newest scheduled date of the asset events that triggered it
-    (stamped by the producing task), else its logical date, else when it was due."""
+    (stamped by the producing task), else the day in its conf sl_date (docs/dates.md), else its
+    logical date, else when it was due."""
     stamps = [
         datetime.datetime.strptime(event.extra["sl_scheduled_date"], TIMESTAMP)
         for event in getattr(dag_run, "consumed_asset_events", None) or []
         if isinstance(event.extra.get("sl_scheduled_date"), str)
     ]
-    when = max(stamps) if stamps else dag_run.logical_date or dag_run.run_after
+    day = (getattr(dag_run, "conf", None) or {}).get("sl_date")
+    if stamps:
+        when = max(stamps)
+    elif day is not None:
+        return _sl_day(day)
+    else:
+        when = dag_run.logical_date or dag_run.run_after
     return when.astimezone(TIMEZONE)
+
+
+def _sl_day(day):
+    """A day's run is for its last tick of the data cron in the pipeline's zone (the latest
+    before the day, if it holds none); without a data cron, for the day's first instant."""
+    try:
+        date = datetime.date.fromisoformat(day)
+    except (TypeError, ValueError):
+        raise ValueError(f"conf sl_date: expected a day such as 2024-01-31, found {day!r}") from None
+    start = pendulum.datetime(date.year, date.month, date.day, tz=TIMEZONE)
+    if DATA_CRON is None:
+        return start
+    return croniter(DATA_CRON, start.add(days=1)).get_prev(datetime.datetime)
 
 
 def sl_stamp_outlets(context):

@@ -8,7 +8,12 @@ export const dagster: Orchestrator = {
   render: (pipelines, context) => [
     {
       path: "definitions.py",
-      content: renderDagsterDefinitions(pipelines, context.source, context.lineage),
+      content: renderDagsterDefinitions(
+        pipelines,
+        context.source,
+        context.lineage,
+        context.rootDefault,
+      ),
     },
   ],
 };

@@ -3,15 +3,16 @@ import { cronInterval } from "../../pipeline/cron.js";
 import type { Pipeline, Task } from "../../pipeline/pipeline.js";
 import type { TriggerExpression } from "../../pipeline/schedule.js";
 import { triggerCondition } from "../../pipeline/trigger-condition.js";
-import { type ArgPiece, argPieces, argvTemplate } from "../../starlake/run-placeholders.js";
+import { argPieces, argvTemplate } from "../../starlake/run-placeholders.js";
 import { declaredPoolLines } from "../declared-pools.js";
 import { formatPython } from "../python/format.js";
-import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
+import { type PyValue, pyLiteral } from "../python/literal.js";
 import { RETURN_LOAD_FILES, RETURN_LOAD_FILES_IMPORTS } from "../python/return-load-files.js";
 import { assetOwners, trailingTasks, writesTable } from "./asset-owners.js";
 import { DAGSTER_ASSETS } from "./asset-runtime.js";
 import { DAGSTER_RUNTIME } from "./runtime.js";
 import { DAGSTER_SCHEDULING } from "./scheduling.js";
+import { pathsData, rootedFolder, rootedWord, WORKER_ROOT } from "./worker-paths.js";
 
 /**
  * One Dagster module for all pipelines (asset keys are global to a code location): an executable
@@ -23,15 +24,17 @@ export function renderDagsterDefinitions(
   pipelines: readonly Pipeline[],
   source: string,
   lineage: ReadonlyMap<string, readonly string[]> = new Map(),
+  rootDefault?: string,
 ): string {
   const owners = assetOwners(pipelines);
   const table = assets(pipelines, lineage);
   const rest = [
     'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
     "# The pipelines as data: the runtime below turns each into a job.",
-    `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p, owners, table)])), "tuple")}`,
+    `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p, owners, table, rootDefault)])), "tuple")}`,
     "# Every loaded table and transform of the project, with its lineage.",
     `ASSETS = ${pyLiteral(Object.fromEntries([...table.values()].map((a) => [a.key, assetData(a, owners)])), "tuple")}`,
+    WORKER_ROOT,
     DAGSTER_RUNTIME,
     RETURN_LOAD_FILES,
     DAGSTER_ASSETS,
@@ -91,6 +94,7 @@ function pipelineData(
   p: Pipeline,
   owners: ReadonlyMap<string, string>,
   table: ReadonlyMap<string, AssetEntry>,
+  rootDefault: string | undefined,
 ): PyValue {
   const upstream = new Map<string, string[]>(p.tasks.map((t) => [t.id, []]));
   for (const e of p.edges) upstream.get(e.to)?.push(e.from);
@@ -109,9 +113,7 @@ function pipelineData(
     timezone: p.timezone,
     data_cron: p.dataCron ?? null,
     schedule: scheduleData(p),
-    cwd: String(p.environment.settings.slRoot ?? "."),
-    env: { ...p.environment.env },
-    starlake: String(p.environment.settings.starlakePath ?? "starlake"),
+    ...pathsData(p, rootDefault),
     tasks: p.tasks.map((t) => ({
       ...(taskData(p, t, upstream.get(t.id) ?? []) as Record<string, PyValue>),
       asset: asset(t),
@@ -157,7 +159,10 @@ function conditionData(e: TriggerExpression): PyValue {
 }
 
 function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
-  const argv = t.command === undefined ? null : argvTemplate(t, p.environment.env).map(word);
+  const argv =
+    t.command === undefined
+      ? null
+      : argvTemplate(t, p.environment.env).map((arg) => rootedWord(p, arg));
   return {
     id: t.id,
     kind: t.kind,
@@ -166,7 +171,8 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
     argv,
     gate: t.gate
       ? {
-          sentinel: t.gate.sentinel === undefined ? null : word(argPieces(t.gate.sentinel)),
+          sentinel:
+            t.gate.sentinel === undefined ? null : rootedWord(p, argPieces(t.gate.sentinel)),
           sensor: t.gate.sensor
             ? {
                 poke_interval: t.gate.sensor.pokeInterval,
@@ -177,7 +183,7 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
         }
       : null,
     produces: t.produces ?? null,
-    ...recoverData(t),
+    ...recoverData(p, t),
     // a task that runs nothing needs neither retries nor a slot of a pool
     retries: argv === null ? 0 : (t.retries ?? p.defaults.retries),
     retry_delay: t.retryDelay ?? p.defaults.retryDelay,
@@ -187,15 +193,11 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
 }
 
 /** A load's files to return before each try (see RETURN_LOAD_FILES); only on loads that have some. */
-function recoverData(t: Task): Record<string, PyValue> {
+function recoverData(p: Pipeline, t: Task): Record<string, PyValue> {
   const r = t.recover;
-  return r ? { recover: { ingesting: r.ingesting, pending: r.pending, pattern: r.pattern } } : {};
-}
-
-/** An argument as a string, or as pieces where `("scheduled",)` stands for a run value. */
-function word(pieces: readonly ArgPiece[]): PyValue {
-  if (pieces.every((p) => typeof p === "string")) return pieces.join("");
-  return pieces.map((p) => (typeof p === "string" ? p : code(`(${pyString(p.value)},)`)));
+  if (r === undefined) return {};
+  const [ingesting, pending] = [r.ingesting, r.pending].map((f) => rootedFolder(p, f));
+  return { recover: { ingesting, pending, pattern: r.pattern } };
 }
 
 interface AssetEntry {

@@ -19,17 +19,22 @@ def _ticks(cron, tz, when):
         return windows.time_window_for_partition_key(key).start
 
     end = window_start(when)
-    return window_start(end - datetime.timedelta(microseconds=1)), end
+    # in UTC: wall-clock arithmetic on an aware time lands in the wrong hour across a clock change
+    before = end.astimezone(datetime.UTC) - datetime.timedelta(microseconds=1)
+    return window_start(before), end
 
 
 def _run_values(context, pipeline):
     """Scheduled date and data interval of this run, as the Starlake CLI expects them."""
     tags = context.run.tags
+    if "sl_date" in tags:
+        return _day_values(pipeline, tags["sl_date"], context.run_id)
     if "sl_scheduled_date" not in tags and pipeline["data_cron"] and context.has_partition_key:
         # a partition is the data interval itself: its window ends at the scheduled date
         window = context.partition_time_window
         end = window.end.strftime(TIMESTAMP)
-        return {"scheduled": end, "start": window.start.strftime(TIMESTAMP), "end": end, "scope": context.run_id}
+        start = window.start.strftime(TIMESTAMP)
+        return {"scheduled": end, "start": start, "end": end, "scope": context.run_id, "root": _root(pipeline)}
     if "sl_scheduled_date" in tags:
         when = datetime.datetime.strptime(tags["sl_scheduled_date"], TIMESTAMP)
     elif "dagster/scheduled_execution_time" in tags:
@@ -37,15 +42,42 @@ def _run_values(context, pipeline):
     else:
         when = datetime.datetime.now(datetime.UTC)
     scope = context.run_id
+    root = _root(pipeline)
     if pipeline["data_cron"] is None:
         local = when.astimezone(zoneinfo.ZoneInfo(pipeline["timezone"]))
-        return {"scheduled": local.strftime(TIMESTAMP), "scope": scope}
+        return {"scheduled": local.strftime(TIMESTAMP), "scope": scope, "root": root}
     start, end = _ticks(pipeline["data_cron"], pipeline["timezone"], when)
     return {
         "scheduled": end.strftime(TIMESTAMP),
         "start": start.strftime(TIMESTAMP),
         "end": end.strftime(TIMESTAMP),
         "scope": scope,
+        "root": root,
+    }
+
+
+def _day_values(pipeline, day, scope):
+    """A day's run is for its last tick of the data cron in the pipeline's zone (the latest
+    before the day, if it holds none); without a data cron, for the day's first instant
+    (docs/dates.md)."""
+    try:
+        date = datetime.date.fromisoformat(day)
+    except ValueError:
+        raise dg.Failure(f"tag sl_date: expected a day such as 2024-01-31, found {day!r}") from None
+    tz = zoneinfo.ZoneInfo(pipeline["timezone"])
+    start = datetime.datetime.combine(date, datetime.time(), tzinfo=tz)
+    root = _root(pipeline)
+    if pipeline["data_cron"] is None:
+        return {"scheduled": start.strftime(TIMESTAMP), "scope": scope, "root": root}
+    after = datetime.datetime.combine(date + datetime.timedelta(days=1), datetime.time(), tzinfo=tz)
+    before = after.astimezone(datetime.UTC) - datetime.timedelta(microseconds=1)
+    start, end = _ticks(pipeline["data_cron"], pipeline["timezone"], before)
+    return {
+        "scheduled": end.strftime(TIMESTAMP),
+        "start": start.strftime(TIMESTAMP),
+        "end": end.strftime(TIMESTAMP),
+        "scope": scope,
+        "root": root,
     }
 
 
@@ -58,13 +90,15 @@ def _word(arg, values):
 
 def _run(context, pipeline, task, values):
     """Runs the task's command as argv (no shell) in SL_ROOT; returns its exit code."""
-    argv = [pipeline["starlake"], *(_word(a, values) for a in task["argv"])]
-    env = {**os.environ, **pipeline["env"], "SL_SCHEDULED_DATE": values["scheduled"]}
+    starlake = _starlake(pipeline, values)
+    argv = [starlake, *(_word(a, values) for a in task["argv"])]
+    env = {**os.environ, **{k: _word(v, values) for k, v in pipeline["env"].items()}}
+    env.update(SL_ROOT=values["root"], SL_STARLAKE_PATH=starlake, SL_SCHEDULED_DATE=values["scheduled"])
     if "start" in values:
         env["SL_DATA_INTERVAL_START"] = values["start"]
         env["SL_DATA_INTERVAL_END"] = values["end"]
     context.log.info("running %s", shlex.join(argv))
-    child = subprocess.Popen(argv, cwd=pipeline["cwd"], env=env, start_new_session=True)
+    child = subprocess.Popen(argv, cwd=values["root"], env=env, start_new_session=True)
     try:
         return child.wait(timeout=task["timeout"]), argv
     except subprocess.TimeoutExpired:
@@ -118,7 +152,7 @@ def _compute(context, _inputs):
     values = _run_values(context, pipeline)
     if "recover" in task:
         # a retry (or a later run) finds the files a failed load left behind
-        sl_return_load_files(task["recover"], context.log.info)
+        sl_return_load_files(task["recover"], context.log.info, values["root"])
     code, argv = _run(context, pipeline, task, values)
     if task["gate"] is not None:
         verdict = _outcome(task, code, values)

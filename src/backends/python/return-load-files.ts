@@ -17,12 +17,14 @@ export const RETURN_LOAD_FILES = `
 _SL_UNMATCHED = re.compile(${pyString(UNMATCHED_PYTHON)})
 
 
-def sl_return_load_files(recover, say):
+def sl_return_load_files(recover, say, root):
     """Moves back to the pending folder the files of a table that a failed load left in Starlake's
     ingesting folder, so that this attempt loads them: regular files whose name fully matches the
     table's pattern, never over a file of the same name, never through a symlink. Says what it
-    did through \`say\`; raises when a file cannot be moved (the load would find nothing)."""
-    ingesting, pending = recover["ingesting"], recover["pending"]
+    did through \`say\`; raises when a file cannot be moved (the load would find nothing). The
+    folders are relative to \`root\`, the project's folder on this machine, or absolute."""
+    ingesting = os.path.join(root, recover["ingesting"])
+    pending = os.path.join(root, recover["pending"])
     if not _sl_folder_or_absent(ingesting):
         say(f"slo: {ingesting} is a symlink or not a folder: nothing returned from it")
         return

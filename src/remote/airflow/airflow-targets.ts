@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { RemoteError } from "../../errors.js";
 import type { BackfillFile } from "../backfill-file.js";
 import type { PartitionRun } from "../backfill-plan.js";
+import { airflowDate } from "../date-request.js";
 import { serverError } from "../http.js";
 import type { BackfillTarget, RemoteRun, RunState } from "../remote-run.js";
 import type { AirflowClient, DagRun } from "./airflow-client.js";
@@ -77,10 +78,13 @@ export function airflowRunsTarget(
             // Airflow allows one run per logical date. With values beside the date, the
             // combinations share dates: their runs get no logical date and run_after carries
             // the date (the generated DAGs read `logical_date or run_after`).
+            // a day travels in conf (docs/dates.md); its logical date is the day's noon UTC
+            const when = run.day ? airflowDate({ kind: "day", day: run.day }) : undefined;
+            const date = when?.logicalDate ?? run.date;
             const created = await client.trigger(dagId, {
-              logicalDate: shared ? null : (run.date ?? null),
-              ...(shared && run.date ? { runAfter: run.date } : {}),
-              conf: { ...file.run_config, ...run.values, slo_backfill: name },
+              logicalDate: shared ? null : (date ?? null),
+              ...(shared && date ? { runAfter: date } : {}),
+              conf: { ...file.run_config, ...run.values, ...when?.conf, slo_backfill: name },
               runId: backfillRunId(name, run.key),
             });
             return toRemote(created);

@@ -16,6 +16,8 @@ export const BACKFILL_TAG = "slo/backfill";
 export const PARTITION_TAG = "slo/partition";
 /** The tag our generated Dagster runtime reads the scheduled date from. */
 export const SCHEDULED_DATE_TAG = "sl_scheduled_date";
+/** The tag of a run for a day; the generated runtime resolves it (docs/dates.md). */
+export const DAY_TAG = "sl_date";
 const IMPLICIT_ASSET_JOB = "__ASSET_JOB";
 /**
  * Launches per `launchMultipleRuns` request, and such requests in flight at once. The server
@@ -104,7 +106,8 @@ export function dagsterRunsTarget(
         }
       : {}),
     // Our generated jobs take the scheduled date of their Starlake commands from this tag.
-    ...(dateDimensions === 1 && run.date
+    ...(dateDimensions === 1 && run.day ? { [DAY_TAG]: run.day } : {}),
+    ...(dateDimensions === 1 && run.date && !run.day
       ? { [SCHEDULED_DATE_TAG]: scheduledDateTag(run.date) }
       : {}),
   });

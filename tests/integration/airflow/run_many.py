@@ -1,8 +1,9 @@
 """Runs many generated DAGs with dag.test() in one Airflow process (one start-up for all).
 
 Usage: python run_many.py DAGS_FOLDER PLAN_JSON OUTPUT_JSON
-PLAN_JSON is a list of {"dag_id", "logical_date" (ISO), "record"}: each run's starlake stand-in
-appends to its own record file (SLO_RECORD is set before the run; tasks inherit it).
+PLAN_JSON is a list of {"dag_id", "logical_date" (ISO), "record", "conf"?}: each run's starlake
+stand-in appends to its own record file (SLO_RECORD is set before the run; tasks inherit it);
+"conf" is the run's conf, as `slo trigger` sends it.
 Writes {"import_errors": {...}, "runs": {dag_id: {"state", "tasks"}}}.
 """
 
@@ -30,7 +31,7 @@ def main() -> None:
         os.environ["SLO_RECORD"] = item["record"]
         when = datetime.datetime.fromisoformat(item["logical_date"])
         try:
-            run = dag.test(logical_date=when)
+            run = dag.test(logical_date=when, run_conf=item.get("conf"))
             tasks = {ti.task_id: str(ti.state) for ti in run.get_task_instances()}
             runs[item["dag_id"]] = {"state": str(run.state), "tasks": tasks}
         # reported per DAG: one bad case must not hide the others

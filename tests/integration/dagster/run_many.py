@@ -1,10 +1,10 @@
 """Loads many generated Dagster modules and runs their jobs in one Python process.
 
 Usage: python run_many.py PLAN_JSON
-PLAN_JSON is a list of {"file", "jobs": [names], "tags": {...}, "record"}: each module is loaded
-and validated (Definitions.validate_loadable), then each job runs in process with the starlake
-stand-in appending to that item's record file. Prints one line "SLO_RESULT <json>":
-{file: {"error": str|None, "jobs": {job: success}}}.
+PLAN_JSON is a list of {"file", "jobs": [names], "tags": {...}, "record", "key"?}: each module
+is loaded and validated (Definitions.validate_loadable), then each job runs in process with the
+starlake stand-in appending to that item's record file. Prints one line "SLO_RESULT <json>":
+{key (default: file): {"error": str|None, "jobs": {job: success}}}.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def main() -> None:
     out = {}
     with dg.DagsterInstance.ephemeral() as instance:
         for index, item in enumerate(plan):
-            entry = out[item["file"]] = {"error": None, "jobs": {}}
+            entry = out[item.get("key", item["file"])] = {"error": None, "jobs": {}}
             try:
                 defs = load(item["file"], index)
                 dg.Definitions.validate_loadable(defs)

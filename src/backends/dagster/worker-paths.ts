@@ -1,0 +1,61 @@
+import type { Pipeline } from "../../pipeline/pipeline.js";
+import type { ArgPiece } from "../../starlake/run-placeholders.js";
+import { code, type PyValue, pyString } from "../python/literal.js";
+import { type Piece, relativeToRoot, rootPieces, withRoot } from "../python/worker-root.js";
+
+/** The generate-time SL_ROOT of a pipeline: where its values name the project folder. */
+export function generatedRoot(p: Pipeline): string {
+  return String(p.environment.settings.slRoot ?? ".");
+}
+
+/**
+ * Where a pipeline's commands run and what they call, as data for the runtime: the default
+ * project folder (`rootDefault`, else the pipeline's SL_ROOT; a worker's SL_ROOT wins, see
+ * WORKER_ROOT), its Starlake variables and its Starlake executable (a worker's
+ * SL_STARLAKE_PATH wins), with the generate-time root as a root piece.
+ */
+export function pathsData(p: Pipeline, rootDefault: string | undefined): Record<string, PyValue> {
+  const root = generatedRoot(p);
+  return {
+    root: rootDefault ?? root,
+    env: Object.fromEntries(
+      Object.entries(p.environment.env).map(([k, v]) => [k, word(rootPieces(v, root))]),
+    ),
+    starlake: word(rootPieces(String(p.environment.settings.starlakePath ?? "starlake"), root)),
+  };
+}
+
+/** An argument (or a sentinel path) with the generate-time root as a root piece, as data. */
+export function rootedWord(p: Pipeline, pieces: readonly ArgPiece[]): PyValue {
+  return word(withRoot(pieces, generatedRoot(p)));
+}
+
+/** A folder of a load's recovery, relative to the generate-time root when under it. */
+export function rootedFolder(p: Pipeline, path: string): string {
+  return relativeToRoot(path, generatedRoot(p));
+}
+
+/** An argument as a string, or as pieces where `("scheduled",)` stands for a run value. */
+function word(pieces: readonly Piece[]): PyValue {
+  if (pieces.every((x) => typeof x === "string")) return pieces.join("");
+  return pieces.map((x) => (typeof x === "string" ? x : code(`(${pyString(x.value)},)`)));
+}
+
+/** The project's folder on the machine that runs a step (a run value: `("root",)`). */
+export const WORKER_ROOT = `
+def _root(pipeline):
+    """The project's folder here: SL_ROOT of the environment, else the pipeline's default (a
+    relative one is taken from this file's folder)."""
+    root = os.environ.get("SL_ROOT")
+    if root:
+        return root
+    if os.path.isabs(pipeline["root"]):
+        return pipeline["root"]
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.normpath(os.path.join(here, pipeline["root"]))
+
+
+def _starlake(pipeline, values):
+    """The Starlake executable here: SL_STARLAKE_PATH of the environment, else the pipeline's."""
+    return os.environ.get("SL_STARLAKE_PATH") or _word(pipeline["starlake"], values)
+`;
