@@ -136,6 +136,7 @@ describe("generated Dagster assets (real Dagster 1.13)", () => {
     const result = dg.python<{
       status: string;
       runs: Array<{ partition: string; status: string }>;
+      materializations: Array<[string, string | null]>;
     }>(
       "tests/integration/dagster/backfill_job.py",
       [dg.file, "bakery_load_kitchen_batches", "2024-03-04,2024-03-05"],
@@ -144,6 +145,11 @@ describe("generated Dagster assets (real Dagster 1.13)", () => {
     expect(result.runs).toEqual([
       { partition: "2024-03-04", status: "SUCCESS" },
       { partition: "2024-03-05", status: "SUCCESS" },
+    ]);
+    // the job is an op job: its steps report the asset's materialisations, window by window
+    expect(result.materializations).toEqual([
+      ["kitchen_batches", "2024-03-04"],
+      ["kitchen_batches", "2024-03-05"],
     ]);
     const records = readFileSync(record, "utf8")
       .split("\n")

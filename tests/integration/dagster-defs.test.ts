@@ -34,7 +34,7 @@ describe.each(examples)("real Dagster 1.13 loads the %s example", (name) => {
     const owners = [...assetOwners(pipelines).values()];
     for (const p of pipelines) {
       const job = view.jobs[p.id] ?? {};
-      // an asset job's graph leaves out the trailing tasks that run nothing (the end)
+      // a job run by an asset definition's graph leaves out the trailing tasks that run nothing (the end)
       const left = owners.includes(p.id) ? (trailingTasks(p) ?? new Set()) : new Set();
       const steps = p.tasks.filter((t) => !left.has(t.id));
       expect(Object.keys(job).sort(), p.id).toEqual(steps.map((t) => t.id).sort());

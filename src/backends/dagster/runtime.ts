@@ -177,31 +177,48 @@ def _compute(context, _inputs):
     if "start" in values:
         metadata["sl_data_interval_start"] = values["start"]
         metadata["sl_data_interval_end"] = values["end"]
-    if task["asset"]:
+    if task["asset"] and handle.parent:
         # the output is the asset: Dagster records its materialisation with this metadata
         yield dg.Output(None, "done", metadata=metadata)
         return
     if task["produces"] is not None:
-        # a table another pipeline's asset defines, written here too
-        yield dg.AssetMaterialization(asset_key=task["produces"], metadata=metadata)
+        # a run of the pipeline's op job, or a table another pipeline's asset defines: the
+        # event, on the asset's time window, is what automation downstream counts
+        partition = _partition(task["produces"], values)
+        yield dg.AssetMaterialization(asset_key=task["produces"], partition=partition, metadata=metadata)
     yield dg.Output(None, "done")
+
+
+def _partition(key, values):
+    """The time window of a table's asset that the run's data interval is, if it is one."""
+    owner = ASSETS[key]["owner"]
+    windows = None if owner is None or "start" not in values else _partitions(PIPELINES[owner])
+    if windows is None:
+        return None
+    start, end = (datetime.datetime.strptime(values[k], TIMESTAMP) for k in ("start", "end"))
+    if start < windows.start:
+        return None
+    partition = windows.get_partition_key_for_timestamp(start.timestamp())
+    window = windows.time_window_for_partition_key(partition)
+    return partition if (window.start, window.end) == (start, end) else None
 
 
 _OPS = {}
 
 
-def _inputs(task):
+def _inputs(task, assets):
     """Input names of a task's node. A Dagster fan-in input runs the step when at least one
     upstream produced (\`none_failed_min_one_success\`); \`all_success\` needs one input per
-    upstream, so that a skipped upstream skips the task. An asset that reads assets defined
-    elsewhere has one more input per such asset, fed by its asset definition's inputs: that
-    orders a run of several asset definitions (\`dagster asset materialize --select +key\`)."""
+    upstream, so that a skipped upstream skips the task. In an asset definition's graph, an
+    asset that reads assets defined elsewhere has one more input per such asset, fed by the
+    definition's inputs: that orders a run of several asset definitions (\`dagster asset
+    materialize --select +key\`)."""
     upstream = task["upstream"]
     if task["trigger"] == "all_success" and len(upstream) > 1:
         names = [f"after_{i}" for i in range(len(upstream))]
     else:
         names = ["after"] if upstream else []
-    return [*names, *(f"asset_{i}" for i in range(len(task["inputs"])))]
+    return [*names, *(f"asset_{i}" for i in range(len(task["inputs"]) if assets else 0))]
 
 
 def _op(task, inputs):
@@ -246,7 +263,7 @@ def _graph(pipeline_id, asset_inputs=None, asset_outputs=None):
     # an asset definition's graph ends with assets: the trailing tasks that run nothing go
     left_out = set(pipeline["trailing"]) if asset_outputs else set()
     for t in (t for t in pipeline["tasks"] if t["id"] not in left_out):
-        inputs = _inputs(t)
+        inputs = _inputs(t, asset_inputs is not None)
         op = _op(t, inputs)
         ops[op.name] = op
         node = dg.NodeInvocation(op.name, alias=t["id"])
@@ -258,7 +275,7 @@ def _graph(pipeline_id, asset_inputs=None, asset_outputs=None):
             dependencies[node] = {"after": dg.MultiDependencyDefinition(upstream)}
         else:
             dependencies[node] = {"after": upstream[0]} if upstream else {}
-        input_mappings += [dg.InputMapping(graph_input_name=asset_inputs[key], mapped_node_name=t["id"], mapped_node_input_name=f"asset_{i}") for i, key in enumerate(t["inputs"])]
+        input_mappings += [dg.InputMapping(graph_input_name=asset_inputs[key], mapped_node_name=t["id"], mapped_node_input_name=f"asset_{i}") for i, key in enumerate(t["inputs"] if asset_inputs is not None else ())]
     output_mappings = [dg.OutputMapping(graph_output_name=name, mapped_node_name=task_id, mapped_node_output_name="done") for task_id, name in (asset_outputs or {}).items()]
     return dg.GraphDefinition(
         # an asset job's own graph bears the job's name, the pipeline's: this one must not
@@ -277,13 +294,14 @@ def _executor(pipeline):
     return dg.multiprocess_executor.configured({"tag_concurrency_limits": limits}) if limits else None
 
 
-def _job(pipeline_id):
-    """The job of a pipeline: the asset job of the tables it defines, else (it only writes tables
-    other pipelines define) its graph as an op job that reports their materialisations."""
+def _job(pipeline_id, assets):
+    """The job of a pipeline, an op job: the graph of its asset definition when it defines
+    tables (partitioned the same way; its steps report the assets' materialisations), else its
+    own graph. Never an asset job: resolving one subsets every asset definition upstream of its
+    selection, which made loading a large project take minutes (docs/benchmarks.md)."""
     pipeline = PIPELINES[pipeline_id]
     common = {"description": pipeline["description"], "tags": pipeline["tags"], "executor_def": _executor(pipeline)}
-    if pipeline["assets"]:
-        keys = [dg.AssetKey(key) for key in pipeline["assets"]]
-        return dg.define_asset_job(pipeline_id, selection=dg.AssetSelection.assets(*keys), **common)
-    return _graph(pipeline_id).to_job(**common)
+    if assets is None:
+        return _graph(pipeline_id).to_job(**common)
+    return assets.node_def.to_job(name=pipeline_id, partitions_def=_partitions(pipeline), **common)
 `;

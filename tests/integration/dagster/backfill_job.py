@@ -3,7 +3,8 @@
 Usage: python backfill_job.py DEFINITIONS_PY JOB PARTITIONS
 PARTITIONS is comma-separated. In a temporary DAGSTER_HOME, `dagster job backfill` submits the
 backfill, then `dagster-daemon run` (in its own process group, stopped at the end) carries it
-out. Prints one line "SLO_RESULT <json>": {"status", "runs": [{"partition", "status"}]}.
+out. Prints one line "SLO_RESULT <json>": {"status", "runs": [{"partition", "status"}],
+"materializations": [[asset key, partition]]}, the asset materialisations the runs recorded.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ def wait_for_backfill(home, count):
             status = backfill.status.value
             if (len(done) >= count and status != "REQUESTED") or time.monotonic() > deadline:
                 return {
+                    "materializations": materializations(instance, runs),
                     "status": status,
                     "runs": sorted(
                         (
@@ -87,6 +89,18 @@ def wait_for_backfill(home, count):
                     ),
                 }
             time.sleep(2)
+
+
+def materializations(instance, runs):
+    """The asset materialisations the runs recorded, as sorted [asset key, partition] pairs."""
+    from dagster._core.events import DagsterEventType
+
+    found = []
+    for run in runs:
+        for entry in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION):
+            event = entry.dagster_event
+            found.append([event.asset_key.to_user_string(), event.partition])
+    return sorted(found)
 
 
 if __name__ == "__main__":

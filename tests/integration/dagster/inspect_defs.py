@@ -81,7 +81,7 @@ def main() -> None:
 
 
 def nodes_of(graph, dependencies):
-    """The job's steps by task id: an asset job's pipeline graph is one node holding them."""
+    """The job's steps by task id, also inside a graph node (a graph nested in the job)."""
     nodes = {}
     for invocation, inputs in dependencies.items():
         node = graph.node_named(invocation.alias or invocation.name)
