@@ -120,7 +120,7 @@ function pipelineData(
       asset: asset(t),
       inputs: inputs(t),
     })),
-    // the tables whose assets this pipeline defines: its asset job's selection
+    // the tables whose assets this pipeline defines: its automation sensor's target
     assets: [...owned.keys()].sort(),
     // the trailing tasks that run nothing, which its asset definition's graph leaves out
     trailing: owned.size === 0 ? [] : [...(trailingTasks(p) ?? [])].sort(),

@@ -278,7 +278,8 @@ def _graph(pipeline_id, asset_inputs=None, asset_outputs=None):
         input_mappings += [dg.InputMapping(graph_input_name=asset_inputs[key], mapped_node_name=t["id"], mapped_node_input_name=f"asset_{i}") for i, key in enumerate(t["inputs"] if asset_inputs is not None else ())]
     output_mappings = [dg.OutputMapping(graph_output_name=name, mapped_node_name=task_id, mapped_node_output_name="done") for task_id, name in (asset_outputs or {}).items()]
     return dg.GraphDefinition(
-        # an asset job's own graph bears the job's name, the pipeline's: this one must not
+        # the op job bears the pipeline's name; the graph of an asset definition, which that job and
+        # the implicit asset job both run, needs one of its own
         name=f"{pipeline_id}_assets" if asset_outputs else pipeline_id,
         node_defs=list(ops.values()),
         dependencies=dependencies,

@@ -5,7 +5,7 @@
  */
 export const DAGSTER_SCHEDULING = `
 def _schedule(pipeline_id, job):
-    """A cron pipeline's schedule. An asset job on time windows runs, at each tick, the window
+    """A cron pipeline's schedule. A job on time windows runs, at each tick, the window
     that ends at the data cron's latest tick: the data interval the engine and Airflow pass."""
     pipeline = PIPELINES[pipeline_id]
     partitions = _partitions(pipeline) if pipeline["assets"] else None
