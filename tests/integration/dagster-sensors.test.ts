@@ -1,6 +1,9 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runValues } from "../../src/engine/run-values.js";
 import type { DatasetSchedule } from "../../src/pipeline/schedule.js";
+import type { Recorded } from "../helpers/airflow.js";
 import { DagsterWorkspace } from "../helpers/dagster.js";
 import { mixedFrequencyPipeline, testPipeline } from "../helpers/engine.js";
 import { TRIGGER_CASES, TRIGGER_FIXTURE, TRIGGER_PIPELINE } from "../helpers/trigger-cases.js";
@@ -129,4 +132,47 @@ describe("the automation of a dataset_triggering_strategy expression", () => {
       TRIGGER_CASES.map((c) => c.runs),
     );
   });
+});
+
+/** The job of a pipeline is an op job: its runs must still count for the automation downstream. */
+describe("a run of an upstream pipeline's job starts the automation downstream", () => {
+  let dg: DagsterWorkspace;
+  beforeAll(async () => {
+    dg = new DagsterWorkspace();
+    await dg.setUp("examples/minimal");
+  }, 900_000);
+  afterAll(() => dg.tearDown());
+
+  it("requests the window the job's run materialised, once", () => {
+    const tick = { tick: true };
+    const record = join(dg.work, "job-then-automation.jsonl");
+    const ticks = dg.python<Tick[]>(
+      SCRIPT,
+      [
+        dg.file,
+        "minimal_plant_count_sensor",
+        JSON.stringify([
+          tick,
+          // the window of 2026-03-01, from 06:00 to 06:00 the next day
+          { run: "minimal_load", partition: "2026-03-01", scheduled: "2026-03-02T06:00:00+0000" },
+          tick,
+          tick,
+        ]),
+      ],
+      { SLO_RECORD: record },
+    );
+    expect(ticks).toEqual([
+      { requested: 0, partitions: [] },
+      { requested: 1, partitions: ["2026-03-01"] },
+      { requested: 0, partitions: [] },
+    ]);
+    // the job did run its loads, for the window's end
+    const loads = readFileSync(record, "utf8")
+      .split("\n")
+      .filter((l) => l.length > 0)
+      .map((l) => (JSON.parse(l) as Recorded).argv)
+      .filter((argv) => argv[0] === "load");
+    expect(loads.length).toBe(2);
+    for (const argv of loads) expect(argv).toContain("2026-03-02T06:00:00+0000");
+  }, 900_000);
 });

@@ -1,9 +1,10 @@
 """Evaluates the declarative automation of a dataset-triggered pipeline tick by tick, as JSON.
 
 Usage: python automation_ticks.py DEFINITIONS_PY SENSOR STEPS_JSON
-STEPS: a list of {"materialize": key, "scheduled": date} and {"tick": true}. A materialisation is
-reported for the upstream's time window ending at or before its scheduled date (unpartitioned
-upstreams get none); a tick evaluates the conditions of the sensor's assets at the newest
+STEPS: a list of {"materialize": key, "scheduled": date}, {"run": job, "partition": key,
+"scheduled": date} and {"tick": true}. A materialisation is reported for the upstream's time
+window ending at or before its scheduled date (unpartitioned upstreams get none); a run runs a
+generated job in process on that partition (with the recording stand-in), whatever it reports; a tick evaluates the conditions of the sensor's assets at the newest
 scheduled date seen so far (the first tick a day before the earliest one) and reports the
 partitions it requests. The cursor carries from tick to tick; {"reset": true} starts again from
 a new instance with no cursor.
@@ -43,6 +44,17 @@ def main() -> None:
                 instance.dispose()
                 instance = dg.DagsterInstance.ephemeral()
                 cursor, clock = None, start
+                continue
+            if "run" in step:
+                clock = max(clock, parse(step["scheduled"]))
+                job = defs.resolve_job_def(step["run"])
+                run = job.execute_in_process(
+                    instance=instance,
+                    partition_key=step["partition"],
+                    raise_on_error=False,
+                )
+                if not run.success:
+                    raise SystemExit(f"job {step['run']} failed")
                 continue
             if "materialize" in step:
                 at = parse(step["scheduled"])
@@ -96,7 +108,11 @@ def window_before(graph, key, at):
     if partitions is None:
         return None
     window = partitions.get_prev_partition_window(at)
-    return None if window is None else partitions.get_partition_key_for_timestamp(window.start.timestamp())
+    return (
+        None
+        if window is None
+        else partitions.get_partition_key_for_timestamp(window.start.timestamp())
+    )
 
 
 if __name__ == "__main__":

@@ -73,7 +73,9 @@ def wait_for_backfill(home, count):
             )
             done = [r for r in runs if r.is_finished]
             status = backfill.status.value
-            if (len(done) >= count and status != "REQUESTED") or time.monotonic() > deadline:
+            if (
+                len(done) >= count and status != "REQUESTED"
+            ) or time.monotonic() > deadline:
                 return {
                     "materializations": materializations(instance, runs),
                     "status": status,
@@ -97,7 +99,9 @@ def materializations(instance, runs):
 
     found = []
     for run in runs:
-        for entry in instance.all_logs(run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION):
+        for entry in instance.all_logs(
+            run.run_id, of_type=DagsterEventType.ASSET_MATERIALIZATION
+        ):
             event = entry.dagster_event
             found.append([event.asset_key.to_user_string(), event.partition])
     return sorted(found)
