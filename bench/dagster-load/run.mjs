@@ -3,6 +3,7 @@
 // library (starlake-dagster 0.5, in the Dagster version it installs with) for the same load
 // pipelines; and ours for the whole 1,000-table project (1,500 assets).
 // Usage: npm run build && node bench/dagster-load/run.mjs (ours and the reference alternately, 3 times)
+//        node bench/dagster-load/run.mjs --ours (ours only: no reference environment to build)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -17,7 +18,8 @@ const work = mkdtempSync(join(tmpdir(), "slo-bench-dagster-"));
 const env = (name) =>
   execFileSync("bash", ["scripts/python-env.sh", name], { encoding: "utf8" }).trim();
 const ours = env("dagster");
-const reference = env("dagster-reference");
+const oursOnly = process.argv.includes("--ours");
+const reference = oursOnly ? undefined : env("dagster-reference");
 
 const project = join(work, "project");
 generateProject(project, 1000);
@@ -76,7 +78,7 @@ const measure = (venv, folders) => {
 const runs = { ours: [], reference: [] };
 for (let i = 0; i < 3; i++) {
   runs.ours.push(measure(ours, [oursLoads, oursAll]));
-  runs.reference.push(measure(reference, [referenceLoads]));
+  if (!oursOnly) runs.reference.push(measure(reference, [referenceLoads]));
 }
 const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
 const summary = (list, folder) => ({
@@ -87,18 +89,19 @@ const summary = (list, folder) => ({
 });
 const a = summary(runs.ours, oursLoads);
 const all = summary(runs.ours, oursAll);
-const r = summary(runs.reference, referenceLoads);
+const r = oursOnly ? undefined : summary(runs.reference, referenceLoads);
 const ms = (s) => `${(s * 1000).toFixed(0)} ms`;
 const row = (label, x) =>
   `| ${label} | Dagster ${x.version} | ${x.files} | ${x.jobs} | ${x.assets} | ${ms(x.wall)} | ${ms(x.cpu)} |`;
 console.log("| definitions | Dagster | files | jobs | assets | load time, wall | load time, CPU |");
 console.log("|---|---|---:|---:|---:|---:|---:|");
 console.log(row("ours, the daily load pipelines (one module)", a));
-console.log(row("reference, the same pipelines (a file per pipeline)", r));
+if (r) console.log(row("reference, the same pipelines (a file per pipeline)", r));
 console.log(row("ours, the whole project (one module)", all));
-console.log(
-  `\nratio reference/ours: ${(r.wall / a.wall).toFixed(1)}x wall, ${(r.cpu / a.cpu).toFixed(1)}x CPU` +
-    " (each figure: the median of 3 runs, ours and the reference alternately, of the sum over the" +
-    " files of each file's median of 4 loads)",
-);
+if (r)
+  console.log(
+    `\nratio reference/ours: ${(r.wall / a.wall).toFixed(1)}x wall, ${(r.cpu / a.cpu).toFixed(1)}x CPU` +
+      " (each figure: the median of 3 runs, ours and the reference alternately, of the sum over the" +
+      " files of each file's median of 4 loads)",
+  );
 rmSync(work, { recursive: true, force: true });

@@ -108,7 +108,16 @@ export class DagsterWorkspace {
 
   /** What the loaded definitions hold (tests/integration/dagster/inspect_defs.py). */
   inspect(): {
-    assets: Record<string, { group: string; deps: string[] }>;
+    assets: Record<
+      string,
+      {
+        group: string;
+        deps: string[];
+        executable: boolean;
+        partitions: { cron: string; timezone: string; fmt: string } | null;
+        automation: string | null;
+      }
+    >;
     jobs: Record<
       string,
       Record<
@@ -126,7 +135,10 @@ export class DagsterWorkspace {
     /** Per job, the executor's op limits per tag; null for Dagster's default executor. */
     limits: Record<string, Array<{ key: string; value: string; limit: number }> | null>;
     schedules: Record<string, { job: string; cron: string; timezone: string; status: string }>;
-    sensors: Record<string, { job: string; assets: string[]; status: string }>;
+    sensors: Record<
+      string,
+      { kind: string; job: string | null; target: string[] | null; status: string }
+    >;
   } {
     return this.python("tests/integration/dagster/inspect_defs.py", [this.file]);
   }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { cronInterval } from "../../pipeline/cron.js";
 import type { Pipeline, Task } from "../../pipeline/pipeline.js";
 import type { TriggerExpression } from "../../pipeline/schedule.js";
 import { triggerCondition } from "../../pipeline/trigger-condition.js";
@@ -7,13 +8,17 @@ import { declaredPoolLines } from "../declared-pools.js";
 import { formatPython } from "../python/format.js";
 import { type PyValue, pyLiteral } from "../python/literal.js";
 import { RETURN_LOAD_FILES, RETURN_LOAD_FILES_IMPORTS } from "../python/return-load-files.js";
+import { assetOwners, trailingTasks, writesTable } from "./asset-owners.js";
+import { DAGSTER_ASSETS } from "./asset-runtime.js";
 import { DAGSTER_RUNTIME } from "./runtime.js";
+import { DAGSTER_SCHEDULING } from "./scheduling.js";
 import { pathsData, rootedFolder, rootedWord, WORKER_ROOT } from "./worker-paths.js";
 
 /**
- * One Dagster module for all pipelines (asset keys are global to a code location): the
- * project's assets as specs with their lineage, one job per pipeline (an op per task, wired by
- * the edges), a schedule per cron pipeline and a sensor per dataset-triggered one.
+ * One Dagster module for all pipelines (asset keys are global to a code location): an executable
+ * asset per table, defined by the pipeline that owns it (asset-owners.ts) and run by that
+ * pipeline's graph, with the project's lineage; one job per pipeline; a schedule per cron
+ * pipeline and a sensor (declarative automation) per dataset-triggered one.
  */
 export function renderDagsterDefinitions(
   pipelines: readonly Pipeline[],
@@ -21,21 +26,25 @@ export function renderDagsterDefinitions(
   lineage: ReadonlyMap<string, readonly string[]> = new Map(),
   rootDefault?: string,
 ): string {
+  const owners = assetOwners(pipelines);
+  const table = assets(pipelines, lineage);
   const rest = [
     'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
     "# The pipelines as data: the runtime below turns each into a job.",
-    `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p, rootDefault)])), "tuple")}`,
+    `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p, owners, table, rootDefault)])), "tuple")}`,
     "# Every loaded table and transform of the project, with its lineage.",
-    `ASSETS = ${pyLiteral(assets(pipelines, lineage), "tuple")}`,
+    `ASSETS = ${pyLiteral(Object.fromEntries([...table.values()].map((a) => [a.key, assetData(a, owners)])), "tuple")}`,
     WORKER_ROOT,
     DAGSTER_RUNTIME,
     RETURN_LOAD_FILES,
-    SCHEDULING,
-    "jobs = {pipeline_id: _job(pipeline_id) for pipeline_id in PIPELINES}",
+    DAGSTER_ASSETS,
+    DAGSTER_SCHEDULING,
+    "asset_definitions = {pipeline_id: _asset_definition(pipeline_id) for pipeline_id, p in PIPELINES.items() if p['assets']}",
+    "jobs = {pipeline_id: _job(pipeline_id, asset_definitions.get(pipeline_id)) for pipeline_id in PIPELINES}",
     "defs = dg.Definitions(",
     "    assets=[",
-    "        dg.AssetSpec(key=a['key'], group_name=a['group'], deps=a['deps'], kinds={'starlake'}, description=a['description'])",
-    "        for a in ASSETS",
+    "        *asset_definitions.values(),",
+    "        *(_spec(key, None) for key, a in ASSETS.items() if a['owner'] is None),",
     "    ],",
     "    jobs=list(jobs.values()),",
     "    schedules=[_schedule(pipeline_id, jobs[pipeline_id]) for pipeline_id, p in PIPELINES.items() if p['schedule']['kind'] == 'cron'],",
@@ -50,7 +59,7 @@ export function renderDagsterDefinitions(
       "",
       ...[
         ...new Set([
-          ...["datetime", "os", "shlex", "signal", "subprocess", "time", "zoneinfo"],
+          ...["datetime", "json", "os", "shlex", "signal", "subprocess", "time", "zoneinfo"],
           ...RETURN_LOAD_FILES_IMPORTS,
         ]),
       ]
@@ -74,9 +83,29 @@ export function renderDagsterDefinitions(
   ].join("\n")}\n${body}`;
 }
 
-function pipelineData(p: Pipeline, rootDefault: string | undefined): PyValue {
+/** The first task of each table this pipeline owns: the task whose output is the asset. */
+function ownedTasks(p: Pipeline, owners: ReadonlyMap<string, string>): Map<string, string> {
+  const owned = new Map<string, string>();
+  for (const t of p.tasks.filter(writesTable))
+    if (owners.get(t.produces) === p.id && !owned.has(t.produces)) owned.set(t.produces, t.id);
+  return owned;
+}
+
+function pipelineData(
+  p: Pipeline,
+  owners: ReadonlyMap<string, string>,
+  table: ReadonlyMap<string, AssetEntry>,
+  rootDefault: string | undefined,
+): PyValue {
   const upstream = new Map<string, string[]>(p.tasks.map((t) => [t.id, []]));
   for (const e of p.edges) upstream.get(e.to)?.push(e.from);
+  const owned = ownedTasks(p, owners);
+  const asset = (t: Task) => t.produces !== undefined && owned.get(t.produces) === t.id;
+  // what an owned table reads from tables this pipeline does not define: its graph's inputs
+  const inputs = (t: Task) =>
+    asset(t) && t.produces !== undefined
+      ? [...(table.get(t.produces)?.deps ?? [])].filter((d) => !owned.has(d)).sort()
+      : [];
   return {
     description: p.description,
     tags: Object.fromEntries(
@@ -86,7 +115,16 @@ function pipelineData(p: Pipeline, rootDefault: string | undefined): PyValue {
     data_cron: p.dataCron ?? null,
     schedule: scheduleData(p),
     ...pathsData(p, rootDefault),
-    tasks: p.tasks.map((t) => taskData(p, t, upstream.get(t.id) ?? [])),
+    tasks: p.tasks.map((t) => ({
+      ...(taskData(p, t, upstream.get(t.id) ?? []) as Record<string, PyValue>),
+      asset: asset(t),
+      inputs: inputs(t),
+    })),
+    // the tables whose assets this pipeline defines: its automation sensor's target
+    assets: [...owned.keys()].sort(),
+    // the trailing tasks that run nothing, which its asset definition's graph leaves out
+    trailing: owned.size === 0 ? [] : [...(trailingTasks(p) ?? [])].sort(),
+    partitions: partitionsData(p),
     pools: Object.fromEntries(Object.entries(p.pools ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
   };
 }
@@ -100,11 +138,17 @@ function scheduleData(p: Pipeline): PyValue {
       datasets: [...s.datasets],
       // an asset key, or {"all" | "any": [conditions]}; any and all written out (trigger-condition.ts)
       condition: conditionData(triggerCondition(s)),
-      // the mixed-frequency alignment is the all strategy's (docs/dagster.md)
-      aligned: s.strategy === "all",
-      // producers' crons, to align upstreams produced less often than the data cron (spec §6.4)
-      crons: Object.fromEntries(
-        s.datasets.map((uri) => [uri, p.datasets.find((d) => d.uri === uri)?.cron ?? null]),
+      // under all, the upstreams produced less often than the data cron, with their cron: they
+      // count while current (spec §6.4, docs/dagster.md)
+      aligned: Object.fromEntries(
+        s.strategy !== "all" || p.dataCron === undefined
+          ? []
+          : s.datasets.flatMap((uri) => {
+              const cron = p.datasets.find((d) => d.uri === uri)?.cron;
+              const longer =
+                cron !== undefined && cronInterval(cron) > cronInterval(p.dataCron ?? cron);
+              return longer ? [[uri, cron]] : [];
+            }),
       ),
     };
   return { kind: "manual" };
@@ -157,6 +201,13 @@ function recoverData(p: Pipeline, t: Task): Record<string, PyValue> {
   return { recover: { ingesting, pending, pattern: r.pattern } };
 }
 
+interface AssetEntry {
+  key: string;
+  group: string;
+  deps: Set<string>;
+  description: string;
+}
+
 /**
  * One asset per dataset a load or transform task produces. A transform depends on what its SQL
  * reads (the project's lineage, when given: whatever pipeline the transform is in), on the
@@ -165,16 +216,13 @@ function recoverData(p: Pipeline, t: Task): Record<string, PyValue> {
 function assets(
   pipelines: readonly Pipeline[],
   lineage: ReadonlyMap<string, readonly string[]>,
-): PyValue {
-  const byKey = new Map<
-    string,
-    { key: string; group: string; deps: Set<string>; description: string }
-  >();
+): ReadonlyMap<string, AssetEntry> {
+  const byKey = new Map<string, AssetEntry>();
   for (const p of pipelines) {
     // what the pipeline reads from others: every input, also those its trigger leaves out
     const produced = new Set(p.tasks.map((t) => t.produces));
     for (const t of p.tasks) {
-      if (t.produces === undefined || (t.kind !== "load" && t.kind !== "transform")) continue;
+      if (!writesTable(t)) continue;
       const entry = byKey.get(t.produces) ?? {
         key: t.produces,
         group: (t.domain ?? "default").replace(/[^A-Za-z0-9_]/g, "_"),
@@ -187,8 +235,7 @@ function assets(
       for (const e of p.edges)
         if (e.to === t.id) {
           const from = p.tasks.find((x) => x.id === e.from);
-          if (from?.produces !== undefined && (from.kind === "load" || from.kind === "transform"))
-            entry.deps.add(from.produces);
+          if (from !== undefined && writesTable(from)) entry.deps.add(from.produces);
         }
       if (
         t.kind === "transform" &&
@@ -198,99 +245,37 @@ function assets(
         for (const d of p.datasets) if (!produced.has(d.uri)) entry.deps.add(d.uri);
     }
   }
-  return [...byKey.values()]
-    .sort((a, b) => a.key.localeCompare(b.key))
-    .map((a) => ({
-      key: a.key,
-      group: a.group,
-      deps: [...a.deps].sort(),
-      description: a.description,
-    }));
+  return new Map([...byKey].sort(([a], [b]) => a.localeCompare(b)));
 }
+
+function assetData(a: AssetEntry, owners: ReadonlyMap<string, string>): PyValue {
+  return {
+    group: a.group,
+    deps: [...a.deps].sort(),
+    description: a.description,
+    // the pipeline defining the asset; none when every pipeline writing it ends with a clean-up
+    owner: owners.get(a.key) ?? null,
+  };
+}
+
+/**
+ * Time windows from the data cron, keys named as Dagster names its daily and hourly windows
+ * (what `slo backfill` sends): by day when the cron runs at most daily, else by minute.
+ */
+function partitionsData(p: Pipeline): PyValue {
+  if (p.dataCron === undefined) return null;
+  const start = p.startDate ?? DEFAULT_START;
+  return {
+    cron: p.dataCron,
+    // Dagster counts windows from the Unix epoch and names them with four-digit years
+    start: `${start < EPOCH ? EPOCH : start}T00:00:00`,
+    fmt: cronInterval(p.dataCron) >= 86_400 ? "%Y-%m-%d" : "%Y-%m-%d-%H:%M",
+  };
+}
+
+/** Where time windows start when the project sets no start date (the Airflow backend's too). */
+const DEFAULT_START = "2024-01-01";
+const EPOCH = "1970-01-01";
 
 /** One line for a comment or docstring: Python and editors also break lines at U+2028 and U+2029. */
 const oneLine = (text: string) => text.replace(/[\r\n\u2028\u2029]+/g, " ");
-
-/** Schedules and sensors, built from PIPELINES. */
-const SCHEDULING = `
-def _schedule(pipeline_id, job):
-    pipeline = PIPELINES[pipeline_id]
-    return dg.ScheduleDefinition(
-        name=f"{pipeline_id}_schedule",
-        job=job,
-        cron_schedule=pipeline["schedule"]["cron"],
-        execution_timezone=pipeline["timezone"],
-        default_status=dg.DefaultScheduleStatus.RUNNING,
-    )
-
-
-def _scheduled(materialization):
-    """The scheduled date a materialisation was made for, if it says."""
-    entry = materialization.metadata.get("sl_scheduled_date")
-    return None if entry is None else datetime.datetime.strptime(entry.value, TIMESTAMP)
-
-
-def _current(context, pipeline_id, key, at):
-    """Whether an upstream produced less often than the pipeline's data cron already has its data
-    for the window holding \`at\` (spec 6.4): its newest materialisation is scheduled at or after
-    its own cron's latest tick."""
-    pipeline = PIPELINES[pipeline_id]
-    cron = pipeline["schedule"]["crons"].get(key.to_user_string())
-    if cron is None or pipeline["data_cron"] is None:
-        return False
-    start, end = _ticks(cron, pipeline["timezone"], at)
-    data_start, data_end = _ticks(pipeline["data_cron"], pipeline["timezone"], at)
-    if end - start <= data_end - data_start:
-        return False
-    event = context.instance.get_latest_materialization_event(key)
-    if event is None or event.asset_materialization is None:
-        return False
-    scheduled = _scheduled(event.asset_materialization)
-    return scheduled is not None and scheduled >= end
-
-
-def _holds(condition, ready):
-    """Whether a trigger condition (an asset key, or {"all" | "any": [conditions]}) holds."""
-    if isinstance(condition, str):
-        return ready(condition)
-    if "all" in condition:
-        return all(_holds(part, ready) for part in condition["all"])
-    return any(_holds(part, ready) for part in condition["any"])
-
-
-def _sensor(pipeline_id, job):
-    """Requests a run once per new set of materialisations of the upstream assets that makes
-    the pipeline's condition hold (under all, an upstream produced less often than the data
-    cron counts while current)."""
-    schedule = PIPELINES[pipeline_id]["schedule"]
-    keys = [dg.AssetKey(uri) for uri in schedule["datasets"]]
-
-    def evaluate(context):
-        latest = context.latest_materialization_records_by_key(keys)
-        fresh = {key: record for key, record in latest.items() if record is not None}
-        if not fresh:
-            return dg.SkipReason(f"0 of {len(keys)} upstream assets materialised")
-        dates = [d for d in (_scheduled(r.asset_materialization) for r in fresh.values()) if d]
-        at = max(dates) if dates else datetime.datetime.now(datetime.UTC)
-
-        def ready(uri):
-            key = dg.AssetKey(uri)
-            return key in fresh or (
-                schedule["aligned"] and _current(context, pipeline_id, key, at)
-            )
-
-        if not _holds(schedule["condition"], ready):
-            count = sum(1 for key in keys if ready(key.to_user_string()))
-            return dg.SkipReason(f"{count} of {len(keys)} upstream assets materialised")
-        tags = {"sl_scheduled_date": at.strftime(TIMESTAMP)} if dates else {}
-        context.advance_cursor(fresh)
-        return dg.RunRequest(run_key=None, tags=tags)
-
-    return dg.multi_asset_sensor(
-        monitored_assets=keys,
-        job=job,
-        name=f"{pipeline_id}_sensor",
-        minimum_interval_seconds=30,
-        default_status=dg.DefaultSensorStatus.RUNNING,
-    )(evaluate)
-`;

@@ -29,6 +29,12 @@ def _run_values(context, pipeline):
     tags = context.run.tags
     if "sl_date" in tags:
         return _day_values(pipeline, tags["sl_date"], context.run_id)
+    if "sl_scheduled_date" not in tags and pipeline["data_cron"] and context.has_partition_key:
+        # a partition is the data interval itself: its window ends at the scheduled date
+        window = context.partition_time_window
+        end = window.end.strftime(TIMESTAMP)
+        start = window.start.strftime(TIMESTAMP)
+        return {"scheduled": end, "start": start, "end": end, "scope": context.run_id, "root": _root(pipeline)}
     if "sl_scheduled_date" in tags:
         when = datetime.datetime.strptime(tags["sl_scheduled_date"], TIMESTAMP)
     elif "dagster/scheduled_execution_time" in tags:
@@ -118,12 +124,29 @@ def _outcome(task, code, values):
 _TASKS = {pid: {t["id"]: t for t in p["tasks"]} for pid, p in PIPELINES.items()}
 
 
+def _selected(context, pipeline, task):
+    """Whether a task of an asset definition's graph writes what the run materialises: its own
+    selected asset, or, when the run holds every asset of the pipeline (its job), any table."""
+    if task["asset"]:
+        return "done" in context.selected_output_names
+    selected = {key.to_user_string() for key in context.selected_asset_keys}
+    return selected.issuperset(pipeline["assets"])
+
+
 def _compute(context, _inputs):
     """Every step: runs its task's command, gates its downstream, records its dataset. The task is
-    found by job and node name, so a handful of op definitions serve every task."""
-    pipeline = PIPELINES[context.job_name]
-    task = _TASKS[context.job_name][context.op_handle.name]
+    found by pipeline and node name (the pipeline names the graph of an asset definition, else
+    the job), so a handful of op definitions serve every task."""
+    handle = context.op_handle
+    pipeline_id = handle.parent.name.removesuffix("_assets") if handle.parent else context.job_name
+    pipeline = PIPELINES[pipeline_id]
+    task = _TASKS[pipeline_id][handle.name]
     if task["argv"] is None:
+        yield dg.Output(None, "done")
+        return
+    if handle.parent and task["produces"] is not None and not _selected(context, pipeline, task):
+        # a table upstream of the selected assets in their pipeline: it stays as it is
+        context.log.info("slo: %s writes a table that is not selected: it does not run", task["id"])
         yield dg.Output(None, "done")
         return
     values = _run_values(context, pipeline)
@@ -150,26 +173,52 @@ def _compute(context, _inputs):
             raise dg.Failure(f"{task['id']}: exit code {code}")
     elif code != 0:
         raise dg.Failure(f"{task['id']}: exit code {code}")
+    metadata = {"sl_scheduled_date": values["scheduled"], "command": shlex.join(argv)}
+    if "start" in values:
+        metadata["sl_data_interval_start"] = values["start"]
+        metadata["sl_data_interval_end"] = values["end"]
+    if task["asset"] and handle.parent:
+        # the output is the asset: Dagster records its materialisation with this metadata
+        yield dg.Output(None, "done", metadata=metadata)
+        return
     if task["produces"] is not None:
-        metadata = {"sl_scheduled_date": values["scheduled"], "command": shlex.join(argv)}
-        if "start" in values:
-            metadata["sl_data_interval_start"] = values["start"]
-            metadata["sl_data_interval_end"] = values["end"]
-        yield dg.AssetMaterialization(asset_key=task["produces"], metadata=metadata)
+        # a run of the pipeline's op job, or a table another pipeline's asset defines: the
+        # event, on the asset's time window, is what automation downstream counts
+        partition = _partition(task["produces"], values)
+        yield dg.AssetMaterialization(asset_key=task["produces"], partition=partition, metadata=metadata)
     yield dg.Output(None, "done")
+
+
+def _partition(key, values):
+    """The time window of a table's asset that the run's data interval is, if it is one."""
+    owner = ASSETS[key]["owner"]
+    windows = None if owner is None or "start" not in values else _partitions(PIPELINES[owner])
+    if windows is None:
+        return None
+    start, end = (datetime.datetime.strptime(values[k], TIMESTAMP) for k in ("start", "end"))
+    if start < windows.start:
+        return None
+    partition = windows.get_partition_key_for_timestamp(start.timestamp())
+    window = windows.time_window_for_partition_key(partition)
+    return partition if (window.start, window.end) == (start, end) else None
 
 
 _OPS = {}
 
 
-def _inputs(task):
+def _inputs(task, assets):
     """Input names of a task's node. A Dagster fan-in input runs the step when at least one
     upstream produced (\`none_failed_min_one_success\`); \`all_success\` needs one input per
-    upstream, so that a skipped upstream skips the task."""
+    upstream, so that a skipped upstream skips the task. In an asset definition's graph, an
+    asset that reads assets defined elsewhere has one more input per such asset, fed by the
+    definition's inputs: that orders a run of several asset definitions (\`dagster asset
+    materialize --select +key\`)."""
     upstream = task["upstream"]
     if task["trigger"] == "all_success" and len(upstream) > 1:
-        return [f"after_{i}" for i in range(len(upstream))]
-    return ["after"] if upstream else []
+        names = [f"after_{i}" for i in range(len(upstream))]
+    else:
+        names = ["after"] if upstream else []
+    return [*names, *(f"asset_{i}" for i in range(len(task["inputs"]) if assets else 0))]
 
 
 def _op(task, inputs):
@@ -180,7 +229,7 @@ def _op(task, inputs):
     op = _OPS.get(shape)
     if op is None:
         inputs, gated, pool, retry = shape
-        name = f"starlake_{len(inputs)}" + ("_any" if inputs == ("after",) else "")
+        name = f"starlake_{len(inputs)}" + ("_any" if inputs[:1] == ("after",) else "")
         name += "_gate" if gated else ""
         if pool is not None:
             name += "__" + pool
@@ -195,35 +244,65 @@ def _op(task, inputs):
             outs={"done": dg.Out(dg.Nothing, is_required=not gated)},
             compute_fn=_compute,
             pool=pool,
-            # the executor's own limit for the pools a pipeline declares (see _job)
+            # the executor's own limit for the pools a pipeline declares (see _executor)
             tags=None if pool is None else {"slo/pool": pool},
             retry_policy=None if retry is None else dg.RetryPolicy(max_retries=retry[0], delay=retry[1]),
         )
     return op
 
 
-def _job(pipeline_id):
-    """A pipeline as a job: a node per task, named after it, wired by the pipeline's edges."""
+def _graph(pipeline_id, asset_inputs=None, asset_outputs=None):
+    """A pipeline as a graph: a node per task, named after it, wired by the pipeline's edges. For
+    an asset definition, \`asset_inputs\` names a graph input per asset read from elsewhere and
+    \`asset_outputs\` a graph output per task whose table this pipeline defines."""
     pipeline = PIPELINES[pipeline_id]
     done = {t["id"]: dg.DependencyDefinition(t["id"], "done") for t in pipeline["tasks"]}
     ops = {}
     dependencies = {}
-    for t in pipeline["tasks"]:
-        inputs = _inputs(t)
+    input_mappings = []
+    # an asset definition's graph ends with assets: the trailing tasks that run nothing go
+    left_out = set(pipeline["trailing"]) if asset_outputs else set()
+    for t in (t for t in pipeline["tasks"] if t["id"] not in left_out):
+        inputs = _inputs(t, asset_inputs is not None)
         op = _op(t, inputs)
         ops[op.name] = op
         node = dg.NodeInvocation(op.name, alias=t["id"])
         upstream = [done[u] for u in t["upstream"]]
-        if len(inputs) > 1:
-            dependencies[node] = dict(zip(inputs, upstream, strict=True))
+        after = [i for i in inputs if not i.startswith("asset_")]
+        if len(after) > 1:
+            dependencies[node] = dict(zip(after, upstream, strict=True))
         elif len(upstream) > 1:
             dependencies[node] = {"after": dg.MultiDependencyDefinition(upstream)}
         else:
             dependencies[node] = {"after": upstream[0]} if upstream else {}
-    graph = dg.GraphDefinition(name=pipeline_id, node_defs=list(ops.values()), dependencies=dependencies)
-    # One writer per DuckDB file inside a run, whatever the instance's pool limits: the
-    # multiprocess executor starts at most the declared slots of ops tagged with the pool.
+        input_mappings += [dg.InputMapping(graph_input_name=asset_inputs[key], mapped_node_name=t["id"], mapped_node_input_name=f"asset_{i}") for i, key in enumerate(t["inputs"] if asset_inputs is not None else ())]
+    output_mappings = [dg.OutputMapping(graph_output_name=name, mapped_node_name=task_id, mapped_node_output_name="done") for task_id, name in (asset_outputs or {}).items()]
+    return dg.GraphDefinition(
+        # the op job bears the pipeline's name; the graph of an asset definition, which that job and
+        # the implicit asset job both run, needs one of its own
+        name=f"{pipeline_id}_assets" if asset_outputs else pipeline_id,
+        node_defs=list(ops.values()),
+        dependencies=dependencies,
+        input_mappings=input_mappings or None,
+        output_mappings=output_mappings or None,
+    )
+
+
+def _executor(pipeline):
+    """One writer per DuckDB file inside a run, whatever the instance's pool limits: the
+    multiprocess executor starts at most the declared slots of ops tagged with the pool."""
     limits = [{"key": "slo/pool", "value": name, "limit": slots} for name, slots in sorted(pipeline["pools"].items())]
-    executor = dg.multiprocess_executor.configured({"tag_concurrency_limits": limits}) if limits else None
-    return graph.to_job(description=pipeline["description"], tags=pipeline["tags"], executor_def=executor)
+    return dg.multiprocess_executor.configured({"tag_concurrency_limits": limits}) if limits else None
+
+
+def _job(pipeline_id, assets):
+    """The job of a pipeline, an op job: the graph of its asset definition when it defines
+    tables (partitioned the same way; its steps report the assets' materialisations), else its
+    own graph. Never an asset job: resolving one subsets every asset definition upstream of its
+    selection, which made loading a large project take minutes (docs/benchmarks.md)."""
+    pipeline = PIPELINES[pipeline_id]
+    common = {"description": pipeline["description"], "tags": pipeline["tags"], "executor_def": _executor(pipeline)}
+    if assets is None:
+        return _graph(pipeline_id).to_job(**common)
+    return assets.node_def.to_job(name=pipeline_id, partitions_def=_partitions(pipeline), **common)
 `;

@@ -32,7 +32,7 @@ describe("Dagster definitions", () => {
       );
       // the graph is literal data, nothing runs at import but building definitions
       expect(text).not.toMatch(
-        /^(?!def |class | {4}|\)|\]|\}|#|"""|from |import |[A-Z_]+ = |jobs = |defs = |$).*/m,
+        /^(?!def |class | {4}|\)|\]|\}|#|"""|from |import |[A-Z_]+ = |asset_definitions = |jobs = |defs = |$).*/m,
       );
       await expect(text).toMatchFileSnapshot(`../../golden/dagster/${name}/definitions.py`);
     });

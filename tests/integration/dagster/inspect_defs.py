@@ -24,29 +24,32 @@ def main() -> None:
     dg.Definitions.validate_loadable(defs)
     out = {"assets": {}, "jobs": {}, "limits": {}, "schedules": {}, "sensors": {}}
     for spec in defs.resolve_all_asset_specs():
+        partitions = spec.partitions_def
         out["assets"][spec.key.to_user_string()] = {
             "group": spec.group_name,
             "deps": sorted(d.asset_key.to_user_string() for d in spec.deps),
+            "partitions": None
+            if partitions is None
+            else {
+                "cron": partitions.cron_schedule,
+                "timezone": partitions.timezone,
+                "fmt": partitions.fmt,
+            },
+            "automation": None
+            if spec.automation_condition is None
+            else spec.automation_condition.get_label(),
         }
+    executable = {
+        key.to_user_string()
+        for assets_def in defs.resolve_asset_graph().assets_defs
+        if assets_def.is_executable
+        for key in assets_def.keys
+    }
+    for key, asset in out["assets"].items():
+        asset["executable"] = key in executable
     for job in defs.jobs:
         job = defs.resolve_job_def(job.name)
-        nodes = {}
-        for invocation, inputs in job.dependencies.items():
-            upstream = []
-            for dependency in inputs.values():
-                upstream += [d.node for d in dependency.get_node_dependencies()]
-            node = job.graph.node_named(invocation.alias or invocation.name)
-            op = node.definition
-            retry = node.retry_policy or op.retry_policy
-            nodes[node.name] = {
-                "upstream": sorted(upstream),
-                "op": op.name,
-                "retries": retry.max_retries if retry else 0,
-                "retry_delay": retry.delay if retry else None,
-                "pool": op.pool,
-                "tags": dict(op.tags),
-            }
-        out["jobs"][job.name] = nodes
+        out["jobs"][job.name] = nodes_of(job.graph, job.graph.dependencies)
         # the executor's op limits per tag, as its configuration resolves them (None: the default executor)
         schema = job.executor_def.config_schema
         resolved = (
@@ -63,14 +66,42 @@ def main() -> None:
             "timezone": schedule.execution_timezone,
             "status": str(schedule.default_status),
         }
+    graph = defs.resolve_asset_graph()
     for sensor in defs.sensors:
+        selection = sensor.asset_selection
         out["sensors"][sensor.name] = {
-            "job": sensor.job_name,
-            # MultiAssetSensorDefinition keeps what it monitors privately; it is the one place
-            "assets": sorted(k.to_user_string() for k in sensor._monitored_assets),
+            "kind": type(sensor).__name__,
+            "job": sensor.job_name if sensor.has_jobs else None,
+            "target": None
+            if selection is None
+            else sorted(k.to_user_string() for k in selection.resolve(graph)),
             "status": str(sensor.default_status),
         }
     print("SLO_RESULT " + json.dumps(out, sort_keys=True))
+
+
+def nodes_of(graph, dependencies):
+    """The job's steps by task id, also inside a graph node (a graph nested in the job)."""
+    nodes = {}
+    for invocation, inputs in dependencies.items():
+        node = graph.node_named(invocation.alias or invocation.name)
+        op = node.definition
+        if hasattr(op, "dependencies"):
+            nodes.update(nodes_of(op, op.dependencies))
+            continue
+        upstream = []
+        for dependency in inputs.values():
+            upstream += [d.node for d in dependency.get_node_dependencies()]
+        retry = node.retry_policy or op.retry_policy
+        nodes[node.name] = {
+            "upstream": sorted(upstream),
+            "op": op.name,
+            "retries": retry.max_retries if retry else 0,
+            "retry_delay": retry.delay if retry else None,
+            "pool": op.pool,
+            "tags": dict(op.tags),
+        }
+    return nodes
 
 
 if __name__ == "__main__":

@@ -41,12 +41,13 @@ def main() -> None:
         attempts = {}
         materialized = []
         messages = [
-            [entry.step_key, entry.user_message]
+            [entry.step_key and entry.step_key.split(".")[-1], entry.user_message]
             for entry in instance.all_logs(result.run_id)
             if entry.user_message.startswith("slo:")
         ]
         for event in result.all_events:
-            key = event.step_key
+            # a step of an asset job's pipeline graph is "<pipeline>_assets.<task>": the task
+            key = event.step_key and event.step_key.split(".")[-1]
             kind = event.event_type_value
             if kind in ("STEP_START", "STEP_RESTARTED"):
                 attempts[key] = attempts.get(key, 0) + 1
