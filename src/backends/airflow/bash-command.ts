@@ -1,4 +1,4 @@
-import type { Task } from "../../pipeline/pipeline.js";
+import type { Pipeline, Task } from "../../pipeline/pipeline.js";
 import { argPieces, argvTemplate, type RunValueName } from "../../starlake/run-placeholders.js";
 import { type Piece, withRoot } from "../python/worker-root.js";
 import { BARE, DOUBLE_QUOTABLE, jinjaSafe, shellToken, shellWord } from "./jinja-safe.js";
@@ -59,6 +59,18 @@ function doubleQuoted(pieces: readonly Piece[]): string {
     return typeof next === "string" && /^\w/.test(next) ? `\${${name}}` : `$${name}`;
   });
   return `"${text.join("")}"`;
+}
+
+/** The run values that the commands of a pipeline read (a sentinel's scope included). */
+export function runValuesOf(p: Pipeline): Set<RunValueName> {
+  const used = new Set<RunValueName>();
+  for (const t of p.tasks) {
+    if (t.command === undefined) continue;
+    for (const piece of argvTemplate(t, p.environment.env).flat())
+      if (typeof piece !== "string") used.add(piece.value);
+    if (t.gate?.sentinel !== undefined) used.add("scope");
+  }
+  return used;
 }
 
 /**

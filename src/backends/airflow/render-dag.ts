@@ -7,7 +7,7 @@ import { formatPython } from "../python/format.js";
 import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
 import type { PyImport } from "../python/runtime-units.js";
 import { alignedUpstreams } from "./alignment.js";
-import { bashCommand, preloadVerdict, sensorCommand } from "./bash-command.js";
+import { bashCommand, preloadVerdict, runValuesOf, sensorCommand } from "./bash-command.js";
 import { beforeLoadArgument } from "./before-load.js";
 import { linkLines, skipId, variable } from "./links.js";
 import { airflowRuntime } from "./runtime.js";
@@ -40,13 +40,12 @@ const IMPORTS: readonly PyImport[] = [
  * folder); without it, the pipeline's own SL_ROOT.
  */
 export function renderAirflowDag(pipeline: Pipeline, source: string, rootDefault?: string): string {
-  const sentinels = pipeline.tasks.some((t) => t.gate?.sentinel);
   const values = [
     `TIMEZONE = pendulum.timezone(${pyString(pipeline.timezone)})`,
     `DATA_CRON = ${pyLiteral(pipeline.dataCron ?? null)}`,
     `SL_ENV = ${pyLiteral(envForWorker(pipeline))}`,
-    "# Values rendered per run: the worker's paths, the scheduled date and, for transforms, the data interval.",
-    `RUNTIME_ENV = {**SL_ENV, "SL_ROOT": "{{ sl_root() }}", "SL_STARLAKE_PATH": "{{ sl_starlake() }}", "SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}", "SL_DATA_INTERVAL_START": "{{ sl_data_interval_start(dag_run) }}", "SL_DATA_INTERVAL_END": "{{ sl_scheduled_date(dag_run) }}"${sentinels ? ', "SL_SENTINEL_SCOPE": "{{ sl_sentinel_scope(dag_run) }}"' : ""}}`,
+    "# Values rendered per run: the worker's paths, the scheduled date and what else the commands use.",
+    `RUNTIME_ENV = {**SL_ENV, ${runtimeEnv(pipeline).join(", ")}}`,
     workerPathsPython(pipeline, rootDefault),
   ].join("\n");
   const dag = dagBlock(pipeline).join("\n");
@@ -143,11 +142,28 @@ function dagBlock(p: Pipeline): string[] {
 
 /** The functions the file's templates call. */
 function macros(p: Pipeline): string[] {
-  const names = ["sl_root", "sl_starlake", "sl_scheduled_date", "sl_data_interval_start"];
-  if (p.tasks.some((t) => t.gate?.sentinel)) names.push("sl_sentinel_scope");
+  const names = ["sl_root", "sl_starlake", "sl_scheduled_date"];
+  const used = runValuesOf(p);
+  if (used.has("start")) names.push("sl_data_interval_start");
+  if (used.has("scope")) names.push("sl_sentinel_scope");
   const own = names.map((n) => `"${n}": ${n}`);
   // the sensor shell-quotes the worker's paths
   return p.tasks.some((t) => t.gate?.sensor) ? [...own, '"sl_quote": shlex.quote'] : own;
+}
+
+/** The operators' run values: the worker's paths, the scheduled date, and those commands use. */
+function runtimeEnv(p: Pipeline): string[] {
+  const used = runValuesOf(p);
+  return [
+    '"SL_ROOT": "{{ sl_root() }}"',
+    '"SL_STARLAKE_PATH": "{{ sl_starlake() }}"',
+    '"SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}"',
+    ...(used.has("start")
+      ? ['"SL_DATA_INTERVAL_START": "{{ sl_data_interval_start(dag_run) }}"']
+      : []),
+    ...(used.has("end") ? ['"SL_DATA_INTERVAL_END": "{{ sl_scheduled_date(dag_run) }}"'] : []),
+    ...(used.has("scope") ? ['"SL_SENTINEL_SCOPE": "{{ sl_sentinel_scope(dag_run) }}"'] : []),
+  ];
 }
 
 /** Task groups as variables, parents first; tasks name their group (no nested `with` blocks). */
