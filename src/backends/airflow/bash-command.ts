@@ -1,7 +1,7 @@
-import type { Task } from "../../pipeline/pipeline.js";
+import type { Pipeline, Task } from "../../pipeline/pipeline.js";
 import { argPieces, argvTemplate, type RunValueName } from "../../starlake/run-placeholders.js";
 import { type Piece, withRoot } from "../python/worker-root.js";
-import { jinjaSafe, shellWord } from "./jinja-safe.js";
+import { BARE, DOUBLE_QUOTABLE, jinjaSafe, shellToken, shellWord } from "./jinja-safe.js";
 
 /**
  * The environment variables that carry the run's values and the worker's project folder (the
@@ -22,7 +22,8 @@ const STARLAKE = '"$SL_STARLAKE_PATH"';
  * The words of the bash command of a Starlake task: the command line of `starlakeArgv` (the one
  * every runner must produce), with the run's values, the worker's project folder (where the
  * generate-time `root` was) and its Starlake executable read from environment variables that the
- * operator renders. Literal parts are single-quoted and protected from Jinja.
+ * operator renders. Literal parts are single-quoted where bash would read them otherwise, and
+ * protected from Jinja.
  */
 export function bashCommand(
   task: Task,
@@ -32,14 +33,44 @@ export function bashCommand(
   return [STARLAKE, ...argvTemplate(task, env).map((arg) => bashWord(withRoot(arg, root)))];
 }
 
-/** One argument as a bash word: literal pieces quoted, run values as double-quoted variables. */
+/**
+ * One argument as a bash word: run values as variables, literal pieces quoted if need be. A
+ * word that mixes both is one double-quoted string when its literal pieces allow it
+ * (`"SL_ROOT=$SL_ROOT,x='$SL_SCHEDULED_DATE'"`), else each piece is quoted on its own.
+ */
 export function bashWord(pieces: readonly Piece[]): string {
   if (pieces.length === 0) return "''";
+  const literals = pieces.filter((p) => typeof p === "string");
+  const mixed = literals.length < pieces.length && literals.some((p) => !BARE.test(p));
+  if (mixed && literals.every((p) => DOUBLE_QUOTABLE.test(p))) return doubleQuoted(pieces);
   return pieces
     .map((piece) =>
-      typeof piece === "string" ? jinjaSafe(shellWord(piece)) : `"$${VARIABLES[piece.value]}"`,
+      typeof piece === "string" ? jinjaSafe(shellToken(piece)) : `"$${VARIABLES[piece.value]}"`,
     )
     .join("");
+}
+
+/** A word as one double-quoted string; braces round a variable only where a name could go on. */
+function doubleQuoted(pieces: readonly Piece[]): string {
+  const text = pieces.map((piece, k) => {
+    if (typeof piece === "string") return piece;
+    const next = pieces[k + 1];
+    const name = VARIABLES[piece.value];
+    return typeof next === "string" && /^\w/.test(next) ? `\${${name}}` : `$${name}`;
+  });
+  return `"${text.join("")}"`;
+}
+
+/** The run values that the commands of a pipeline read (a sentinel's scope included). */
+export function runValuesOf(p: Pipeline): Set<RunValueName> {
+  const used = new Set<RunValueName>();
+  for (const t of p.tasks) {
+    if (t.command === undefined) continue;
+    for (const piece of argvTemplate(t, p.environment.env).flat())
+      if (typeof piece !== "string") used.add(piece.value);
+    if (t.gate?.sentinel !== undefined) used.add("scope");
+  }
+  return used;
 }
 
 /**

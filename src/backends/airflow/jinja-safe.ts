@@ -23,3 +23,21 @@ export function jinjaString(text: string): string {
 export function shellWord(text: string): string {
   return `'${text.replace(/'/g, "'\\''")}'`;
 }
+
+/** What bash reads the same bare: no expansion, globbing, splitting or comment starts from it. */
+export const BARE = /^[A-Za-z0-9_./:=@%+,-]+$/;
+
+/**
+ * What reads the same inside bash double quotes and needs no Jinja care: nothing that bash
+ * expands or escapes there (`$`, backtick, `"`, `\\`, `!`), no braces, no line breaks.
+ */
+export const DOUBLE_QUOTABLE = /^[^$`"\\!{}\r\n]*$/;
+
+/**
+ * A word for bash, quoted only when it needs it: bare when bash reads it the same, in double
+ * quotes when that is enough (a quote `'` reads better so), else single-quoted.
+ */
+export function shellToken(text: string): string {
+  if (BARE.test(text)) return text;
+  return DOUBLE_QUOTABLE.test(text) ? `"${text}"` : shellWord(text);
+}

@@ -5,17 +5,13 @@ import { triggerCondition } from "../../pipeline/trigger-condition.js";
 import { declaredPoolLines } from "../declared-pools.js";
 import { formatPython } from "../python/format.js";
 import { code, type PyValue, pyLiteral, pyString } from "../python/literal.js";
+import type { PyImport } from "../python/runtime-units.js";
 import { alignedUpstreams } from "./alignment.js";
-import { bashCommand, preloadVerdict, sensorCommand } from "./bash-command.js";
-import { beforeLoadArgument, beforeLoadHelpers, beforeLoadImports } from "./before-load.js";
+import { bashCommand, preloadVerdict, runValuesOf, sensorCommand } from "./bash-command.js";
+import { beforeLoadArgument } from "./before-load.js";
 import { CLOUD_IMPORTS, environmentTask } from "./environment-task.js";
-import {
-  ALIGNED_HELPER,
-  LINK_HELPER,
-  PRELOAD_SENSOR_CLASS,
-  RUNTIME_HELPERS,
-  SENTINEL_SCOPE_HELPER,
-} from "./runtime-helpers.js";
+import { linkLines, skipId, variable } from "./links.js";
+import { airflowRuntime } from "./runtime.js";
 import { envForWorker, generatedRoot, workerPathsPython } from "./worker-paths.js";
 
 /** A start date for pipelines that set none: fixed, so output never depends on the day it is made. */
@@ -27,8 +23,18 @@ const TRIGGERS: Readonly<Record<TriggerRule, string>> = {
   all_done: "ALL_DONE",
 };
 
-const variable = (id: string) => `t_${id}`;
-const skipId = (t: Task) => `skip_or_start_loading_${(t.group ?? t.id).replace(/^pre_load_/, "")}`;
+/** What the file's own code may import (only what it uses is written). */
+const IMPORTS: readonly PyImport[] = [
+  ...CLOUD_IMPORTS.flatMap(([module, names]) => names.map((name) => ({ module, name }))),
+  { module: "datetime" },
+  { module: "shlex" },
+  { module: "pendulum" },
+  { module: "airflow.providers.standard.operators.bash", name: "BashOperator" },
+  { module: "airflow.providers.standard.operators.empty", name: "EmptyOperator" },
+  { module: "airflow.providers.standard.operators.python", name: "ShortCircuitOperator" },
+  ...["DAG", "Asset", "TaskGroup", "TriggerRule"].map((name) => ({ module: "airflow.sdk", name })),
+  { module: "airflow.timetables.trigger", name: "CronTriggerTimetable" },
+];
 
 /**
  * One Airflow 3 DAG file for one pipeline: static, formatted, byte-identical for identical input.
@@ -36,32 +42,19 @@ const skipId = (t: Task) => `skip_or_start_loading_${(t.group ?? t.id).replace(/
  * folder); without it, the pipeline's own SL_ROOT.
  */
 export function renderAirflowDag(pipeline: Pipeline, source: string, rootDefault?: string): string {
-  const sentinels = pipeline.tasks.some((t) => t.gate?.sentinel);
-  const sensors = pipeline.tasks.some((t) => t.gate?.sensor);
-  const rest = [
+  const values = [
     `TIMEZONE = pendulum.timezone(${pyString(pipeline.timezone)})`,
     `DATA_CRON = ${pyLiteral(pipeline.dataCron ?? null)}`,
-    'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
     `SL_ENV = ${pyLiteral(envForWorker(pipeline))}`,
-    "# Values rendered per run: the worker's paths, the scheduled date and, for transforms, the data interval.",
-    `RUNTIME_ENV = {**SL_ENV, "SL_ROOT": "{{ sl_root() }}", "SL_STARLAKE_PATH": "{{ sl_starlake() }}", "SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}", "SL_DATA_INTERVAL_START": "{{ sl_data_interval_start(dag_run) }}", "SL_DATA_INTERVAL_END": "{{ sl_scheduled_date(dag_run) }}"${sentinels ? ', "SL_SENTINEL_SCOPE": "{{ sl_sentinel_scope(dag_run) }}"' : ""}}`,
+    "# Values rendered per run: the worker's paths, the scheduled date and what else the commands use.",
+    `RUNTIME_ENV = {**SL_ENV, ${runtimeEnv(pipeline).join(", ")}}`,
     workerPathsPython(pipeline, rootDefault),
-    RUNTIME_HELPERS,
-    ...beforeLoadHelpers(pipeline),
-    ...(sensors ? [PRELOAD_SENSOR_CLASS] : []),
-    ...(sentinels ? [SENTINEL_SCOPE_HELPER] : []),
-    ...(alignedUpstreams(pipeline) ? [ALIGNED_HELPER] : []),
-    ...(pipeline.edges.length > 0 ? [LINK_HELPER] : []),
-    ...dagBlock(pipeline),
   ].join("\n");
+  const dag = dagBlock(pipeline).join("\n");
+  // the runtime (src/backends/airflow/runtime/*.py): only what this file's code reaches
+  const { runtime, imports } = airflowRuntime(`${values}\n${dag}`, IMPORTS);
   const body = formatPython(
-    [
-      `"""${docstring(pipeline)}"""`,
-      "",
-      ...imports(rest, [...beforeLoadImports(pipeline), "os", ...(sensors ? ["shlex"] : [])]),
-      "",
-      rest,
-    ].join("\n"),
+    [`"""${docstring(pipeline)}"""`, "", ...imports, "", values, "", runtime, "", dag].join("\n"),
   );
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
   const header = [
@@ -74,36 +67,6 @@ export function renderAirflowDag(pipeline: Pipeline, source: string, rootDefault
     ),
   ];
   return `${header.join("\n")}\n${body}`;
-}
-
-/** Only the imports the file uses, in the order ruff's isort rules expect. */
-function imports(rest: string, modules: readonly string[]): string[] {
-  const uses = (name: string) => new RegExp(`\\b${name}\\b`).test(rest);
-  const airflow = [
-    ...CLOUD_IMPORTS,
-    ["airflow.providers.standard.operators.bash", ["BashOperator"]],
-    ["airflow.providers.standard.operators.empty", ["EmptyOperator"]],
-    ["airflow.providers.standard.operators.python", ["ShortCircuitOperator"]],
-    ["airflow.providers.standard.sensors.bash", ["BashSensor"]],
-    ["airflow.sdk", ["DAG", "Asset", "TaskGroup", "TriggerRule"]],
-    ["airflow.sdk.exceptions", ["AirflowFailException"]],
-    ["airflow.timetables.trigger", ["CronTriggerTimetable"]],
-  ] as const;
-  const third = airflow.flatMap(([module, names]) => {
-    const used = names.filter(uses);
-    return used.length > 0 ? [`from ${module} import ${used.join(", ")}`] : [];
-  });
-  return [
-    "from __future__ import annotations",
-    "",
-    ...[...new Set(["datetime", ...(/\bre\.sub\(/.test(rest) ? ["re"] : []), ...modules])]
-      .sort()
-      .map((m) => `import ${m}`),
-    "",
-    "import pendulum",
-    ...third,
-    "from croniter import croniter",
-  ];
 }
 
 function oneLine(text: string): string {
@@ -174,18 +137,35 @@ function dagBlock(p: Pipeline): string[] {
     "):",
     ...groupLines(p).map((g) => `    ${g}`),
     ...p.tasks.flatMap((t) => task(p, t, "    ")),
-    ...edges(p).map((e) => `    ${e}`),
+    ...linkLines(p).map((e) => `    ${e}`),
   ];
   return lines;
 }
 
 /** The functions the file's templates call. */
 function macros(p: Pipeline): string[] {
-  const names = ["sl_root", "sl_starlake", "sl_scheduled_date", "sl_data_interval_start"];
-  if (p.tasks.some((t) => t.gate?.sentinel)) names.push("sl_sentinel_scope");
+  const names = ["sl_root", "sl_starlake", "sl_scheduled_date"];
+  const used = runValuesOf(p);
+  if (used.has("start")) names.push("sl_data_interval_start");
+  if (used.has("scope")) names.push("sl_sentinel_scope");
   const own = names.map((n) => `"${n}": ${n}`);
   // the sensor shell-quotes the worker's paths
   return p.tasks.some((t) => t.gate?.sensor) ? [...own, '"sl_quote": shlex.quote'] : own;
+}
+
+/** The operators' run values: the worker's paths, the scheduled date, and those commands use. */
+function runtimeEnv(p: Pipeline): string[] {
+  const used = runValuesOf(p);
+  return [
+    '"SL_ROOT": "{{ sl_root() }}"',
+    '"SL_STARLAKE_PATH": "{{ sl_starlake() }}"',
+    '"SL_SCHEDULED_DATE": "{{ sl_scheduled_date(dag_run) }}"',
+    ...(used.has("start")
+      ? ['"SL_DATA_INTERVAL_START": "{{ sl_data_interval_start(dag_run) }}"']
+      : []),
+    ...(used.has("end") ? ['"SL_DATA_INTERVAL_END": "{{ sl_scheduled_date(dag_run) }}"'] : []),
+    ...(used.has("scope") ? ['"SL_SENTINEL_SCOPE": "{{ sl_sentinel_scope(dag_run) }}"'] : []),
+  ];
 }
 
 /** Task groups as variables, parents first; tasks name their group (no nested `with` blocks). */
@@ -253,43 +233,11 @@ function task(p: Pipeline, t: Task, indent: string): string[] {
   const words = bashCommand(t, p.environment.env, root);
   const bash = call("BashOperator", [
     ...common,
-    `bash_command=${pyString([...words, ...(t.kind === "preload" ? [preloadVerdict(t, root)] : [])].join(" "))}`,
+    `bash_command=${pyString(words.join(" ") + (t.kind === "preload" ? preloadVerdict(t, root) : ""))}`,
     ...(t.kind === "preload" ? ["do_xcom_push=True"] : []),
   ]);
   if (t.kind !== "preload") return [bash];
   const group = t.group ? `, task_group=${groupVariable(t.group)}` : "";
   const skip = `${indent}${variable(skipId(t))} = ShortCircuitOperator(task_id=${pyString(skipId(t))}${group}, python_callable=sl_ready, op_kwargs={"check": ${pyString(t.id)}}, ignore_downstream_trigger_rules=False)`;
   return [bash, skip];
-}
-
-/**
- * IR edges, with each pre-load check's downstream moved behind its skip step, as `sl_link` calls
- * (see LINK_HELPER): one per fan-in (a task and all its upstreams) and one per fan-out.
- */
-function edges(p: Pipeline): string[] {
-  // A sensor gates by itself (it succeeds, fails or is skipped); a one-shot check needs a skip step.
-  const gated = new Set(
-    p.tasks.filter((t) => t.kind === "preload" && !t.gate?.sensor).map((t) => t.id),
-  );
-  const skipOf = new Map(p.tasks.filter((t) => gated.has(t.id)).map((t) => [t.id, skipId(t)]));
-  const all: Array<[string, string]> = [...gated].map((id) => [id, skipOf.get(id) as string]);
-  for (const e of p.edges)
-    all.push([gated.has(e.from) ? (skipOf.get(e.from) as string) : e.from, e.to]);
-  const group = (pairs: Array<[string, string]>, key: 0 | 1) => {
-    const m = new Map<string, string[]>();
-    for (const pair of pairs)
-      m.set(pair[key], [...(m.get(pair[key]) ?? []), pair[1 - key] as string]);
-    return m;
-  };
-  const list = (ids: string[]) => `[${ids.sort().map(variable).join(", ")}]`;
-  const lines: string[] = [];
-  const joins = [...group(all, 1)].filter(([, from]) => from.length > 1);
-  for (const [to, from] of joins) lines.push(`sl_link(${list(from)}, ${list([to])})`);
-  const joined = new Set(joins.map(([to]) => to));
-  for (const [from, to] of group(
-    all.filter(([, to]) => !joined.has(to)),
-    0,
-  ))
-    lines.push(`sl_link(${list([from])}, ${list(to)})`);
-  return lines.sort();
 }

@@ -1,6 +1,6 @@
 import { starlakePathOf } from "../../pipeline/environment.js";
 import type { Pipeline } from "../../pipeline/pipeline.js";
-import { pyString } from "../python/literal.js";
+import { pyLiteral, pyString } from "../python/literal.js";
 import { hasRoot, ROOT, rootPieces } from "../python/worker-root.js";
 import { jinjaSafe, jinjaString } from "./jinja-safe.js";
 
@@ -10,38 +10,21 @@ export function generatedRoot(p: Pipeline): string {
 }
 
 /**
- * `sl_root()` and `sl_starlake()`, read on the worker when a task runs (macros, so never at
- * import): the worker's SL_ROOT and SL_STARLAKE_PATH, else the defaults written here. A relative
- * default root (`slo generate --sl-root-relative`) is taken from the DAG file's folder.
+ * The defaults of `sl_root()` and `sl_starlake()` (src/backends/airflow/runtime/worker_paths.py),
+ * for workers without SL_ROOT or SL_STARLAKE_PATH. A relative root (`slo generate
+ * --sl-root-relative`) is taken from the DAG file's folder; in the Starlake path, None stands for
+ * the worker's project folder.
  */
 export function workerPathsPython(p: Pipeline, rootDefault: string | undefined): string {
   const root = generatedRoot(p);
   const starlake = rootPieces(starlakePathOf(p.environment), root);
-  const starlakeDefault =
-    starlake.length === 0
-      ? '"starlake"'
-      : starlake.map((x) => (x === ROOT ? "sl_root()" : pyString(String(x)))).join(" + ");
-  return `
-# Where the project and Starlake are on the worker that runs a task: its SL_ROOT and
-# SL_STARLAKE_PATH, else these defaults (a relative root is taken from this file's folder).
-SL_ROOT_DEFAULT = ${pyString(rootDefault ?? root)}
-
-
-def sl_root():
-    """The project's folder on this worker."""
-    root = os.environ.get("SL_ROOT")
-    if root:
-        return root
-    if os.path.isabs(SL_ROOT_DEFAULT):
-        return SL_ROOT_DEFAULT
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.normpath(os.path.join(here, SL_ROOT_DEFAULT))
-
-
-def sl_starlake():
-    """The Starlake executable on this worker."""
-    return os.environ.get("SL_STARLAKE_PATH") or ${starlakeDefault}
-`;
+  const parts =
+    starlake.length === 0 ? ["starlake"] : starlake.map((x) => (x === ROOT ? null : String(x)));
+  return [
+    "# Where the project and Starlake are on workers without SL_ROOT and SL_STARLAKE_PATH.",
+    `SL_ROOT_DEFAULT = ${pyString(rootDefault ?? root)}`,
+    `SL_STARLAKE_DEFAULT = ${pyLiteral(parts, "tuple")}`,
+  ].join("\n");
 }
 
 /**

@@ -123,7 +123,7 @@ describe("a sensor with a not-ready sentinel", () => {
     expect(command).toContain(
       `export SL_ROOT="$SL_ROOT" SL_SENTINEL_SCOPE="{{ sl_sentinel_scope(dag_run) }}" || exit 2;`,
     );
-    expect(command).toContain(`'--notReadySentinel' '/s/d/'"$SL_SENTINEL_SCOPE"'.notready'`);
+    expect(command).toContain(`--notReadySentinel /s/d/"$SL_SENTINEL_SCOPE".notready`);
   });
 });
 
