@@ -16,7 +16,9 @@ import {
 export function graphCommand(): Command {
   return withProjectOptions(
     new Command("graph")
-      .description("draw pipelines as Mermaid, Graphviz DOT or SVG (SVG needs no browser)")
+      .description(
+        "draw pipelines as Mermaid, Graphviz DOT or SVG (SVG needs no browser); several are linked by the datasets that trigger them",
+      )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--pipeline <id...>", "only these pipelines (default: all)")
       .addOption(tagsOption())

@@ -43,6 +43,11 @@ export function toDot(pipelines: readonly Pipeline[]): string {
   for (const n of view.nodes) node(n.key, n.task.kind, n.task.id, "  ");
   for (const c of view.roots) cluster(c, "  ");
   for (const e of view.edges) lines.push(`  ${dotString(e.from)} -> ${dotString(e.to)};`);
+  // dashed: a run of the producer's pipeline triggers the other one through the dataset
+  for (const e of view.datasetEdges)
+    lines.push(
+      `  ${dotString(e.from)} -> ${dotString(e.to)} [style=dashed, color="#2a6ebb", fontsize=9, label=${dotString(e.dataset)}];`,
+    );
   lines.push("}");
   return `${lines.join("\n")}\n`;
 }

@@ -35,5 +35,8 @@ export function toMermaid(pipelines: readonly Pipeline[]): string {
   for (const n of view.nodes) node(n.key, n.task.kind, n.task.id, "  ");
   for (const c of view.roots) cluster(c, "  ");
   for (const e of view.edges) lines.push(`  n_${e.from} --> n_${e.to}`);
+  // dotted: a run of the producer's pipeline triggers the other one through the dataset
+  for (const e of view.datasetEdges)
+    lines.push(`  n_${e.from} -.->|${label(e.dataset)}| n_${e.to}`);
   return `${lines.join("\n")}\n`;
 }

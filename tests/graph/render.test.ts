@@ -13,6 +13,18 @@ function sample(id = "shop") {
   return b.build();
 }
 
+/** A report pipeline run by the dataset the `shop` pipeline's load of orders produces. */
+function consumer(uri: string) {
+  const b = new PipelineBuilder({
+    id: "report",
+    schedule: { kind: "datasets", datasets: [uri], strategy: "any" },
+  });
+  b.start()
+    .before(b.transform({ name: "kpi.report" }))
+    .before(b.end());
+  return b.build();
+}
+
 describe("graph rendering", () => {
   it("draws Mermaid with prefixed ids (end is a keyword) and escaped labels", () => {
     const text = toMermaid([sample()]);
@@ -36,6 +48,23 @@ describe("graph rendering", () => {
     expect(dot).toContain('subgraph "cluster_p_a" {');
     expect(dot).toContain('subgraph "cluster_g_b__load_shop" {');
     expect(dot).toContain('"a__start" -> "a__load_shop_we_ird";');
+  });
+
+  it("links pipelines through the datasets that trigger them, in Mermaid and DOT", () => {
+    const producer = sample("shop");
+    const orders = producer.tasks.find((t) => t.kind === "load")?.produces as string;
+    const pipelines = [producer, consumer(orders)];
+    const mermaid = toMermaid(pipelines);
+    expect(mermaid).toContain(
+      `  n_shop__load_shop_we_ird -.->|"${orders.replace(/"/g, "#quot;")}"| n_report__start`,
+    );
+    expect(toDot(pipelines)).toContain(
+      `"shop__load_shop_we_ird" -> "report__start" [style=dashed, color="#2a6ebb", fontsize=9, label="${orders.replace(/"/g, '\\"')}"];`,
+    );
+    // drawn alone, a pipeline has no one to link to
+    expect(toMermaid([consumer(orders)])).not.toContain("-.->");
+    // a dataset nobody drawn produces links nothing
+    expect(toMermaid([sample("shop"), consumer("other.table")])).not.toContain("-.->");
   });
 
   it("renders SVG without a browser", async () => {
