@@ -2,7 +2,6 @@ import { homedir } from "node:os";
 import { basename, isAbsolute, resolve } from "node:path";
 import { Command, Option } from "commander";
 import { orchestrator, orchestratorNames } from "../backends/registry.js";
-import { assetLineage } from "../compile/asset-lineage.js";
 import { ConfigError } from "../errors.js";
 import { writeGenerated } from "../output/write-generated.js";
 import { machinePathWarning } from "./machine-paths.js";
@@ -75,7 +74,7 @@ export function generateCommand(): Command {
       const files = target
         .render(chosen, {
           source: basename(project.replace(/\/+$/, "")) || project,
-          ...(plan.project ? { lineage: assetLineage(plan.project) } : {}),
+          lineage: plan.lineage,
           ...(relative !== undefined ? { rootDefault: relative } : {}),
         })
         .map((f) => ({ ...f, pipelines: f.pipelines ?? ids }));

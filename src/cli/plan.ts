@@ -26,19 +26,25 @@ export function planCommand(): Command {
         "--date <day|iso>",
         "also show the --scheduledDate and data interval a run for this day or instant gets",
       )
-      .option("--json", "print the pipelines as JSON (the pipeline model)"),
+      .option(
+        "--json",
+        "print the pipelines as JSON (the pipeline model), with the project's lineage by dataset",
+      ),
   ).action(
     async (
       project: string,
       flags: ProjectFlags & SelectionFlags & { json?: boolean; date?: string },
     ) => {
       const date = flags.date === undefined ? undefined : runDateOf(flags.date);
-      const chosen = choosePipelines(await planOrFail(project, flags), flags);
+      const plan = await planOrFail(project, flags);
+      const chosen = choosePipelines(plan, flags);
       process.stdout.write(
         flags.json
           ? `${JSON.stringify(
               {
                 pipelines: chosen,
+                // the project-wide graph: each transform's dataset → the datasets it reads
+                lineage: Object.fromEntries(plan.lineage),
                 ...(date
                   ? { periods: chosen.map((p) => ({ pipeline: p.id, ...periodValues(p, date) })) }
                   : {}),

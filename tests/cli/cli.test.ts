@@ -12,8 +12,15 @@ describe("slo", () => {
     const r = await runCli(["plan", ...bakery, "--json"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
-    const { pipelines } = JSON.parse(r.stdout);
+    const { pipelines, lineage } = JSON.parse(r.stdout);
     expect(pipelines.map((p: { id: string }) => p.id)).toContain("bakery_load_shop_daily");
+    // the project-wide lineage, also with a selection of pipelines
+    expect(lineage.production_batch_cost).toEqual([
+      "kitchen_ingredients",
+      "production_ingredient_usage",
+    ]);
+    const one = await runCli(["plan", ...bakery, "--json", "--pipeline", "bakery_load_shop_daily"]);
+    expect(JSON.parse(one.stdout).lineage).toEqual(lineage);
   });
 
   it("plan prints a readable table, and --pipeline selects", async () => {
