@@ -102,10 +102,12 @@ describe("slo generate and the paths of this machine", () => {
       // the dag config's executable, under the project, follows the worker's project folder
       expect(all).toContain(
         target === "airflow"
-          ? 'os.environ.get("SL_STARLAKE_PATH") or sl_root() + "/bin/starlake"'
+          ? 'SL_STARLAKE_DEFAULT = (None, "/bin/starlake")'
           : '"starlake": (("root",), "/bin/starlake")',
       );
-      expect(all).toContain(target === "airflow" ? 'or "starlake"' : '"starlake": "starlake"');
+      expect(all).toContain(
+        target === "airflow" ? 'SL_STARLAKE_DEFAULT = ("starlake",)' : '"starlake": "starlake"',
+      );
     });
   }
 
