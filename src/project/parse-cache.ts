@@ -1,8 +1,8 @@
 import { hash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic } from "../util/write-atomic.js";
+import { isObject, readCacheEntries, writeCacheEntries } from "./cache-file.js";
 
 /**
  * What each plain YAML file of a project parsed to, remembered between runs. Parsing 15,000 small
@@ -22,12 +22,10 @@ export interface ParseCache {
   save(): void;
 }
 
-const MAX_BYTES = 256 * 1024 * 1024;
-
 export function openParseCache(folder: string, projectRoot: string): ParseCache {
   const file = join(folder, "yaml", `${hash("sha256", projectRoot, "hex").slice(0, 32)}.json`);
   const stamp = fingerprint();
-  const known = readEntries(file, stamp);
+  const known = readCacheEntries(file, stamp);
   const used = new Map<string, [string, unknown]>();
   let changed = false;
   return {
@@ -45,11 +43,7 @@ export function openParseCache(folder: string, projectRoot: string): ParseCache 
     },
     save() {
       if (!changed && used.size === known.size) return;
-      try {
-        writeFileAtomic(file, JSON.stringify({ stamp, entries: Object.fromEntries(used) }));
-      } catch {
-        // a read-only or full disk costs the next run its speed, nothing else
-      }
+      writeCacheEntries(file, stamp, used);
     },
   };
 }
@@ -77,17 +71,6 @@ export function usingParseCache<T>(root: string, cache: ParseCache | undefined, 
   }
 }
 
-function readEntries(file: string, stamp: string): Map<string, unknown> {
-  try {
-    if (statSync(file).size > MAX_BYTES) return new Map();
-    const saved: unknown = JSON.parse(readFileSync(file, "utf8"));
-    if (!isObject(saved) || saved.stamp !== stamp || !isObject(saved.entries)) return new Map();
-    return new Map(Object.entries(saved.entries));
-  } catch {
-    return new Map();
-  }
-}
-
 /** Data that JSON gives back as it was: no NaN or infinity (YAML's .nan, .inf), nothing deeper. */
 function jsonSafe(v: unknown, depth: number): boolean {
   if (depth > 200) return false;
@@ -110,8 +93,4 @@ function fingerprint(): string {
   parts.push(readFileSync(fileURLToPath(import.meta.resolve("js-yaml/package.json")), "utf8"));
   stamp = hash("sha256", parts.join("\u0000"), "hex");
   return stamp;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -1,9 +1,9 @@
 import { hash } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic } from "../../util/write-atomic.js";
+import { isObject, readCacheEntries, writeCacheEntries } from "../cache-file.js";
 import type { SqlDialect, SqlReferencesResult } from "./sql-references.js";
 
 /**
@@ -21,8 +21,6 @@ export interface SqlCache {
   save(): void;
 }
 
-const MAX_BYTES = 256 * 1024 * 1024;
-
 /** The default folder: `$SLO_CACHE_DIR`, else `$XDG_CACHE_HOME/slo`, else `~/.cache/slo`. */
 export function defaultCacheFolder(env: Readonly<Record<string, string | undefined>>): string {
   if (env.SLO_CACHE_DIR) return env.SLO_CACHE_DIR;
@@ -36,7 +34,7 @@ export function openSqlCache(folder: string, projectRoot: string): SqlCache {
     `${hash("sha256", projectRoot, "hex").slice(0, 32)}.json`,
   );
   const stamp = fingerprint();
-  const known = readEntries(file, stamp);
+  const known = readCacheEntries(file, stamp);
   const used = new Map<string, SqlReferencesResult>();
   let changed = false;
   const keyOf = (dialect: SqlDialect, text: string) =>
@@ -55,24 +53,9 @@ export function openSqlCache(folder: string, projectRoot: string): SqlCache {
     },
     save() {
       if (!changed && used.size === known.size) return;
-      try {
-        writeFileAtomic(file, JSON.stringify({ stamp, entries: Object.fromEntries(used) }));
-      } catch {
-        // a read-only or full disk costs the next run its speed, nothing else
-      }
+      writeCacheEntries(file, stamp, used);
     },
   };
-}
-
-function readEntries(file: string, stamp: string): Map<string, unknown> {
-  try {
-    if (statSync(file).size > MAX_BYTES) return new Map();
-    const saved: unknown = JSON.parse(readFileSync(file, "utf8"));
-    if (!isObject(saved) || saved.stamp !== stamp || !isObject(saved.entries)) return new Map();
-    return new Map(Object.entries(saved.entries));
-  } catch {
-    return new Map();
-  }
 }
 
 let stamp: string | undefined;
@@ -89,10 +72,6 @@ function fingerprint(): string {
   parts.push(readFileSync(join(dirname(dirname(entry)), "package.json"), "utf8"));
   stamp = hash("sha256", parts.join("\u0000"), "hex");
   return stamp;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function isPosition(v: unknown): boolean {
