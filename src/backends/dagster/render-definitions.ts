@@ -11,6 +11,7 @@ import { RETURN_LOAD_FILES, RETURN_LOAD_FILES_IMPORTS } from "../python/return-l
 import { assetOwners, trailingTasks, writesTable } from "./asset-owners.js";
 import { DAGSTER_ASSETS } from "./asset-runtime.js";
 import { DAGSTER_RUNTIME } from "./runtime.js";
+import { dagsterRuntime } from "./runtime-files.js";
 import { DAGSTER_SCHEDULING } from "./scheduling.js";
 import { pathsData, rootedFolder, rootedWord, WORKER_ROOT } from "./worker-paths.js";
 
@@ -51,24 +52,19 @@ export function renderDagsterDefinitions(
     "    sensors=[_sensor(pipeline_id, jobs[pipeline_id]) for pipeline_id, p in PIPELINES.items() if p['schedule']['kind'] == 'datasets'],",
     ")",
   ].join("\n");
+  // the runtime's .py files (src/backends/dagster/runtime): only what this module's code reaches
+  const stdlib = ["datetime", "json", "os", "shlex", "signal", "subprocess", "time", "zoneinfo"];
+  const runtime = dagsterRuntime(rest, [
+    ...[...stdlib, ...RETURN_LOAD_FILES_IMPORTS].map((module) => ({ module })),
+    { module: "dagster", alias: "dg" },
+  ]);
   const body = formatPython(
     [
       `"""Dagster definitions of ${oneLine(source).replaceAll("\\", "\\\\").replaceAll('"', "'")}: assets, a job per pipeline, schedules and sensors."""`,
       "",
-      "from __future__ import annotations",
+      ...runtime.imports,
       "",
-      ...[
-        ...new Set([
-          ...["datetime", "json", "os", "shlex", "signal", "subprocess", "time", "zoneinfo"],
-          ...RETURN_LOAD_FILES_IMPORTS,
-        ]),
-      ]
-        .sort()
-        .map((m) => `import ${m}`),
-      "",
-      "import dagster as dg",
-      "",
-      rest,
+      runtime.runtime === "" ? rest : `${runtime.runtime}\n\n\n${rest}`,
     ].join("\n"),
   );
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);

@@ -5,10 +5,11 @@
  * keeps the ones a file's own code reaches, and writes the imports they need.
  */
 
-/** `import module`, or `from module import name`. */
+/** `import module` (`import module as alias`), or `from module import name`. */
 export interface PyImport {
   readonly module: string;
   readonly name?: string;
+  readonly alias?: string;
 }
 
 /** One top-level definition of a runtime file (with its comment), and its file's imports. */
@@ -75,7 +76,10 @@ function importsOf(statement: string): PyImport[] {
     return names.filter((n) => n !== "").map((name) => ({ module, name }));
   }
   const modules = statement.replace(/^import\s+/, "").split(",");
-  return modules.map((m) => ({ module: m.trim() }));
+  return modules.map((m) => {
+    const [module, alias] = m.trim().split(/\s+as\s+/) as [string, string | undefined];
+    return alias === undefined ? { module } : { module, alias };
+  });
 }
 
 function trimEnd(lines: string[]): string[] {
@@ -115,14 +119,20 @@ export function importLines(
   const plain = codeOnly(code);
   const used = imports.filter((x) =>
     x.name === undefined
-      ? new RegExp(`(?<![\\w.])${x.module.replace(/\./g, "\\.")}\\.`).test(plain)
+      ? new RegExp(`(?<![\\w.])${(x.alias ?? x.module).replace(/\./g, "\\.")}\\.`).test(plain)
       : mentions(plain, x.name),
   );
   const section = (external: boolean) => {
     const mine = used.filter(
       (x) => thirdParty.includes(x.module.split(".")[0] as string) === external,
     );
-    const modules = [...new Set(mine.filter((x) => x.name === undefined).map((x) => x.module))];
+    const modules = [
+      ...new Set(
+        mine
+          .filter((x) => x.name === undefined)
+          .map((x) => (x.alias === undefined ? x.module : `${x.module} as ${x.alias}`)),
+      ),
+    ];
     const froms = new Map<string, Set<string>>();
     for (const x of mine)
       if (x.name !== undefined) froms.set(x.module, (froms.get(x.module) ?? new Set()).add(x.name));
