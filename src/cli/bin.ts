@@ -13,6 +13,17 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
   if (type === "ExperimentalWarning" && /\bSQLite\b/.test(String(warning))) return;
   (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
 }) as typeof process.emitWarning;
+// Node keeps the code it compiled for slo's modules in slo's cache folder, so later runs start
+// sooner; `--no-cache` and SLO_NO_CACHE=1 turn it off with the other caches. A folder that cannot
+// be written only means no cache (Node says nothing then).
+if (!process.env.SLO_NO_CACHE && !process.argv.includes("--no-cache")) {
+  const [{ enableCompileCache }, { join }, { defaultCacheFolder }] = await Promise.all([
+    import("node:module"),
+    import("node:path"),
+    import("../project/cache-folder.js"),
+  ]);
+  enableCompileCache?.(join(defaultCacheFolder(process.env), "node-compile"));
+}
 const { dropOutputToClosedPipes } = await import("./closed-pipe.js");
 dropOutputToClosedPipes();
 const { main } = await import("./main.js");

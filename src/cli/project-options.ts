@@ -1,6 +1,6 @@
 import { type Command, Option } from "commander";
 import { ConfigError } from "../errors.js";
-import { defaultCacheFolder } from "../project/lineage/sql-cache.js";
+import { defaultCacheFolder } from "../project/cache-folder.js";
 import type { ReadOptions } from "../project/read-project.js";
 
 /** Adds the options every verb that reads a project shares. */

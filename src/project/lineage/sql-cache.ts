@@ -1,6 +1,5 @@
 import { hash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { isObject, readCacheEntries, writeCacheEntries } from "../cache-file.js";
@@ -19,12 +18,6 @@ export interface SqlCache {
   set(dialect: SqlDialect, text: string, result: SqlReferencesResult): void;
   /** Writes the entries used since opening, when they differ from what was read. */
   save(): void;
-}
-
-/** The default folder: `$SLO_CACHE_DIR`, else `$XDG_CACHE_HOME/slo`, else `~/.cache/slo`. */
-export function defaultCacheFolder(env: Readonly<Record<string, string | undefined>>): string {
-  if (env.SLO_CACHE_DIR) return env.SLO_CACHE_DIR;
-  return join(env.XDG_CACHE_HOME || join(homedir(), ".cache"), "slo");
 }
 
 export function openSqlCache(folder: string, projectRoot: string): SqlCache {
