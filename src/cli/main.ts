@@ -1,24 +1,52 @@
 import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { ConfigError, SloError } from "../errors.js";
-import { backfillCommand } from "./backfill.js";
-import { generateCommand } from "./generate.js";
-import { graphCommand } from "./graph.js";
-import { planCommand } from "./plan.js";
-import { runCommand } from "./run.js";
-import { cancelCommand, markCommand, retryCommand } from "./run-controls.js";
-import { logsCommand, runsCommand } from "./runs.js";
-import { serveCommand } from "./serve.js";
-import { statusCommand } from "./status.js";
-import { triggerCommand } from "./trigger.js";
-import { validateCommand } from "./validate.js";
+
+type VerbBuilder = () => Command;
+
+/**
+ * Each verb's module and the builders it exports. Only the module of the verb being run is
+ * loaded (a verb's module brings its whole part of slo: the engine, the remote clients, the
+ * renderers), so `slo validate` does not pay for loading `slo serve`; help and unknown verbs load
+ * them all.
+ */
+const VERBS: ReadonlyArray<
+  readonly [verbs: readonly string[], load: () => Promise<VerbBuilder[]>]
+> = [
+  [["validate"], async () => [(await import("./validate.js")).validateCommand]],
+  [["plan"], async () => [(await import("./plan.js")).planCommand]],
+  [["graph"], async () => [(await import("./graph.js")).graphCommand]],
+  [["generate"], async () => [(await import("./generate.js")).generateCommand]],
+  [["run"], async () => [(await import("./run.js")).runCommand]],
+  [["serve"], async () => [(await import("./serve.js")).serveCommand]],
+  [
+    ["runs", "logs"],
+    async () => {
+      const m = await import("./runs.js");
+      return [m.runsCommand, m.logsCommand];
+    },
+  ],
+  [
+    ["cancel", "mark", "retry"],
+    async () => {
+      const m = await import("./run-controls.js");
+      return [m.cancelCommand, m.markCommand, m.retryCommand];
+    },
+  ],
+  [["trigger"], async () => [(await import("./trigger.js")).triggerCommand]],
+  [["status"], async () => [(await import("./status.js")).statusCommand]],
+  [["backfill"], async () => [(await import("./backfill.js")).backfillCommand]],
+];
 
 const { version } = JSON.parse(
   readFileSync(new URL("../../package.json", import.meta.url), "utf8"),
 ) as { version: string };
 
-/** Builds the `slo` program; exported so tests can run verbs in-process. */
-export function program(): Command {
+/**
+ * Builds the `slo` program with the verb `argv` names (all verbs when it names none it knows:
+ * help, a mistyped verb, no verb). Exported so tests can run verbs in-process.
+ */
+export async function program(argv: readonly string[] = []): Promise<Command> {
   const slo = new Command("slo")
     .description(
       "Orchestrate Starlake pipelines: read a project, plan it, draw it, generate Airflow DAG files and Dagster definitions, run it on this machine, drive runs on remote Airflow and Dagster.",
@@ -26,23 +54,11 @@ export function program(): Command {
     .version(version, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride();
-  for (const verb of [
-    validateCommand(),
-    planCommand(),
-    graphCommand(),
-    generateCommand(),
-    runCommand(),
-    serveCommand(),
-    runsCommand(),
-    logsCommand(),
-    cancelCommand(),
-    markCommand(),
-    retryCommand(),
-    triggerCommand(),
-    statusCommand(),
-    backfillCommand(),
-  ]) {
-    slo.addCommand(verb.exitOverride().showHelpAfterError("(run with --help for usage)"));
+  const named = argv.find((a) => !a.startsWith("-"));
+  const one = VERBS.find(([verbs]) => named !== undefined && verbs.includes(named));
+  const builders = (await Promise.all((one ? [one] : VERBS).map(([, load]) => load()))).flat();
+  for (const build of builders) {
+    slo.addCommand(build().exitOverride().showHelpAfterError("(run with --help for usage)"));
   }
   return slo;
 }
@@ -51,7 +67,7 @@ export function program(): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   process.exitCode = 0;
   try {
-    await program().parseAsync([...argv], { from: "user" });
+    await (await program(argv)).parseAsync([...argv], { from: "user" });
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
