@@ -61,7 +61,8 @@ export function groupByFile<T>(
       reported.add(m.config.name);
       continue;
     }
-    const file = text.trim().replace(/_-1(?=\.py$|$)/, "");
+    // as DagGenerateJob: every `_-1` goes (the sl_project_id of a project without a master one)
+    const file = text.trim().replaceAll("_-1", "");
     const key = `${m.config.name}\u0000${file}`;
     const group = groups.get(key) ?? { config: m.config, file, members: [] };
     group.members.push(m);

@@ -135,6 +135,18 @@ describe("compile", () => {
     ]);
   });
 
+  it("drops every _-1 of a file name, as dag-generate does for a project without a master id", async () => {
+    const files = baseProject({
+      "metadata/dags/load_all.sl.yml": dag(
+        LOAD,
+        "{{domain}}_{{sl_project_id}}_tables_{{sl_project_id}}.py",
+      ),
+    });
+    const { pipelines, diagnostics } = await plan(files);
+    expect(diagnostics).toEqual([]);
+    expect(pipelines.map((p) => p.id)).toEqual(["shop_tables", "t_kpi_revenue", "t_kpi_top"]);
+  });
+
   it("rejects file names with folders and unknown variables", async () => {
     expect(
       messages(

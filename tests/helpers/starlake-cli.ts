@@ -61,3 +61,24 @@ export function runStarlake(
     child.on("close", (code) => done({ code, output }));
   });
 }
+
+/**
+ * A project made by real `starlake bootstrap` from a template its jar ships (`sample-project` is
+ * StarBake, written by the Starlake team), in a fresh temporary folder: real input that needs no
+ * network. Throws with Starlake's output when it fails.
+ */
+export async function bootstrapProject(template: string): Promise<string> {
+  const parent = mkdtempSync(join(tmpdir(), "slo-bootstrap-"));
+  copies.push(parent);
+  const dir = join(parent, "project");
+  const r = await runStarlake(parent, [
+    "bootstrap",
+    "--template",
+    template,
+    "--project-location",
+    dir,
+  ]);
+  if (r.code !== 0 || !statSync(join(dir, "metadata")).isDirectory())
+    throw new Error(`starlake bootstrap --template ${template} failed:\n${r.output.slice(-3000)}`);
+  return dir;
+}

@@ -15,8 +15,10 @@ export interface DagShape {
 /** `load D.T`, `transform X`, `preload D`, `stage D`, `start`, `end`, or null for other tasks. */
 export function commandKey(id: string, words: readonly string[] | null): string | null {
   if (words === null || words.length === 0) {
-    const last = id.split(".").pop() ?? id;
-    return last === "start" || last === "end" ? last : null;
+    // The Python library names them `start_<schedule>` and `end_<schedule>` in a file that holds
+    // a DAG per schedule
+    const last = /^(start|end)(?:_\w+)?$/.exec(id.split(".").pop() ?? id);
+    return last ? (last[1] as string) : null;
   }
   const at = words.findIndex((w) =>
     ["load", "transform", "preload", "stage", "import"].includes(w),

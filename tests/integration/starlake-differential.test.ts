@@ -3,7 +3,13 @@ import { appendFileSync, copyFileSync, mkdirSync, readFileSync, writeFileSync } 
 import { join, resolve } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { pythonEnv } from "../helpers/python-env.js";
-import { copyProject, runStarlake, SAMPLES, type StarlakeResult } from "../helpers/starlake-cli.js";
+import {
+  bootstrapProject,
+  copyProject,
+  runStarlake,
+  SAMPLES,
+  type StarlakeResult,
+} from "../helpers/starlake-cli.js";
 import { airflowShape, type DagShape, pipelineShape } from "./dag-shape.js";
 
 /**
@@ -28,7 +34,29 @@ interface Case {
 }
 
 const starbake = join(SAMPLES, "starbake");
+/** Stands for the project `starlake bootstrap --template sample-project` makes (made once). */
+const BOOTSTRAPPED = "starlake bootstrap --template sample-project";
 const CASES: readonly Case[] = [
+  // StarBake as the Starlake jar ships it: its orders say `schedule: hourly`, a preset only
+  // dag-generate knows; Starlake's validate reports it (with exit code 0), and we refuse it.
+  { name: "bootstrap sample", source: BOOTSTRAPPED, names: "metadata/load/starbake/orders.sl.yml" },
+  {
+    name: "bootstrap sample, its hourly preset declared",
+    source: BOOTSTRAPPED,
+    dags: true,
+    spoil: (dir) => {
+      const app = join(dir, "metadata/application.sl.yml");
+      const text = readFileSync(app, "utf8");
+      if (!text.includes('    daily: "0 0 * * *"\n')) throw new Error("the sample's presets moved");
+      writeFileSync(
+        app,
+        text.replace(
+          '    daily: "0 0 * * *"\n',
+          '    daily: "0 0 * * *"\n    hourly: "0 * * * *"\n',
+        ),
+      );
+    },
+  },
   { name: "starbake", source: starbake, slEnv: "DUCKDB", dags: true },
   // Keys Starlake's schema does not know (`metadata.write`): rejected by both.
   {
@@ -146,9 +174,10 @@ interface Outcome {
 async function runAll(): Promise<Map<string, Outcome>> {
   const outcomes = new Map<string, Outcome>();
   const queue = [...CASES];
+  const sample = bootstrapProject("sample-project");
   const worker = async () => {
     for (let c = queue.shift(); c; c = queue.shift()) {
-      const dir = copyProject(c.source);
+      const dir = copyProject(c.source === BOOTSTRAPPED ? await sample : c.source);
       c.spoil?.(dir);
       const env: Record<string, string> = { ...c.vars, ...(c.slEnv ? { SL_ENV: c.slEnv } : {}) };
       const validate = await runStarlake(dir, ["validate"], env);

@@ -38,7 +38,11 @@ def describe(dag) -> dict:
     timetable = dag.timetable
     schedule: object
     if type(timetable).__name__ == "CronTriggerTimetable":
-        schedule = {"cron": timetable._expression, "timezone": str(timetable._timezone)}
+        # the scheduler's class keeps them private; the task SDK's class of the same name, which a
+        # DAG file may build itself, has them public
+        expression = getattr(timetable, "_expression", None) or timetable.expression
+        zone = getattr(timetable, "_timezone", None) or timetable.timezone
+        schedule = {"cron": expression, "timezone": str(zone)}
     elif type(timetable).__name__ == "AssetTriggeredTimetable":
         schedule = {"assets": asset_expression(timetable.asset_condition)}
     else:
