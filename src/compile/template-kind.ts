@@ -74,6 +74,14 @@ export function kindFor(
   usedFor: "load" | "transform",
 ): { kind: TemplateKind; note?: string; mismatch?: true } {
   const known = templateKind(template);
+  if (known?.environment === "sql") {
+    // Starlake's native Snowflake templates: Snowflake runs the SQL as its own tasks, which no
+    // runner of ours renders; the starlake command runs the same work through the connection.
+    return {
+      kind: { ...known, kind: usedFor, environment: "shell" },
+      note: `template ${JSON.stringify(template)} is for Starlake's ${known.orchestrator ?? "native"} orchestrator (the database runs the SQL as its own tasks), which slo does not render: slo renders its own ${usedFor} pipelines for this dag config, in the shell execution environment (the starlake command runs the same ${usedFor} through the project's connection)`,
+    };
+  }
   if (known !== undefined) {
     if (known.kind === usedFor) return { kind: known };
     return {

@@ -12,8 +12,9 @@ export const LEGACY_OPTIONS: ReadonlyMap<string, string> = new Map([
 ]);
 
 /**
- * Options the Python library reads for features slo does not run: profiles of the cloud SDKs,
- * Dataproc cluster settings beyond those of the dataproc environment, Cloud Run through gcloud. Written in a dag config they are reported as not supported.
+ * Options the Python libraries read for features slo does not run: profiles of the cloud SDKs,
+ * Dataproc cluster settings beyond those of the dataproc environment, Cloud Run through gcloud,
+ * the Snowflake orchestrator's own. Written in a dag config they are reported as not supported.
  */
 export const UNSUPPORTED_OPTIONS: ReadonlySet<string> = new Set([
   "aws_profile",
@@ -22,4 +23,10 @@ export const UNSUPPORTED_OPTIONS: ReadonlySet<string> = new Set([
   // Cloud Run through gcloud: slo uses the provider's operator, whose failure fails the task
   "use_gcloud",
   "retry_on_failure",
+  // Starlake's native Snowflake orchestrator (Snowflake tasks), which slo does not render
+  "stage_location",
+  "warehouse",
+  "packages",
+  "sl_incoming_file_stage",
+  "allow_overlapping_execution",
 ]);

@@ -46,6 +46,32 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
     expect(byId(r.pipelines, "custom_shop").tasks.map((t) => t.id)).toContain("load_shop_orders");
   });
 
+  it("Starlake's Snowflake templates (environment sql) run in the shell, with a warning, not an error", async () => {
+    const r = await plan(
+      baseProject({
+        "metadata/dags/load_all.sl.yml": dag(
+          "load/snowflake__scheduled_table__sql.py.j2",
+          "s_{{domain}}.py",
+          {
+            warehouse: "COMPUTE_WH",
+          },
+        ),
+        "metadata/dags/transform_each.sl.yml": dag(
+          "transform/snowflake__scheduled_task__sql.py.j2",
+          "st_{{domain}}.py",
+        ),
+      }),
+    );
+    expect(codes(r)).toEqual(["custom_template", "unsupported_option", "custom_template"]);
+    expect(r.diagnostics[0]?.message).toContain(
+      "is for Starlake's snowflake orchestrator (the database runs the SQL as its own tasks), which slo does not render",
+    );
+    expect(r.pipelines.map((p) => [p.id, p.environment.kind])).toEqual([
+      ["s_shop", "shell"],
+      ["st_kpi", "shell"],
+    ]);
+  });
+
   it("the execution environment of a custom template: its name's suffix, else its options", async () => {
     const bySuffix = await plan(
       baseProject({
