@@ -12,6 +12,7 @@ import { resolveSchedule, type ScheduleRef } from "./schedule-ref.js";
 import { noteSharedWork } from "./shared-work.js";
 import { unknownSparkTasks } from "./spark-task-keys.js";
 import { kindFor, type TemplateKind } from "./template-kind.js";
+import { templateNameProblems } from "./template-names.js";
 import { type TransformItem, transformPipeline } from "./transform-pipelines.js";
 import { DatasetCatalog } from "./upstream-datasets.js";
 
@@ -153,6 +154,10 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     transformMembers.push({ item: { transform, ...(schedule ? { schedule } : {}) }, config, vars });
   }
 
+  const referenced = [...kinds.load.keys(), ...kinds.transform.keys()].map(
+    (name) => configs.get(name) as DagConfig,
+  );
+  diagnostics.push(...templateNameProblems(referenced));
   const loadGroups = groupByFile(loadMembers, project.vars, diagnostics);
   const transformGroups = groupByFile(transformMembers, project.vars, diagnostics);
   diagnostics.push(...fileCollisions([...loadGroups, ...transformGroups]));

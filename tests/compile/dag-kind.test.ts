@@ -29,7 +29,7 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
   });
 
   it("a custom template is accepted for loads and transforms, with a warning saying what we do", async () => {
-    const custom = dag("templates/my_own.py.j2", "custom_{{domain}}.py");
+    const custom = dag("templates/airflow__my_own.py.j2", "custom_{{domain}}.py");
     const r = await plan(
       baseProject({
         "metadata/dags/load_all.sl.yml": custom,
@@ -38,7 +38,7 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
     );
     expect(codes(r)).toEqual(["custom_template", "custom_template"]);
     expect(r.diagnostics[0]?.message).toMatch(
-      /template "templates\/my_own\.py\.j2" is not one of Starlake's standard templates: slo does not use it and renders its own (load|transform) pipelines for this dag config, in the shell execution environment \(neither the template's name nor the options name another one/,
+      /template "templates\/airflow__my_own\.py\.j2" is not one of Starlake's standard templates: slo does not use it and renders its own (load|transform) pipelines for this dag config, in the shell execution environment \(neither the template's name nor the options name another one/,
     );
     expect(r.pipelines.map((p) => p.id)).toEqual(["custom_shop", "t_kpi"]);
     expect(byId(r.pipelines, "custom_shop").environment.kind).toBe("shell");
@@ -75,7 +75,7 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
   it("the execution environment of a custom template: its name's suffix, else its options", async () => {
     const bySuffix = await plan(
       baseProject({
-        "metadata/dags/load_all.sl.yml": dag("mine_cloud_run.py.j2", "l.py", {
+        "metadata/dags/load_all.sl.yml": dag("airflow__mine_cloud_run.py.j2", "l.py", {
           cloud_run_job_name: "job",
           cloud_run_project_id: "my-project",
         }),
@@ -85,7 +85,7 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
     expect(bySuffix.diagnostics[0]?.message).toContain("the template's name ends with cloud_run");
     const byOption = await plan(
       baseProject({
-        "metadata/dags/load_all.sl.yml": dag("x.py.j2", "l.py", {
+        "metadata/dags/load_all.sl.yml": dag("airflow__x.py.j2", "l.py", {
           cloud_run_job_name: "job",
           cloud_run_project_id: "my-project",
         }),
@@ -93,6 +93,35 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
     );
     expect(byId(byOption.pipelines, "l").environment.kind).toBe("cloud_run");
     expect(byOption.diagnostics[0]?.message).toContain("the dag config sets cloud_run_job_name");
+  });
+
+  it("as starlake validate: a referenced template names its orchestrator, the same for all", async () => {
+    const r = await plan(
+      baseProject({
+        "metadata/dags/load_all.sl.yml": dag("templates/my_own.py.j2", "l.py"),
+        "metadata/dags/transform_each.sl.yml": dag(
+          "transform/dagster__scheduled_task__shell.py.j2",
+          "t.py",
+        ),
+        "metadata/dags/unused.sl.yml": dag("odd.py.j2", "u.py"),
+      }),
+    );
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`)).toEqual([
+      'metadata/dags/load_all.sl.yml:2: invalid_template_name: dag config load_all: template "templates/my_own.py.j2" does not name its orchestrator; expected a file name of the form <orchestrator>__<name> (airflow__…, dagster__…), as starlake validate requires',
+      expect.stringMatching(/^metadata\/dags\/load_all\.sl\.yml:2: custom_template: /),
+    ]);
+    const mixed = await plan(
+      baseProject({
+        "metadata/dags/transform_each.sl.yml": dag(
+          "transform/dagster__scheduled_task__shell.py.j2",
+          "t.py",
+        ),
+      }),
+    );
+    expect(mixed.diagnostics.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`)).toEqual([
+      'metadata/dags/transform_each.sl.yml:2: mixed_orchestrators: dag config transform_each: template "transform/dagster__scheduled_task__shell.py.j2" is for dagster, but dag config load_all is for airflow; expected one orchestrator for all the dag configs a project references, as starlake validate requires',
+    ]);
+    expect(mixed.pipelines).toEqual([]);
   });
 
   it("a standard template of the other kind is a warning at the reference (starlake validate accepts it)", async () => {

@@ -44,18 +44,20 @@ const CASES: readonly Case[] = [
     name: "bootstrap sample, its hourly preset declared",
     source: BOOTSTRAPPED,
     dags: true,
-    spoil: (dir) => {
-      const app = join(dir, "metadata/application.sl.yml");
-      const text = readFileSync(app, "utf8");
-      if (!text.includes('    daily: "0 0 * * *"\n')) throw new Error("the sample's presets moved");
-      writeFileSync(
-        app,
-        text.replace(
-          '    daily: "0 0 * * *"\n',
-          '    daily: "0 0 * * *"\n    hourly: "0 * * * *"\n',
-        ),
-      );
-    },
+    spoil: (dir) => useDagConfigs(dir, "airflow_load_shell", "airflow_transform_shell"),
+  },
+  // Its other standard dag configs: Snowflake's (run in the shell by slo, with a warning)...
+  {
+    name: "bootstrap sample, its Snowflake dag configs",
+    source: BOOTSTRAPPED,
+    spoil: (dir) => useDagConfigs(dir, "snowflake_load_sql", "snowflake_transform-top-down_sql"),
+  },
+  // ...and two orchestrators at once, which Starlake's validate refuses
+  {
+    name: "bootstrap sample, Snowflake loads and Dagster transforms",
+    source: BOOTSTRAPPED,
+    names: "metadata/dags/snowflake_load_sql.sl.yml",
+    spoil: (dir) => useDagConfigs(dir, "snowflake_load_sql", "dagster_transform_shell"),
   },
   { name: "starbake", source: starbake, slEnv: "DUCKDB", dags: true },
   // Keys Starlake's schema does not know (`metadata.write`): rejected by both.
@@ -163,6 +165,18 @@ const CASES: readonly Case[] = [
     },
   },
 ];
+
+/** Points the bootstrap sample's application dagRefs elsewhere, with its hourly preset declared. */
+function useDagConfigs(dir: string, load: string, transform: string): void {
+  const app = join(dir, "metadata/application.sl.yml");
+  const text = readFileSync(app, "utf8")
+    .replace('load: "airflow_load_shell"', `load: "${load}"`)
+    .replace('transform: "airflow_transform_shell"', `transform: "${transform}"`)
+    .replace('    daily: "0 0 * * *"\n', '    daily: "0 0 * * *"\n    hourly: "0 * * * *"\n');
+  if (!text.includes(load) || !text.includes(transform))
+    throw new Error("the sample's dagRef moved");
+  writeFileSync(app, text);
+}
 
 interface Outcome {
   readonly dir: string;
