@@ -75,11 +75,12 @@ export function kindFor(
 ): { kind: TemplateKind; note?: string; mismatch?: true } {
   const known = templateKind(template);
   if (known?.environment === "sql") {
-    // Starlake's native Snowflake templates: Snowflake runs the SQL as its own tasks, which no
-    // runner of ours renders; the starlake command runs the same work through the connection.
+    // Starlake's SQL templates (snowflake__…, starlake__…): the SQL runs as Snowflake tasks or
+    // through a database session, which no runner of ours renders; the starlake command runs the
+    // same work through the project's connection.
     return {
       kind: { ...known, kind: usedFor, environment: "shell" },
-      note: `template ${JSON.stringify(template)} is for Starlake's ${known.orchestrator ?? "native"} orchestrator (the database runs the SQL as its own tasks), which slo does not render: slo renders its own ${usedFor} pipelines for this dag config, in the shell execution environment (the starlake command runs the same ${usedFor} through the project's connection)`,
+      note: `template ${JSON.stringify(template)} is for Starlake's ${known.orchestrator ?? "SQL"} orchestrator, which runs the SQL statements itself (as Snowflake tasks, or through a database session) and which slo does not render: slo renders its own ${usedFor} pipelines for this dag config, in the shell execution environment (the starlake command runs the same ${usedFor} through the project's connection)`,
     };
   }
   if (known !== undefined) {

@@ -64,7 +64,7 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
     );
     expect(codes(r)).toEqual(["custom_template", "unsupported_option", "custom_template"]);
     expect(r.diagnostics[0]?.message).toContain(
-      "is for Starlake's snowflake orchestrator (the database runs the SQL as its own tasks), which slo does not render",
+      "is for Starlake's snowflake orchestrator, which runs the SQL statements itself (as Snowflake tasks, or through a database session) and which slo does not render",
     );
     expect(r.pipelines.map((p) => [p.id, p.environment.kind])).toEqual([
       ["s_shop", "shell"],
