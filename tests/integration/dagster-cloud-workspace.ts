@@ -1,7 +1,8 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFile, execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import { renderDagsterDefinitions } from "../../src/backends/dagster/render-definitions.js";
 import { planProject } from "../../src/compile/plan-project.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
@@ -16,6 +17,8 @@ export interface CloudRun {
   materialized: Array<{ key: string; metadata: Record<string, unknown> }>;
   messages: Array<[string, string]>;
 }
+
+const run = promisify(execFile);
 
 let venv: string | undefined;
 
@@ -91,13 +94,16 @@ export class CloudWorkspace {
     return { warnings: r.stderr, jobs: (JSON.parse(line.slice(11)) as { jobs: number }).jobs };
   }
 
-  /** Runs a job in process (tests/integration/dagster/run_job.py) with `env` (the fake cloud's endpoint). */
-  runJob(
+  /**
+   * Runs a job in process (tests/integration/dagster/run_job.py) with `env` (the fake cloud's
+   * endpoint). Asynchronous: a fake server inside this test process must be free to answer.
+   */
+  async runJob(
     job: string,
     tags: Record<string, string>,
     env: Readonly<Record<string, string>>,
-  ): CloudRun {
-    const out = execFileSync(
+  ): Promise<CloudRun> {
+    const { stdout } = await run(
       join(dagsterCloudEnv(), "bin/python"),
       [resolve("tests/integration/dagster/run_job.py"), this.file, job, JSON.stringify(tags)],
       {
@@ -105,12 +111,12 @@ export class CloudWorkspace {
         env: { ...this.env(), ...env },
         encoding: "utf8",
         maxBuffer: 1 << 26,
-        stdio: ["ignore", "pipe", "pipe"],
         timeout: 300_000,
+        killSignal: "SIGKILL",
       },
     );
-    const line = out.split("\n").find((l) => l.startsWith("SLO_RESULT "));
-    if (line === undefined) throw new Error(`no result from run_job.py: ${out.slice(-2000)}`);
+    const line = stdout.split("\n").find((l) => l.startsWith("SLO_RESULT "));
+    if (line === undefined) throw new Error(`no result from run_job.py: ${stdout.slice(-2000)}`);
     return JSON.parse(line.slice(11)) as CloudRun;
   }
 

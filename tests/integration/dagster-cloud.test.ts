@@ -79,7 +79,7 @@ describe("Fargate runs in process against moto (ECS RunTask)", () => {
 
   it("each task is one RunTask with its overrides; exit code 0 succeeds, 3 fails after its retry", async () => {
     // moto's tasks walk RUNNING … STOPPED one step per DescribeTasks: the step polls until STOPPED
-    const r = ws.runJob("load_shop", TAGS, moto.env);
+    const r = await ws.runJob("load_shop", TAGS, moto.env);
     expect(r.steps.load_shop_customers).toBe("STEP_SUCCESS");
     expect(r.steps.load_shop_orders).toBe("STEP_FAILURE");
     expect(r.attempts.load_shop_orders).toBe(2);
@@ -127,7 +127,7 @@ describe("Fargate runs in process against moto (ECS RunTask)", () => {
   it("a run whose containers all exit with 0 succeeds and reports its tables", async () => {
     await setTaskProgression(moto, "immediate");
     const before = (await runTaskRequests(moto)).length;
-    const r = ws.runJob("t_kpi_revenue", TAGS, moto.env);
+    const r = await ws.runJob("t_kpi_revenue", TAGS, moto.env);
     expect(r.success).toBe(true);
     expect(Object.values(r.steps)).toContain("STEP_SUCCESS");
     const after = await runTaskRequests(moto);

@@ -8,15 +8,7 @@ import {
 import { DAGSTER_RUNTIME_FILES } from "./generated/runtime.js";
 
 /** What a definitions file may import from outside the standard library: a Dagster code location's packages. */
-const THIRD_PARTY = [
-  "boto3",
-  "botocore",
-  "dagster",
-  "dagster_aws",
-  "dagster_gcp",
-  "google",
-  "grpc",
-];
+const THIRD_PARTY = ["boto3", "botocore", "dagster", "dagster_aws", "dagster_gcp", "google"];
 
 let units: RuntimeUnit[] | undefined;
 

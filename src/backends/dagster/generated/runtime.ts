@@ -7,13 +7,11 @@ Google's APIs. Nothing here runs at import time; each runner calls these when a 
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 
 import dagster as dg
 import google.auth
-import grpc
 from google.auth import impersonated_credentials
 
 # The scope of every Google API call: Cloud Run and Dataproc need nothing narrower.
@@ -41,16 +39,10 @@ def _wait_until(task, what, look, every, stop):
         raise
 
 
-def _google_client(client_class, transport_class, environment, endpoint=None):
-    """A client of a Google API, on \`endpoint\` when the API has regional ones (Dataproc), with
-    the default credentials, impersonating the environment's service account when it names
-    one. SLO_GOOGLE_INSECURE_ENDPOINT (host:port, for tests and private endpoints without TLS)
-    replaces both: a plain gRPC channel to it, over which no credentials are ever sent."""
-    insecure = os.environ.get("SLO_GOOGLE_INSECURE_ENDPOINT")
-    if insecure:
-        return client_class(
-            transport=transport_class(channel=grpc.insecure_channel(insecure))
-        )
+def _google_client(client_class, environment, endpoint=None):
+    """A client of a Google API (gRPC), on \`endpoint\` when the API has regional ones
+    (Dataproc), with this machine's default credentials, impersonating the environment's
+    service account when it names one."""
     options = None if endpoint is None else {"api_endpoint": endpoint}
     return client_class(
         credentials=_google_credentials(environment), client_options=options
@@ -84,8 +76,6 @@ from __future__ import annotations
 import dagster as dg
 from google.api_core.exceptions import GoogleAPICallError
 from google.cloud import run_v2
-from google.cloud.run_v2.services.executions.transports import ExecutionsGrpcTransport
-from google.cloud.run_v2.services.jobs.transports import JobsGrpcTransport
 
 from .cloud import _google_client, _wait_until
 
@@ -97,7 +87,7 @@ def _run_cloud_run(context, environment, task, args, env):
     """Runs the job once with the step's overrides and waits for the execution: on its operation
     (sync), or by reading the execution every \`poll\` seconds (async). A failed or cancelled
     execution fails the step; Dagster's retry policy then applies."""
-    jobs = _google_client(run_v2.JobsClient, JobsGrpcTransport, environment)
+    jobs = _google_client(run_v2.JobsClient, environment)
     name = f"projects/{environment['project']}/locations/{environment['region']}/jobs/{environment['job']}"
     container = {"args": list(args)}
     if env:
@@ -107,9 +97,7 @@ def _run_cloud_run(context, environment, task, args, env):
     )
     execution = operation.metadata.name
     context.log.info("slo: %s runs as Cloud Run execution %s", task["id"], execution)
-    executions = _google_client(
-        run_v2.ExecutionsClient, ExecutionsGrpcTransport, environment
-    )
+    executions = _google_client(run_v2.ExecutionsClient, environment)
 
     def stop():
         executions.cancel_execution(name=execution)
@@ -161,12 +149,6 @@ import uuid
 import dagster as dg
 from google.api_core.exceptions import NotFound
 from google.cloud import dataproc_v1
-from google.cloud.dataproc_v1.services.cluster_controller.transports import (
-    ClusterControllerGrpcTransport,
-)
-from google.cloud.dataproc_v1.services.job_controller.transports import (
-    JobControllerGrpcTransport,
-)
 
 from ._definitions_file import PIPELINES
 from .cloud import _attempt_id, _google_client, _wait_until
@@ -205,7 +187,6 @@ def _cluster(pipeline_id):
         name = f"{environment['cluster_prefix']}-{uuid.uuid5(uuid.NAMESPACE_URL, scope).hex[:8]}"
         clusters = _google_client(
             dataproc_v1.ClusterControllerClient,
-            ClusterControllerGrpcTransport,
             environment,
             _dataproc_endpoint(environment),
         )
@@ -251,7 +232,6 @@ def _run_dataproc(context, environment, task, args, env):
     cluster = getattr(context.resources, environment["resource"])
     jobs = _google_client(
         dataproc_v1.JobControllerClient,
-        JobControllerGrpcTransport,
         environment,
         _dataproc_endpoint(environment),
     )

@@ -3,13 +3,11 @@ Google's APIs. Nothing here runs at import time; each runner calls these when a 
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 
 import dagster as dg
 import google.auth
-import grpc
 from google.auth import impersonated_credentials
 
 # The scope of every Google API call: Cloud Run and Dataproc need nothing narrower.
@@ -37,16 +35,10 @@ def _wait_until(task, what, look, every, stop):
         raise
 
 
-def _google_client(client_class, transport_class, environment, endpoint=None):
-    """A client of a Google API, on `endpoint` when the API has regional ones (Dataproc), with
-    the default credentials, impersonating the environment's service account when it names
-    one. SLO_GOOGLE_INSECURE_ENDPOINT (host:port, for tests and private endpoints without TLS)
-    replaces both: a plain gRPC channel to it, over which no credentials are ever sent."""
-    insecure = os.environ.get("SLO_GOOGLE_INSECURE_ENDPOINT")
-    if insecure:
-        return client_class(
-            transport=transport_class(channel=grpc.insecure_channel(insecure))
-        )
+def _google_client(client_class, environment, endpoint=None):
+    """A client of a Google API (gRPC), on `endpoint` when the API has regional ones
+    (Dataproc), with this machine's default credentials, impersonating the environment's
+    service account when it names one."""
     options = None if endpoint is None else {"api_endpoint": endpoint}
     return client_class(
         credentials=_google_credentials(environment), client_options=options

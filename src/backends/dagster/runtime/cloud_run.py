@@ -6,8 +6,6 @@ from __future__ import annotations
 import dagster as dg
 from google.api_core.exceptions import GoogleAPICallError
 from google.cloud import run_v2
-from google.cloud.run_v2.services.executions.transports import ExecutionsGrpcTransport
-from google.cloud.run_v2.services.jobs.transports import JobsGrpcTransport
 
 from .cloud import _google_client, _wait_until
 
@@ -19,7 +17,7 @@ def _run_cloud_run(context, environment, task, args, env):
     """Runs the job once with the step's overrides and waits for the execution: on its operation
     (sync), or by reading the execution every `poll` seconds (async). A failed or cancelled
     execution fails the step; Dagster's retry policy then applies."""
-    jobs = _google_client(run_v2.JobsClient, JobsGrpcTransport, environment)
+    jobs = _google_client(run_v2.JobsClient, environment)
     name = f"projects/{environment['project']}/locations/{environment['region']}/jobs/{environment['job']}"
     container = {"args": list(args)}
     if env:
@@ -29,9 +27,7 @@ def _run_cloud_run(context, environment, task, args, env):
     )
     execution = operation.metadata.name
     context.log.info("slo: %s runs as Cloud Run execution %s", task["id"], execution)
-    executions = _google_client(
-        run_v2.ExecutionsClient, ExecutionsGrpcTransport, environment
-    )
+    executions = _google_client(run_v2.ExecutionsClient, environment)
 
     def stop():
         executions.cancel_execution(name=execution)

@@ -9,12 +9,6 @@ import uuid
 import dagster as dg
 from google.api_core.exceptions import NotFound
 from google.cloud import dataproc_v1
-from google.cloud.dataproc_v1.services.cluster_controller.transports import (
-    ClusterControllerGrpcTransport,
-)
-from google.cloud.dataproc_v1.services.job_controller.transports import (
-    JobControllerGrpcTransport,
-)
 
 from ._definitions_file import PIPELINES
 from .cloud import _attempt_id, _google_client, _wait_until
@@ -53,7 +47,6 @@ def _cluster(pipeline_id):
         name = f"{environment['cluster_prefix']}-{uuid.uuid5(uuid.NAMESPACE_URL, scope).hex[:8]}"
         clusters = _google_client(
             dataproc_v1.ClusterControllerClient,
-            ClusterControllerGrpcTransport,
             environment,
             _dataproc_endpoint(environment),
         )
@@ -99,7 +92,6 @@ def _run_dataproc(context, environment, task, args, env):
     cluster = getattr(context.resources, environment["resource"])
     jobs = _google_client(
         dataproc_v1.JobControllerClient,
-        JobControllerGrpcTransport,
         environment,
         _dataproc_endpoint(environment),
     )
