@@ -7,7 +7,12 @@ import type { Task } from "../../src/pipeline/pipeline.js";
 import { starlakeArgv } from "../../src/starlake/command-line.js";
 import { CLOUD_OPTIONS } from "../helpers/cloud-projects.js";
 import { type FakeGoogle, startFakeGoogle } from "../support/fake-google/server.js";
-import { CloudWorkspace, dagsterCloudEnv } from "./dagster-cloud-workspace.js";
+import {
+  CloudWorkspace,
+  dagsterCloudEnv,
+  envList,
+  HOSTILE_ENV,
+} from "./dagster-cloud-workspace.js";
 
 /**
  * Cloud Run and Dataproc pipelines of generated Dagster definitions, run in process by real
@@ -51,13 +56,18 @@ describe("Cloud Run: one job execution per task, with the task's overrides", () 
     it(`${mode}: a succeeded execution succeeds, a failed one fails the step after its retry`, async () => {
       const ws = new CloudWorkspace();
       try {
-        await ws.setUp("cloud_run", {
-          ...CLOUD_OPTIONS.cloud_run,
-          cloud_run_async: mode === "async" ? "true" : "false",
-          cloud_run_async_poke_interval: "1",
-          retries: "1",
-          retry_delay_in_seconds: "1",
-        });
+        await ws.setUp(
+          "cloud_run",
+          {
+            ...CLOUD_OPTIONS.cloud_run,
+            cloud_run_async: mode === "async" ? "true" : "false",
+            cloud_run_async_poke_interval: "1",
+            retries: "1",
+            retry_delay_in_seconds: "1",
+          },
+          // sync carries hostile values: they must arrive verbatim, as data
+          mode === "sync" ? HOSTILE_ENV : undefined,
+        );
         const from = fake.calls.length;
         const r = await ws.runJob("load_shop", TAGS, googleEnv());
         expect(r.steps.load_shop_customers).toBe("STEP_SUCCESS");
@@ -75,7 +85,7 @@ describe("Cloud Run: one job execution per task, with the task's overrides", () 
               containerOverrides: [
                 {
                   args: argvOf(ws, "load_shop_customers"),
-                  env: [{ name: "SL_ROOT", value: "/srv/p" }],
+                  env: envList(ws.pipeline("load_shop").environment.env),
                 },
               ],
             },

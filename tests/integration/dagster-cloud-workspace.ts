@@ -32,6 +32,21 @@ export function dagsterCloudEnv(): string {
   return venv;
 }
 
+// Values from people we don't know: what the container must get verbatim, as data (no shell).
+const WEIRD = "a'b\"c $(touch /tmp/slo-pwned) `id` {{not_a_var}} café \\ end\n";
+/** Starlake variables with hostile values ({% raw %}: slo renders an option's Jinja first). */
+export const HOSTILE_ENV = JSON.stringify({
+  SL_ROOT: "s3://b/p",
+  SL_WEIRD: WEIRD.replace("{{not_a_var}}", "{% raw %}{{not_a_var}}{% endraw %}"),
+  SL_CR: "a\rb\r\nc",
+});
+
+/** `[{name, value}]` of a pipeline's Starlake variables in name order: a container's environment. */
+export const envList = (env: Readonly<Record<string, string>>) =>
+  Object.keys(env)
+    .sort()
+    .map((name) => ({ name, value: env[name] }));
+
 /** The generated definitions of the test project in one cloud environment, in a scratch folder. */
 export class CloudWorkspace {
   readonly work = mkdtempSync(join(tmpdir(), "slo-dagster-cloud-"));
@@ -39,8 +54,12 @@ export class CloudWorkspace {
   pipelines: readonly Pipeline[] = [];
 
   /** Plans the project of tests/helpers/cloud-projects.ts in `env` with these options, and writes its module. */
-  async setUp(env: CloudName, options: Readonly<Record<string, string>>): Promise<void> {
-    const r = await planProject(fixture(envProject(env, options)), {
+  async setUp(
+    env: CloudName,
+    options: Readonly<Record<string, string>>,
+    slEnv?: string,
+  ): Promise<void> {
+    const r = await planProject(fixture(envProject(env, options, slEnv)), {
       vars: { SL_ROOT: "/srv/p" },
       env: {},
     });

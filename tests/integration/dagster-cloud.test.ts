@@ -11,7 +11,7 @@ import {
   setTaskProgression,
   startMoto,
 } from "../support/moto-server.js";
-import { CloudWorkspace } from "./dagster-cloud-workspace.js";
+import { CloudWorkspace, envList, HOSTILE_ENV } from "./dagster-cloud-workspace.js";
 
 /**
  * Generated Dagster definitions of the cloud environments in real Dagster 1.13 with dagster-aws,
@@ -51,20 +51,24 @@ describe("Fargate runs in process against moto (ECS RunTask)", () => {
     moto = await startMoto();
     // every task's container exits with 3 when its command loads orders (one failing task)
     ecs = await fargateSetup(moto, { exitCode: 3, exitWhen: "--tables orders" });
-    await ws.setUp("fargate", {
-      ...CLOUD_OPTIONS.fargate,
-      aws_region: moto.region,
-      aws_cluster_name: ecs.cluster,
-      aws_task_definition_name: ecs.taskDefinition,
-      aws_task_definition_container_name: ecs.container,
-      aws_task_private_subnets: ecs.subnet,
-      aws_task_security_groups: ecs.securityGroup,
-      cpu: "512",
-      memory: "1024",
-      fargate_async_poke_interval: "1",
-      retries: "1",
-      retry_delay: "1",
-    });
+    await ws.setUp(
+      "fargate",
+      {
+        ...CLOUD_OPTIONS.fargate,
+        aws_region: moto.region,
+        aws_cluster_name: ecs.cluster,
+        aws_task_definition_name: ecs.taskDefinition,
+        aws_task_definition_container_name: ecs.container,
+        aws_task_private_subnets: ecs.subnet,
+        aws_task_security_groups: ecs.securityGroup,
+        cpu: "512",
+        memory: "1024",
+        fargate_async_poke_interval: "1",
+        retries: "1",
+        retry_delay: "1",
+      },
+      HOSTILE_ENV,
+    );
   }, 900_000);
   afterAll(async () => {
     ws.tearDown();
@@ -76,6 +80,10 @@ describe("Fargate runs in process against moto (ECS RunTask)", () => {
     const task = p.tasks.find((t) => t.id === taskId) as Task;
     return starlakeArgv(task, p.environment.env, runValues(p, new Date(ISO)));
   };
+
+  it("hostile variables are in the plan as written (what the requests below must carry)", () => {
+    expect(ws.pipeline("load_shop").environment.env.SL_WEIRD).toContain("$(touch /tmp/slo-pwned)");
+  });
 
   it("each task is one RunTask with its overrides; exit code 0 succeeds, 3 fails after its retry", async () => {
     // moto's tasks walk RUNNING … STOPPED one step per DescribeTasks: the step polls until STOPPED
@@ -108,7 +116,8 @@ describe("Fargate runs in process against moto (ECS RunTask)", () => {
             name: ecs.container,
             // the argv every runner produces, without the executable: the image's Starlake
             command: argvOf("load_shop_customers"),
-            environment: [{ name: "SL_ROOT", value: "/srv/p" }],
+            // hostile values arrive verbatim, in the argv's --options and as the environment
+            environment: envList(ws.pipeline("load_shop").environment.env),
             cpu: 512,
             memory: 1024,
           },

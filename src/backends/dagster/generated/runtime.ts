@@ -29,14 +29,24 @@ def _wait_until(task, what, look, every, stop):
             if found is not None:
                 return found
             if deadline is not None and time.monotonic() + every > deadline:
-                stop()
+                stopped = _stopped(stop)
                 raise dg.Failure(
-                    f"{task['id']}: {what} timed out after {task['timeout']} s; stopped"
+                    f"{task['id']}: {what} timed out after {task['timeout']} s; {stopped}"
                 )
             time.sleep(every)
     except dg.DagsterExecutionInterruptedError:
-        stop()
+        _stopped(stop)
         raise
+
+
+def _stopped(stop):
+    """Stops a remote job, saying how that went: a failure to stop it must not hide why."""
+    try:
+        stop()
+    # whatever the client raised (its errors differ by cloud): the step fails anyway
+    except Exception as error:  # noqa: BLE001
+        return f"stopping it failed: {error}"
+    return "stopped"
 
 
 def _google_client(client_class, environment, endpoint=None):
@@ -77,7 +87,7 @@ import dagster as dg
 from google.api_core.exceptions import GoogleAPICallError
 from google.cloud import run_v2
 
-from .cloud import _google_client, _wait_until
+from .cloud import _google_client, _stopped, _wait_until
 
 # How long a sync step waits on its execution's operation when the task sets no timeout.
 _CLOUD_RUN_WAIT = 7 * 24 * 3600
@@ -109,10 +119,13 @@ def _run_cloud_run(context, environment, task, args, env):
             raise dg.Failure(
                 f"{task['id']}: Cloud Run execution {execution} failed: {error.message}"
             ) from None
+        except dg.DagsterExecutionInterruptedError:
+            _stopped(stop)
+            raise
         except TimeoutError:
-            stop()
+            stopped = _stopped(stop)
             raise dg.Failure(
-                f"{task['id']}: Cloud Run execution {execution} timed out after {task['timeout']} s; stopped"
+                f"{task['id']}: Cloud Run execution {execution} timed out after {task['timeout']} s; {stopped}"
             ) from None
     else:
 

@@ -25,14 +25,24 @@ def _wait_until(task, what, look, every, stop):
             if found is not None:
                 return found
             if deadline is not None and time.monotonic() + every > deadline:
-                stop()
+                stopped = _stopped(stop)
                 raise dg.Failure(
-                    f"{task['id']}: {what} timed out after {task['timeout']} s; stopped"
+                    f"{task['id']}: {what} timed out after {task['timeout']} s; {stopped}"
                 )
             time.sleep(every)
     except dg.DagsterExecutionInterruptedError:
-        stop()
+        _stopped(stop)
         raise
+
+
+def _stopped(stop):
+    """Stops a remote job, saying how that went: a failure to stop it must not hide why."""
+    try:
+        stop()
+    # whatever the client raised (its errors differ by cloud): the step fails anyway
+    except Exception as error:  # noqa: BLE001
+        return f"stopping it failed: {error}"
+    return "stopped"
 
 
 def _google_client(client_class, environment, endpoint=None):

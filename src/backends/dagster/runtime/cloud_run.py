@@ -7,7 +7,7 @@ import dagster as dg
 from google.api_core.exceptions import GoogleAPICallError
 from google.cloud import run_v2
 
-from .cloud import _google_client, _wait_until
+from .cloud import _google_client, _stopped, _wait_until
 
 # How long a sync step waits on its execution's operation when the task sets no timeout.
 _CLOUD_RUN_WAIT = 7 * 24 * 3600
@@ -39,10 +39,13 @@ def _run_cloud_run(context, environment, task, args, env):
             raise dg.Failure(
                 f"{task['id']}: Cloud Run execution {execution} failed: {error.message}"
             ) from None
+        except dg.DagsterExecutionInterruptedError:
+            _stopped(stop)
+            raise
         except TimeoutError:
-            stop()
+            stopped = _stopped(stop)
             raise dg.Failure(
-                f"{task['id']}: Cloud Run execution {execution} timed out after {task['timeout']} s; stopped"
+                f"{task['id']}: Cloud Run execution {execution} timed out after {task['timeout']} s; {stopped}"
             ) from None
     else:
 
