@@ -69,6 +69,12 @@ export class CloudWorkspace {
     writeFileSync(this.file, renderDagsterDefinitions(r.pipelines, `cloud ${env}`));
   }
 
+  /** Writes the module of pipelines planned elsewhere (changed by a test: a timeout). */
+  setUpPipelines(pipelines: readonly Pipeline[]): void {
+    this.pipelines = pipelines;
+    writeFileSync(this.file, renderDagsterDefinitions(pipelines, "cloud"));
+  }
+
   pipeline(id: string): Pipeline {
     const p = this.pipelines.find((x) => x.id === id);
     if (p === undefined) throw new Error(`no pipeline ${id}`);

@@ -4,6 +4,7 @@ import type { Task } from "../../src/pipeline/pipeline.js";
 import { starlakeArgv } from "../../src/starlake/command-line.js";
 import { CLOUD_OPTIONS, type CloudName } from "../helpers/cloud-projects.js";
 import {
+  ecsRequests,
   type FargateSetup,
   fargateSetup,
   type MotoServer,
@@ -131,6 +132,35 @@ describe("Fargate runs in process against moto (ECS RunTask)", () => {
     const tokens = requests.map((q) => (q as { clientToken?: string }).clientToken);
     expect(new Set(tokens).size).toBe(3);
     expect(r.messages.some(([, m]) => /exited with 3/.test(m))).toBe(true);
+  }, 300_000);
+
+  it("a task still running at the step's timeout is stopped (StopTask) and fails the step", async () => {
+    // moto's tasks stay RUNNING for many DescribeTasks
+    const res = await fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
+      method: "POST",
+      body: JSON.stringify({
+        model_name: "ecs::task",
+        transition: { progression: "manual", times: 1000 },
+      }),
+      signal: AbortSignal.timeout(10_000),
+    });
+    expect(res.ok).toBe(true);
+    const timed = new CloudWorkspace();
+    try {
+      timed.setUpPipelines(
+        ws.pipelines.map((p) => ({ ...p, defaults: { ...p.defaults, timeout: 3, retries: 0 } })),
+      );
+      const r = await timed.runJob("t_kpi_revenue", TAGS, moto.env);
+      expect(r.success).toBe(false);
+      expect(Object.values(r.steps)).toContain("STEP_FAILURE");
+      const started = (await runTaskRequests(moto)).at(-1);
+      expect(started?.overrides?.containerOverrides?.[0]?.command?.[0]).toBe("transform");
+      const stops = await ecsRequests(moto, "StopTask");
+      expect(stops).toHaveLength(1);
+      expect(stops[0]).toMatchObject({ cluster: ecs.cluster });
+    } finally {
+      timed.tearDown();
+    }
   }, 300_000);
 
   it("a run whose containers all exit with 0 succeeds and reports its tables", async () => {
