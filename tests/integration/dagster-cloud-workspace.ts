@@ -99,6 +99,23 @@ export class CloudWorkspace {
     return { code: r.status ?? -1, output: `${r.stdout}${r.stderr}` };
   }
 
+  /** Real ruff on the module (`format --check`, `check`), isolated from any configuration: its output, empty when clean. */
+  ruff(): string {
+    const out: string[] = [];
+    for (const args of [
+      ["format", "--isolated", "--check"],
+      ["check", "--isolated"],
+    ]) {
+      const r = spawnSync(join(dagsterCloudEnv(), "bin/ruff"), [...args, this.file], {
+        encoding: "utf8",
+        timeout: 60_000,
+        killSignal: "SIGKILL",
+      });
+      if (r.status !== 0) out.push(`${r.stdout}${r.stderr}`);
+    }
+    return out.join("\n");
+  }
+
   /** Imports the module as a code location does, every warning shown (load_defs.py): its stderr and job count. */
   load(): { warnings: string; jobs: number } {
     const r = spawnSync(

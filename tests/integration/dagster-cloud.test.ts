@@ -25,7 +25,7 @@ const TAGS = { sl_scheduled_date: "2024-03-05T02:00:00+0000" };
 describe("definitions of every cloud environment load and validate", () => {
   const envs: CloudName[] = ["cloud_run", "dataproc", "fargate"];
   for (const env of envs)
-    it(`${env}: dagster definitions validate, no warning`, async () => {
+    it(`${env}: dagster definitions validate, no warning, ruff-clean`, async () => {
       const ws = new CloudWorkspace();
       try {
         await ws.setUp(env, CLOUD_OPTIONS[env]);
@@ -35,6 +35,7 @@ describe("definitions of every cloud environment load and validate", () => {
         // the one warning is Dagster's own, about its CLI command: none from the definitions
         const own = /^.*SupersessionWarning: Function `definitions_validate_command`.*\n.*\n?/m;
         expect(r.output.replace(own, "")).not.toMatch(/warn/i);
+        expect(ws.ruff()).toBe("");
         const loaded = ws.load();
         expect(loaded.warnings).toBe("");
         expect(loaded.jobs).toBe(ws.pipelines.length);
