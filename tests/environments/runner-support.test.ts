@@ -26,7 +26,7 @@ registerEnvironment({
 const SUPPORTED: Readonly<Record<string, readonly Env[]>> = {
   engine: ["shell"],
   airflow: ["shell", "cloud_run", "dataproc", "fargate"],
-  dagster: ["shell"],
+  dagster: ["shell", "cloud_run", "dataproc", "fargate"],
 };
 
 const RUNNERS: Readonly<Record<string, (ps: readonly Pipeline[]) => unknown>> = {
@@ -92,30 +92,40 @@ describe("every (runner, execution environment) pair: honoured, or a located err
     }
 });
 
-describe("Airflow refuses what a cloud environment cannot do yet", () => {
-  it("a pre-load check in a cloud environment: a located error naming it", async () => {
-    const files = envProject("fargate");
-    files["metadata/dags/load_all.sl.yml"] =
-      `${files["metadata/dags/load_all.sl.yml"]?.trimEnd()}\n    pre_load_strategy: imported\n`;
-    const r = await planProject(fixture(files), { vars: { SL_ROOT: "/srv/p" }, env: {} });
-    const load = r.pipelines.filter((p) => p.id === "load_shop");
-    expect(failure(() => airflow.render(load, { source: "t" }))).toBe(
-      "metadata/dags/load_all.sl.yml:3:13: error[unsupported_environment]: dag config load_all (pipeline load_shop): execution environment fargate with a pre-load check (pre_load_strategy) is not supported by the airflow runner; it supports shell, cloud_run, dataproc, fargate",
-    );
-  });
+/** The cloud project with a pre-load check on its loads. */
+function withPreloadCheck(env: "fargate" | "dataproc"): Record<string, string> {
+  const files = envProject(env);
+  files["metadata/dags/load_all.sl.yml"] =
+    `${files["metadata/dags/load_all.sl.yml"]?.trimEnd()}\n    pre_load_strategy: imported\n`;
+  return files;
+}
+
+describe("Airflow and Dagster refuse what a cloud environment cannot do yet", () => {
+  for (const runner of ["airflow", "dagster"] as const)
+    it(`${runner}: a pre-load check in a cloud environment is a located error naming it`, async () => {
+      const r = await planProject(fixture(withPreloadCheck("fargate")), {
+        vars: { SL_ROOT: "/srv/p" },
+        env: {},
+      });
+      const load = r.pipelines.filter((p) => p.id === "load_shop");
+      expect(failure(() => RUNNERS[runner]?.(load))).toBe(
+        `metadata/dags/load_all.sl.yml:3:13: error[unsupported_environment]: dag config load_all (pipeline load_shop): execution environment fargate with a pre-load check (pre_load_strategy) is not supported by the ${runner} runner; it supports shell, cloud_run, dataproc, fargate`,
+      );
+    });
 });
 
 describe("the CLI says it in one line, exit 2, and writes nothing", () => {
-  it("generate for Dagster and run on the engine refuse a Dataproc project", async () => {
-    const project = fixture(envProject("dataproc"));
-    const out = join(project, "out");
-    const generate = await runCli(["generate", project, "--orchestrator", "dagster", "--out", out]);
+  it("generate for Dagster refuses a Dataproc pre-load check, run on the engine a Dataproc project", async () => {
+    const checked = fixture(withPreloadCheck("dataproc"));
+    const out = join(checked, "out");
+    const generate = await runCli(["generate", checked, "--orchestrator", "dagster", "--out", out]);
     expect(generate.code).toBe(2);
     const lines = generate.stderr.trim().split("\n");
     expect(lines.at(-1)).toMatch(
-      /^metadata\/dags\/load_all\.sl\.yml:3:13: error\[unsupported_environment\]: dag config load_all \(pipeline load_shop\): execution environment dataproc is not supported by the dagster runner; it supports shell$/,
+      /^metadata\/dags\/load_all\.sl\.yml:3:13: error\[unsupported_environment\]: dag config load_all \(pipeline load_shop\): execution environment dataproc with a pre-load check \(pre_load_strategy\) is not supported by the dagster runner; it supports shell, cloud_run, dataproc, fargate$/,
     );
     expect(existsSync(out)).toBe(false);
+    const project = fixture(envProject("dataproc"));
     const real = await runCli(["run", project, "--pipeline", "load_shop"]);
     expect(real.code).toBe(2);
     expect(real.stderr.trim().split("\n").at(-1)).toMatch(

@@ -10,6 +10,7 @@ import { type PyValue, pyLiteral } from "../python/literal.js";
 import { RETURN_LOAD_FILES, RETURN_LOAD_FILES_IMPORTS } from "../python/return-load-files.js";
 import { assetOwners, trailingTasks, writesTable } from "./asset-owners.js";
 import { DAGSTER_ASSETS } from "./asset-runtime.js";
+import { dataprocResourceKey, environmentData } from "./environment-data.js";
 import { DAGSTER_RUNTIME } from "./runtime.js";
 import { dagsterRuntime } from "./runtime-files.js";
 import { DAGSTER_SCHEDULING } from "./scheduling.js";
@@ -50,6 +51,10 @@ export function renderDagsterDefinitions(
     "    jobs=list(jobs.values()),",
     "    schedules=[_schedule(pipeline_id, jobs[pipeline_id]) for pipeline_id, p in PIPELINES.items() if p['schedule']['kind'] == 'cron'],",
     "    sensors=[_sensor(pipeline_id, jobs[pipeline_id]) for pipeline_id, p in PIPELINES.items() if p['schedule']['kind'] == 'datasets'],",
+    // the clusters of Dataproc pipelines, one resource each (runtime/dataproc.py)
+    ...(pipelines.some((p) => p.environment.kind === "dataproc")
+      ? ["    resources=_dataproc_resources(),"]
+      : []),
     ")",
   ].join("\n");
   // the runtime's .py files (src/backends/dagster/runtime): only what this module's code reaches
@@ -122,6 +127,8 @@ function pipelineData(
     trailing: owned.size === 0 ? [] : [...(trailingTasks(p) ?? [])].sort(),
     partitions: partitionsData(p),
     pools: Object.fromEntries(Object.entries(p.pools ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))),
+    // a cloud environment and its settings; none for the shell (environment-data.ts)
+    ...(p.environment.kind === "shell" ? {} : { environment: environmentData(p) }),
   };
 }
 
@@ -183,16 +190,25 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
     ...recoverData(p, t),
     // a task that runs nothing needs neither retries nor a slot of a pool
     retries: argv === null ? 0 : (t.retries ?? p.defaults.retries),
-    retry_delay: t.retryDelay ?? p.defaults.retryDelay,
+    retry_delay: t.retryDelay ?? cloudRetryDelay(p) ?? p.defaults.retryDelay,
     pool: argv === null ? null : (t.pool ?? p.defaults.pool ?? null),
     timeout: t.timeout ?? p.defaults.timeout ?? null,
+    // the Definitions' resources its step needs: a Dataproc pipeline's cluster
+    ...(argv !== null && p.environment.kind === "dataproc"
+      ? { resources: [dataprocResourceKey(p)] }
+      : {}),
   };
 }
+
+/** Cloud Run's own retry delay (`retry_delay_in_seconds`), under a task's own. */
+const cloudRetryDelay = (p: Pipeline) =>
+  p.environment.kind === "cloud_run" ? p.environment.retryDelay : undefined;
 
 /** A load's files to return before each try (see RETURN_LOAD_FILES); only on loads that have some. */
 function recoverData(p: Pipeline, t: Task): Record<string, PyValue> {
   const r = t.recover;
-  if (r === undefined) return {};
+  // in the cloud the files are where the job runs, not on the Dagster worker
+  if (r === undefined || p.environment.kind !== "shell") return {};
   const [ingesting, pending] = [r.ingesting, r.pending].map((f) => rootedFolder(p, f));
   return { recover: { ingesting, pending, pattern: r.pattern } };
 }

@@ -90,6 +90,13 @@ def _word(arg, values):
 
 def _run(context, pipeline, task, values):
     """Runs the task's command as argv (no shell) in SL_ROOT; returns its exit code."""
+    environment = pipeline.get("environment")
+    if environment is not None:
+        # a cloud environment: its runner (runtime/*.py) hands the argv, without the executable
+        # (the image's Starlake), and the Starlake variables to the cloud API as data
+        args = [_word(a, values) for a in task["argv"]]
+        env = {k: _word(v, values) for k, v in pipeline["env"].items()}
+        return environment["run"](context, environment, task, args, env), args
     starlake = _starlake(pipeline, values)
     argv = [starlake, *(_word(a, values) for a in task["argv"])]
     env = {**os.environ, **{k: _word(v, values) for k, v in pipeline["env"].items()}}
@@ -225,16 +232,18 @@ def _op(task, inputs):
     """The op definition of a task: one per shape (inputs, gate or not, pool, retries). Dagster
     inspects each op's function, and hashes a node's retry policy with it: both live here."""
     retry = (task["retries"], task["retry_delay"]) if task["retries"] else None
-    shape = (tuple(inputs), task["gate"] is not None, task["pool"], retry)
+    shape = (tuple(inputs), task["gate"] is not None, task["pool"], retry, tuple(task.get("resources", ())))
     op = _OPS.get(shape)
     if op is None:
-        inputs, gated, pool, retry = shape
+        inputs, gated, pool, retry, resources = shape
         name = f"starlake_{len(inputs)}" + ("_any" if inputs[:1] == ("after",) else "")
         name += "_gate" if gated else ""
         if pool is not None:
             name += "__" + pool
         if retry is not None:
             name += f"__retry_{retry[0]}x_{retry[1]}s"
+        for resource in resources:
+            name += "__" + resource
         name = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in name)
         while any(o.name == name for o in _OPS.values()):
             name += "_"  # two pools that read alike once sanitised ("a-b", "a_b")
@@ -247,6 +256,7 @@ def _op(task, inputs):
             # the executor's own limit for the pools a pipeline declares (see _executor)
             tags=None if pool is None else {"slo/pool": pool},
             retry_policy=None if retry is None else dg.RetryPolicy(max_retries=retry[0], delay=retry[1]),
+            required_resource_keys=set(resources),
         )
     return op
 
@@ -290,7 +300,10 @@ def _graph(pipeline_id, asset_inputs=None, asset_outputs=None):
 
 def _executor(pipeline):
     """One writer per DuckDB file inside a run, whatever the instance's pool limits: the
-    multiprocess executor starts at most the declared slots of ops tagged with the pool."""
+    multiprocess executor starts at most the declared slots of ops tagged with the pool. A
+    Dataproc pipeline's steps run in one process, so that its cluster is created once per run."""
+    if pipeline.get("environment", {}).get("kind") == "dataproc":
+        return dg.in_process_executor
     limits = [{"key": "slo/pool", "value": name, "limit": slots} for name, slots in sorted(pipeline["pools"].items())]
     return dg.multiprocess_executor.configured({"tag_concurrency_limits": limits}) if limits else None
 

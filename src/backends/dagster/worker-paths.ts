@@ -4,9 +4,12 @@ import type { ArgPiece } from "../../starlake/run-placeholders.js";
 import { code, type PyValue, pyString } from "../python/literal.js";
 import { type Piece, relativeToRoot, rootPieces, withRoot } from "../python/worker-root.js";
 
-/** The generate-time SL_ROOT of a pipeline: where its values name the project folder. */
+/**
+ * The generate-time SL_ROOT of a pipeline: where its values name the project folder. None in a
+ * cloud environment, whose paths name the project where the job runs and are kept as written.
+ */
 export function generatedRoot(p: Pipeline): string {
-  return p.environment.slRoot;
+  return p.environment.kind === "shell" ? p.environment.slRoot : "";
 }
 
 /**
@@ -18,7 +21,7 @@ export function generatedRoot(p: Pipeline): string {
 export function pathsData(p: Pipeline, rootDefault: string | undefined): Record<string, PyValue> {
   const root = generatedRoot(p);
   return {
-    root: rootDefault ?? root,
+    root: rootDefault ?? p.environment.slRoot,
     env: Object.fromEntries(
       Object.entries(p.environment.env).map(([k, v]) => [k, word(rootPieces(v, root))]),
     ),
