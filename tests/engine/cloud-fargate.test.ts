@@ -1,6 +1,5 @@
-import { type SpawnSyncReturns, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { type SpawnSyncReturns, spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { envDag } from "../helpers/cloud-projects.js";
@@ -178,6 +177,56 @@ describe("the engine runs Fargate tasks on ECS", () => {
         expect(container).toMatchObject({ cpu: 512, memory: 1024 });
       }
       expect(attemptLog(dir, "load_shop_orders", 2)).toContain("container starlake exited with 3");
+    } finally {
+      await setTaskProgression(moto, "manual");
+    }
+  }, 120_000);
+
+  it("a stopped run stops its ECS tasks (SIGTERM: each attempt calls StopTask before it exits)", async () => {
+    const setup = await fargateSetup(moto, { cluster: "stop-cluster", family: "starlake-stop" });
+    // tasks that never stop by themselves
+    const res = await fetch(`${moto.endpoint}/moto-api/state-manager/set-transition`, {
+      method: "POST",
+      body: JSON.stringify({
+        model_name: "ecs::task",
+        transition: { progression: "manual", times: 1_000_000 },
+      }),
+    });
+    expect(res.ok).toBe(true);
+    try {
+      const dir = project(setup);
+      const before = (await runTaskRequests(moto)).length;
+      const child = spawn(process.execPath, [BIN, "run", dir, "--pipeline", "load_shop"], {
+        env: { PATH: process.env.PATH ?? "", HOME: dir, ...moto.env },
+        stdio: "ignore",
+        timeout: 120_000,
+      });
+      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+      for (let i = 0; i < 600 && (await runTaskRequests(moto)).length < before + 2; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      // both attempts have logged their task: they are polling it
+      const started = () =>
+        ["load_shop_orders", "load_shop_customers"].every((t) => {
+          try {
+            return attemptLog(dir, t, 1).includes("started ECS task");
+          } catch {
+            return false;
+          }
+        });
+      for (let i = 0; i < 600 && !started(); i++) await new Promise((r) => setTimeout(r, 100));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(130);
+      const stops = (await ecsRequests(moto, "StopTask")) as { cluster: string; task: string }[];
+      const arns = ["load_shop_orders", "load_shop_customers"].map(
+        (t) => /started ECS task (\S+)/.exec(attemptLog(dir, t, 1))?.[1],
+      );
+      expect(
+        stops
+          .filter((s) => s.cluster === "stop-cluster")
+          .map((s) => s.task)
+          .sort(),
+      ).toEqual([...arns].sort());
+      expect(attemptLog(dir, "load_shop_orders", 1)).toContain("stopped ECS task");
     } finally {
       await setTaskProgression(moto, "manual");
     }

@@ -24,7 +24,7 @@ registerEnvironment({
 
 /** What each runner honours today: every other pair must be a located error naming all three. */
 const SUPPORTED: Readonly<Record<string, readonly Env[]>> = {
-  engine: ["shell"],
+  engine: ["shell", "cloud_run", "dataproc", "fargate"],
   airflow: ["shell", "cloud_run", "dataproc", "fargate"],
   dagster: ["shell"],
 };
@@ -116,10 +116,17 @@ describe("the CLI says it in one line, exit 2, and writes nothing", () => {
       /^metadata\/dags\/load_all\.sl\.yml:3:13: error\[unsupported_environment\]: dag config load_all \(pipeline load_shop\): execution environment dataproc is not supported by the dagster runner; it supports shell$/,
     );
     expect(existsSync(out)).toBe(false);
-    const real = await runCli(["run", project, "--pipeline", "load_shop"]);
+  });
+
+  it("run on the engine refuses a pre-load check in a cloud environment", async () => {
+    // the check tells "nothing to load" by Starlake's exit code and a local marker file
+    const files = envProject("dataproc");
+    files["metadata/dags/load_all.sl.yml"] =
+      `${files["metadata/dags/load_all.sl.yml"]?.trimEnd()}\n    pre_load_strategy: imported\n`;
+    const real = await runCli(["run", fixture(files), "--pipeline", "load_shop"]);
     expect(real.code).toBe(2);
-    expect(real.stderr.trim().split("\n").at(-1)).toMatch(
-      /^metadata\/dags\/load_all\.sl\.yml:3:13: error\[unsupported_environment\]: .* execution environment dataproc is not supported by the engine runner; it supports shell$/,
+    expect(real.stderr.trim().split("\n").at(-1)).toBe(
+      "metadata/dags/load_all.sl.yml:3:13: error[unsupported_environment]: dag config load_all (pipeline load_shop): execution environment dataproc with a pre-load check (pre_load_strategy) is not supported by the engine runner; it supports shell, cloud_run, dataproc, fargate",
     );
   });
 });
