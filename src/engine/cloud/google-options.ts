@@ -59,6 +59,8 @@ export async function googleClientOptions(
       apiEndpoint: (found?.[1] ?? "").replace(/^\[|\]$/g, ""),
       port: Number(found?.[2]),
       sslCreds: gax.grpc.credentials.createInsecure() as object,
+      // known already: the client does not ask a GCE metadata server for it
+      universeDomain: "googleapis.com",
     };
   }
   const own: GoogleOptions = defaultEndpoint === undefined ? {} : { apiEndpoint: defaultEndpoint };
