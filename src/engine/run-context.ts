@@ -77,7 +77,9 @@ export class RunContext {
       const to = this.index.get(e.to);
       if (to !== undefined) this.downstream.get(e.from)?.push(to);
     }
-    this.where = runEnvironment(pipeline, values, runId, settings);
+    // cloud ids hash the run's creation too: two projects' runs of one id never share a cluster
+    const runKey = `${runId}@${store.run(runId)?.createdAt ?? ""}`;
+    this.where = runEnvironment(pipeline, values, runId, runKey, settings);
     this.starter = new AttemptStarter(this.where.env, join(settings.logsDir, runId));
     this.cancelled = wasCancelled(store, runId); // applied by an engine that died before the end
   }

@@ -32,6 +32,8 @@ export function runEnvironment(
   pipeline: Pipeline,
   values: RunValues,
   runId: string,
+  /** Unique to the run across state databases: the base of its ids in the cloud. */
+  runKey: string,
   settings: ShellSettings,
 ): RunEnvironment {
   const e = pipeline.environment;
@@ -55,7 +57,7 @@ export function runEnvironment(
         invocation: (task, attemptNo, base) =>
           task.command === undefined
             ? undefined
-            : cloudInvocation(cloudJob(pipeline, e, task, values, runId, attemptNo), base, env),
+            : cloudInvocation(cloudJob(pipeline, e, task, values, runKey, attemptNo), base, env),
         tearDown: async (folder) => {
           if (e.kind !== "dataproc") return;
           // the log of the run's cluster beside its attempts' (no attempt is named so: a dot, no number)
@@ -65,7 +67,7 @@ export function runEnvironment(
               join(folder, "cluster.dataproc.log"),
               `[slo ${new Date().toISOString()}] ${line}\n`,
             );
-          await tearDownCluster(dataprocCluster(e, pipeline.id, runId), log);
+          await tearDownCluster(dataprocCluster(e, pipeline.id, runKey), log);
         },
       };
     }

@@ -72,16 +72,19 @@ function hex(n: number, ...parts: readonly string[]): string {
   return createHash("sha256").update(parts.join("/")).digest("hex").slice(0, n);
 }
 
-/** The run's Dataproc cluster: the configured prefix and 8 hex digits of the pipeline and run. */
+/**
+ * The run's Dataproc cluster: the configured prefix and 8 hex digits of the pipeline and run
+ * (`runKey`: the run's id and creation, the same when it is resumed, unique to it otherwise).
+ */
 export function dataprocCluster(
   e: DataprocEnvironment,
   pipelineId: string,
-  runId: string,
+  runKey: string,
 ): DataprocCluster {
   return {
     project: e.project,
     region: e.region,
-    name: `${e.cluster.name}-${hex(8, pipelineId, runId)}`,
+    name: `${e.cluster.name}-${hex(8, pipelineId, runKey)}`,
     settings: e.cluster,
     env: e.env,
   };
@@ -93,12 +96,12 @@ export function dataprocCluster(
  */
 export function attemptId(
   pipelineId: string,
-  runId: string,
+  runKey: string,
   task: string,
   attempt: number,
 ): string {
   const safe = task.replace(/[^A-Za-z0-9_-]/g, "_").slice(0, 60);
-  return `${safe}-${hex(12, pipelineId, runId, task)}-${attempt}`;
+  return `${safe}-${hex(12, pipelineId, runKey, task)}-${attempt}`;
 }
 
 /** What an attempt of `task` sends to the cloud of environment `e`. */
@@ -107,13 +110,13 @@ export function cloudJob(
   e: CloudEnvironment,
   task: Task,
   values: RunValues,
-  runId: string,
+  runKey: string,
   attempt: number,
 ): CloudJob {
   const common = {
     args: starlakeArgv(task, e.env, values),
     env: e.env,
-    attemptId: attemptId(pipeline.id, runId, task.id, attempt),
+    attemptId: attemptId(pipeline.id, runKey, task.id, attempt),
   };
   switch (e.kind) {
     case "fargate":
@@ -146,7 +149,7 @@ export function cloudJob(
         ...common,
         // a dag config has no wait option for Spark jobs: the attempt waits for its job
         wait: { mode: "sync" },
-        cluster: dataprocCluster(e, pipeline.id, runId),
+        cluster: dataprocCluster(e, pipeline.id, runKey),
         jars: e.spark.jars,
         mainClass: e.spark.mainClass,
         properties: { ...e.spark.properties, ...e.spark.taskProperties[task.id] },

@@ -102,11 +102,11 @@ export async function deleteCluster(
   io: Pick<AttemptIO, "log">,
 ): Promise<void> {
   try {
-    const [operation] = await clusters.deleteCluster({
-      projectId: c.project,
-      region: c.region,
-      clusterName: c.name,
-    });
+    // bounded: an unreachable API must not hold the engine for the client's default 5 minutes
+    const [operation] = await clusters.deleteCluster(
+      { projectId: c.project, region: c.region, clusterName: c.name },
+      { timeout: 60_000 },
+    );
     io.log(`deleting Dataproc cluster ${c.name}`);
     await operation.promise();
     io.log(`deleted Dataproc cluster ${c.name}`);

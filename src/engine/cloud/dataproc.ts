@@ -11,6 +11,9 @@ import { dataprocOptions, ensureCluster } from "./dataproc-cluster.js";
 
 type Job = protos.google.cloud.dataproc.v1.IJob;
 
+/** gRPC's status code of an id that is taken. */
+const ALREADY_EXISTS = 6;
+
 /** Final states of a Dataproc job. */
 const ENDED = new Set(["DONE", "ERROR", "CANCELLED"]);
 
@@ -30,22 +33,28 @@ export async function runDataproc(job: DataprocJob, io: AttemptIO): Promise<numb
   const jobId = job.attemptId;
   try {
     if (!(await ensureCluster(clusters, job.cluster, io))) return STOPPED_EXIT;
-    const [submitted] = await jobs.submitJob({
-      ...where,
-      job: {
-        reference: { projectId: job.cluster.project, jobId },
-        placement: { clusterName: job.cluster.name },
-        sparkJob: {
-          jarFileUris: [...job.jars],
-          mainClass: job.mainClass,
-          args: [...job.args],
-          properties: { ...job.properties },
+    try {
+      const [submitted] = await jobs.submitJob({
+        ...where,
+        job: {
+          reference: { projectId: job.cluster.project, jobId },
+          placement: { clusterName: job.cluster.name },
+          sparkJob: {
+            jarFileUris: [...job.jars],
+            mainClass: job.mainClass,
+            args: [...job.args],
+            properties: { ...job.properties },
+          },
         },
-      },
-    });
-    io.log(`submitted Dataproc job ${jobId} on cluster ${job.cluster.name}`);
-    if (submitted.driverOutputResourceUri)
-      io.log(`its driver's output: ${submitted.driverOutputResourceUri}`);
+      });
+      io.log(`submitted Dataproc job ${jobId} on cluster ${job.cluster.name}`);
+      if (submitted.driverOutputResourceUri)
+        io.log(`its driver's output: ${submitted.driverOutputResourceUri}`);
+    } catch (e) {
+      // the id is this attempt's alone: a retried request whose first try went through
+      if ((e as { code?: unknown }).code !== ALREADY_EXISTS) throw e;
+      io.log(`Dataproc job ${jobId} was already submitted by this attempt: following it`);
+    }
     const ended = await pollUntil<Job>(SYNC_POLL_SECONDS, io, async () => {
       const [seen] = await jobs.getJob({ ...where, jobId });
       return ENDED.has(String(seen.status?.state ?? "")) ? seen : undefined;
