@@ -258,10 +258,14 @@ describe("the engine runs Spark jobs on a Dataproc cluster of the run", () => {
     expect([...fake.dataproc.clusters.keys()].some((k) => k.includes("/clusters/stopped-"))).toBe(
       false,
     );
-    // each attempt asked to cancel its job (the fake has no CancelJob: it says so, and is logged)
+    // each attempt cancelled its job before it exited
     const cancels = fake.requestsOf("CancelJob").map((r) => r.jobId);
-    for (const t of ["orders", "customers"])
+    for (const t of ["orders", "customers"]) {
       expect(cancels).toContainEqual(expect.stringMatching(new RegExp(`^load_shop_${t}-`)));
+      expect(readFileSync(join(runFolder(dir), `load_shop_${t}.1.log`), "utf8")).toMatch(
+        /cancelled Dataproc job load_shop_\w+-[0-9a-f]{12}-1/,
+      );
+    }
 
     // killed (SIGKILL): nothing deletes the cluster then; the resumed run does
     fake.checksBeforeDone = 3;

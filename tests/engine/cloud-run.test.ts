@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -151,5 +151,39 @@ describe("the engine runs Cloud Run job executions", () => {
     const second = /started Cloud Run execution (\S+)/.exec(log);
     expect(first?.[1]).toBeTruthy();
     expect(second?.[1]).not.toBe(first?.[1]);
+  }, 120_000);
+
+  it("a stopped run cancels its executions; no credentials ever reach the test endpoint", async () => {
+    fake.checksBeforeDone = 1_000_000; // executions that do not end by themselves
+    try {
+      const dir = project("long-job");
+      const child = spawn(process.execPath, [BIN, "run", dir, "--pipeline", "load_shop"], {
+        env: { PATH: process.env.PATH ?? "", HOME: dir, SLO_GOOGLE_API_ENDPOINT: fake.endpoint },
+        stdio: "ignore",
+        timeout: 120_000,
+      });
+      const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+      const polled = () =>
+        fake.calls.filter(
+          (c) =>
+            c.method.endsWith("/GetExecution") && String(c.request.name).includes("/long-job/"),
+        ).length >= 2;
+      for (let i = 0; i < 600 && !polled(); i++) await new Promise((r) => setTimeout(r, 100));
+      child.kill("SIGTERM");
+      expect(await exited).toBe(130);
+      const started = runJobsOf("long-job");
+      expect(started).toHaveLength(2);
+      const cancelled = fake.requestsOf("CancelExecution").map((r) => String(r.name));
+      const names = ["load_shop_orders", "load_shop_customers"].map(
+        (t) => /started Cloud Run execution (\S+)/.exec(attemptLog(dir, t, 1))?.[1],
+      );
+      expect(cancelled.filter((n) => n.includes("/long-job/")).sort()).toEqual([...names].sort());
+      expect(attemptLog(dir, "load_shop_orders", 1)).toContain("cancelled Cloud Run execution");
+    } finally {
+      fake.checksBeforeDone = 1;
+    }
+    // plaintext and anonymous: not a single call carried an authorization header
+    expect(fake.calls.length).toBeGreaterThan(0);
+    expect(fake.calls.filter((c) => c.metadata && "authorization" in c.metadata)).toEqual([]);
   }, 120_000);
 });
