@@ -8,7 +8,7 @@ import {
 } from "./attempt-io.js";
 import type { CloudRunJob } from "./cloud-job.js";
 import { CLOUD_PACKAGES } from "./cloud-packages.js";
-import { googleClientOptions } from "./google-options.js";
+import { type GoogleOptions, googleClientOptions } from "./google-options.js";
 
 type Execution = protos.google.cloud.run.v2.IExecution;
 
@@ -20,11 +20,14 @@ type Execution = protos.google.cloud.run.v2.IExecution;
  */
 export async function runCloudRun(job: CloudRunJob, io: AttemptIO): Promise<number> {
   const run = await import("@google-cloud/run");
-  const options = await googleClientOptions(
-    CLOUD_PACKAGES.cloud_run,
-    undefined,
-    job.serviceAccount,
-  );
+  let options: GoogleOptions;
+  try {
+    options = await googleClientOptions(CLOUD_PACKAGES.cloud_run, undefined, job.serviceAccount);
+  } catch (e) {
+    // no application default credentials to impersonate from: this machine's setup, not ours
+    io.log(`Google credentials: ${messageOf(e)}`);
+    return 1;
+  }
   const jobs = new run.v2.JobsClient(options);
   const executions = new run.v2.ExecutionsClient(options);
   try {
