@@ -12,7 +12,8 @@ import { type ShellSettings, slRoot, starlakeOf } from "./shell-invocation.js";
 export function checkCommands(pipeline: Pipeline, settings: ShellSettings): void {
   const where = `pipeline ${pipeline.id}${pipeline.source ? ` (dag config ${pipeline.source.config})` : ""}`;
   const first = pipeline.tasks.find((t) => t.command !== undefined);
-  if (first === undefined) return;
+  // a cloud task's argv and variables go to an API as strings: no process, no folder here
+  if (first === undefined || pipeline.environment.kind !== "shell") return;
   const bad = (what: string, value: string) =>
     new ConfigError(
       `${where}, task ${first.id}: ${what} holds a NUL byte (${JSON.stringify(value.slice(0, 60))}), which no command can be given`,

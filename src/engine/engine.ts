@@ -3,6 +3,8 @@ import { ConfigError } from "../errors.js";
 import { assertNever, starlakePathOf } from "../pipeline/environment.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import { locateStarlake } from "../starlake/locate-starlake.js";
+import { checkCloudPackages } from "./cloud/cloud-packages.js";
+import { checkGoogleEndpoint } from "./cloud/google-options.js";
 import { checkCommands } from "./command-check.js";
 import type { HolderLock } from "./holder-lock.js";
 import {
@@ -128,15 +130,22 @@ async function goThrough(
 }
 
 /**
- * Bad input before anything runs: an environment the engine cannot run, no executable, or a
- * command the system cannot be given (see checkCommands).
+ * Bad input before anything runs: an environment the engine cannot run, a cloud client package
+ * that is not installed, no executable, or a command the system cannot be given (see
+ * checkCommands).
  */
 export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSettings): void {
   for (const p of pipelines) checkEnvironment(p);
+  checkCloudPackages(pipelines, settings.resolvePackage);
+  if (
+    pipelines.some((p) => p.environment.kind === "cloud_run" || p.environment.kind === "dataproc")
+  )
+    checkGoogleEndpoint(settings.baseEnv);
   for (const p of pipelines) checkCommands(p, settings);
   const checked = new Set<string>(); // pipelines mostly share one executable
   for (const p of pipelines) {
-    if (!p.tasks.some((t) => t.command !== undefined)) continue;
+    // a cloud task runs the Starlake of its image or its jars, not one of this machine
+    if (p.environment.kind !== "shell" || !p.tasks.some((t) => t.command !== undefined)) continue;
     const variable = starlakePathOf(p.environment);
     if (checked.has(variable)) continue;
     checked.add(variable);
@@ -150,7 +159,13 @@ export function checkRunnable(pipelines: readonly Pipeline[], settings: ShellSet
   }
 }
 
-/** The engine runs Starlake on this machine: the shell environment only, never a cloud one. */
+const SUPPORTED = ["shell", "cloud_run", "dataproc", "fargate"];
+
+/**
+ * The engine runs Starlake on this machine (shell) or through the cloud APIs of the built-in
+ * cloud environments; never a registered one. A pre-load check is refused in the cloud: it tells
+ * "nothing to load" by Starlake's exit code 1 and a marker file, which a cloud job hides.
+ */
 function checkEnvironment(p: Pipeline): void {
   const e = p.environment;
   switch (e.kind) {
@@ -159,8 +174,18 @@ function checkEnvironment(p: Pipeline): void {
     case "cloud_run":
     case "dataproc":
     case "fargate":
+      if (p.tasks.some((t) => t.gate !== undefined))
+        throw new ConfigError([
+          unsupportedEnvironment(
+            p,
+            "engine",
+            SUPPORTED,
+            "with a pre-load check (pre_load_strategy)",
+          ),
+        ]);
+      return;
     case "registered":
-      throw new ConfigError([unsupportedEnvironment(p, "engine", ["shell"])]);
+      throw new ConfigError([unsupportedEnvironment(p, "engine", SUPPORTED)]);
     default:
       assertNever(e, "execution environment");
   }

@@ -9,8 +9,9 @@ import { AttemptStarter } from "./attempt-starter.js";
 import type { ExecutorSettings } from "./executor-settings.js";
 import { failAbandonedRun } from "./run-abandon.js";
 import { applyControls, CONTROL_MS, wasCancelled } from "./run-control.js";
+import { type RunEnvironment, runEnvironment } from "./run-environment.js";
 import { type Finished, type Start, sleepUntil } from "./run-turn.js";
-import { sentinelMarker, shellEnvironment, shellInvocation } from "./shell-invocation.js";
+import { sentinelMarker } from "./shell-invocation.js";
 import { stateFailure } from "./state-failure.js";
 import type { RunState, StateStore, TaskRow } from "./state-store.js";
 import {
@@ -39,8 +40,8 @@ export class RunContext {
   private readonly downstream = new Map<string, number[]>();
   private readonly dirty: Uint8Array;
   private queuedCount = 0;
-  /** The environment of every command of this run (see shellEnvironment). */
-  private readonly env: Readonly<Record<string, string>>;
+  /** Where the attempts run: their commands and environment, what the run holds (see run-environment.ts). */
+  private readonly where: RunEnvironment;
   private readonly starter: AttemptStarter;
   private abandoned = false;
   private cancelled = false; // on request (slo cancel): ends so once its attempts have stopped
@@ -76,8 +77,10 @@ export class RunContext {
       const to = this.index.get(e.to);
       if (to !== undefined) this.downstream.get(e.from)?.push(to);
     }
-    this.env = shellEnvironment(pipeline, values, settings);
-    this.starter = new AttemptStarter(this.env, join(settings.logsDir, runId));
+    // cloud ids hash the run's creation too: two projects' runs of one id never share a cluster
+    const runKey = `${runId}@${store.run(runId)?.createdAt ?? ""}`;
+    this.where = runEnvironment(pipeline, values, runId, runKey, settings);
+    this.starter = new AttemptStarter(this.where.env, join(settings.logsDir, runId));
     this.cancelled = wasCancelled(store, runId); // applied by an engine that died before the end
   }
 
@@ -106,6 +109,7 @@ export class RunContext {
         await this.sleep(nextTimer);
       }
       await Promise.all(stopping);
+      await this.where.tearDown(this.starter.folder); // before the run ends: a resumed one retries it
       const failed = [...this.rows.values()].some((r) => /failed/.test(r.state));
       const state: RunState = this.cancelled ? "cancelled" : failed ? "failed" : "success";
       this.store.finishRun(this.runId, state);
@@ -196,17 +200,10 @@ export class RunContext {
         if (this.inflight.has(task.id)) continue; // its stopped attempt has not ended yet
         const pool = this.poolOf(task);
         if (!this.settings.slots.tryTake(pool, this.pipeline.pools)) continue;
-        const invocation = shellInvocation(
-          this.pipeline,
-          task,
-          this.values,
-          this.runId,
-          this.settings,
-          this.env,
-        );
-        if (invocation === undefined) throw new Error(`task ${task.id} has no command`);
         const attemptNo = row.attempts + 1;
         const base = join(this.starter.folder, `${task.id}.${attemptNo}`);
+        const invocation = this.where.invocation(task, attemptNo, base);
+        if (invocation === undefined) throw new Error(`task ${task.id} has no command`);
         const timeout = task.timeout ?? this.pipeline.defaults.timeout;
         const launcher = this.starter.launcherFor(invocation);
         this.store.startAttempt(this.runId, task.id, attemptNo, base, launcher?.pid ?? null);
@@ -224,7 +221,8 @@ export class RunContext {
 
   /** Starts a committed attempt: through the run's launcher, else spawned by the engine. */
   private launch({ task, attemptNo, base, invocation, timeout, pool, launcher }: Start): void {
-    const attempt = this.starter.start(base, invocation, timeout, launcher, task.recover);
+    const recover = this.where.recovers ? task.recover : undefined;
+    const attempt = this.starter.start(base, invocation, timeout, launcher, recover);
     // a spawned wrapper's pid is known now; a launcher's comes with its end (and in the journal)
     if (launcher === undefined && attempt.pid !== undefined)
       this.store.setAttemptPid(this.runId, task.id, attemptNo, attempt.pid);
@@ -341,6 +339,7 @@ export class RunContext {
       this.settings.slots.release(pool);
     }
     this.inflight.clear();
+    await this.where.tearDown(this.starter.folder); // its attempts are stopped: nothing runs there
     return "interrupted";
   }
 

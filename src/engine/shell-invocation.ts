@@ -4,6 +4,7 @@ import type { Pipeline, Task } from "../pipeline/pipeline.js";
 import { type RunValues, starlakeArgv } from "../starlake/command-line.js";
 import { SENTINEL_SCOPE_TOKEN } from "../starlake/preload-outcome.js";
 import type { Invocation } from "./attempt-process.js";
+import type { PackageResolver } from "./cloud/cloud-packages.js";
 
 /** What the engine needs to run a pipeline's Starlake commands on this machine. */
 export interface ShellSettings {
@@ -11,6 +12,8 @@ export interface ShellSettings {
   readonly starlake?: string;
   /** The environment the engine was started with; Starlake variables are added to it. */
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  /** Whether an npm package is installed (the cloud clients); tests pass their own. */
+  readonly resolvePackage?: PackageResolver;
 }
 
 /**

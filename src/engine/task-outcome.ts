@@ -22,7 +22,10 @@ export function afterFailure(
   at: number,
 ): RowChange {
   const retries = task.retries ?? pipeline.defaults.retries;
-  const delay = task.retryDelay ?? pipeline.defaults.retryDelay;
+  // Cloud Run tasks have their own delay (retry_delay_in_seconds), as on Airflow
+  const e = pipeline.environment;
+  const delay =
+    task.retryDelay ?? (e.kind === "cloud_run" ? e.retryDelay : pipeline.defaults.retryDelay);
   const failures = row.failures + 1;
   if (failures <= retries)
     return {

@@ -165,19 +165,16 @@ describe("slo run", () => {
     const cloud: Pipeline = {
       ...p,
       environment: {
-        kind: "cloud_run",
+        kind: "registered",
+        name: "k8s",
+        settings: {},
         env: {},
         slRoot: dir,
         at: { file: "metadata/dags/c.sl.yml", line: 2, col: 13 },
-        job: "j",
-        project: "my-project",
-        region: "europe-west1",
-        wait: { mode: "sync" },
-        retryDelay: 10,
       },
     };
     expect(() => checkRunnable([cloud], { baseEnv: {} })).toThrow(
-      /^metadata\/dags\/c\.sl\.yml:2:13: error\[unsupported_environment\]: pipeline p: execution environment cloud_run is not supported by the engine runner; it supports shell$/,
+      /^metadata\/dags\/c\.sl\.yml:2:13: error\[unsupported_environment\]: pipeline p: execution environment k8s is not supported by the engine runner; it supports shell, cloud_run, dataproc, fargate$/,
     );
   });
 });

@@ -81,12 +81,34 @@ describe("fake Cloud Run v2", () => {
     expect(states).toEqual(["running", "done", "done"]);
   });
 
+  it("CancelExecution ends a running execution as cancelled, and its RunJob operation with CANCELLED", async () => {
+    fake.checksBeforeDone = 100;
+    try {
+      const [operation] = await jobs().runJob({ name: JOB });
+      const name = (operation.metadata as { name?: string }).name ?? "";
+      const executions = new run.ExecutionsClient(options());
+      const [cancel] = await executions.cancelExecution({ name });
+      const [cancelled] = await cancel.promise();
+      expect(cancelled.cancelledCount).toBe(1);
+      expect(cancelled.completionTime).toBeTruthy();
+      await expect(operation.promise()).rejects.toThrow(/was cancelled/);
+      await expect(executions.cancelExecution({ name })).rejects.toThrow(/FAILED_PRECONDITION/);
+      expect(fake.requestsOf("CancelExecution")).toContainEqual({ name });
+    } finally {
+      fake.checksBeforeDone = 1;
+    }
+  });
+
   it("refuses a malformed job name, and answers unknown methods UNIMPLEMENTED", async () => {
     await expect(jobs().runJob({ name: "starlake" })).rejects.toThrow(
       /INVALID_ARGUMENT.*bad job name/,
     );
     await expect(jobs().deleteJob({ name: JOB })).rejects.toThrow(/UNIMPLEMENTED/);
     expect(fake.requestsOf("DeleteJob")).toEqual([{ name: JOB }]);
+    // the metadata is recorded: the routing header, and no credential from an insecure client
+    const call = fake.calls.findLast((c) => c.method.endsWith("/DeleteJob"));
+    expect(call?.metadata?.["x-goog-request-params"]).toBe("location=europe-west1");
+    expect(call?.metadata?.authorization).toBeUndefined();
   });
 });
 
@@ -143,6 +165,25 @@ describe("fake Dataproc v1", () => {
     expect(submitted).toEqual({ ...where, job: spark("load-1", "sl-1", ["load"]) });
   });
 
+  it("CancelJob: a running job is CANCEL_PENDING, then CANCELLED; a finished one cannot be", async () => {
+    await (
+      await clusters().createCluster({ ...where, cluster: { clusterName: "sl-2" } })
+    )[0].promise();
+    fake.checksBeforeDone = 100;
+    try {
+      await jobs().submitJob({ ...where, job: spark("long-1", "sl-2", ["load"]) });
+      const [pending] = await jobs().cancelJob({ ...where, jobId: "long-1" });
+      expect(pending.status?.state).toBe("CANCEL_PENDING");
+      const [after] = await jobs().getJob({ ...where, jobId: "long-1" });
+      expect(after.status?.state).toBe("CANCELLED");
+      await expect(jobs().cancelJob({ ...where, jobId: "long-1" })).rejects.toThrow(
+        /FAILED_PRECONDITION.*CANCELLED/,
+      );
+    } finally {
+      fake.checksBeforeDone = 1;
+    }
+  });
+
   it("refuses a job on a cluster that does not run", async () => {
     await expect(jobs().submitJob({ ...where, job: spark("x", "nope", []) })).rejects.toThrow(
       /FAILED_PRECONDITION.*not RUNNING/,
@@ -150,7 +191,7 @@ describe("fake Dataproc v1", () => {
   });
 });
 
-describe("Google's Python clients through python/sitecustomize.py", () => {
+describe("Google's Python clients, gRPC through python/sitecustomize.py, and REST", () => {
   it("run a job (sync, async, failing), create a cluster, run a job on it, delete it", async () => {
     const before = fake.calls.length;
     // never execFileSync: the fake answers from this process's event loop
@@ -164,6 +205,7 @@ describe("Google's Python clients through python/sitecustomize.py", () => {
           ...process.env,
           PYTHONPATH: "tests/support/fake-google/python",
           SLO_FAKE_GOOGLE: fake.endpoint,
+          SLO_FAKE_GOOGLE_REST: fake.restUrl,
         },
       },
     );
@@ -174,10 +216,24 @@ describe("Google's Python clients through python/sitecustomize.py", () => {
       cluster: "RUNNING",
       job_states: ["PENDING", "PENDING", "DONE"], // the submit, then two checks (one before done)
       deleted: true,
+      rest_run_ok: { succeeded: 1, done: true },
+      rest_run_failed: expect.stringContaining("RunJob told to fail"),
+      rest_cluster: "RUNNING",
+      rest_job: ["PENDING", "DONE"],
+      rest_deleted: true,
+    });
+    // over REST, path variables, query parameters and the body make the same request
+    expect(fake.requestsOf("SubmitJob").at(-1)).toEqual({
+      ...where,
+      job: {
+        reference: { jobId: "rest-job-1" },
+        placement: { clusterName: "rest-1" },
+        sparkJob: { mainClass: "ai.starlake.job.Main", args: ["load"] },
+      },
     });
     const methods = fake.calls.slice(before).map((c) => c.method.split(".").at(-1));
     expect(methods).toContain("Operations/GetOperation");
-    expect(fake.requestsOf("RunJob").at(-3)).toEqual({
+    expect(fake.requestsOf("RunJob")).toContainEqual({
       name: JOB,
       overrides: { containerOverrides: [{ args: ["load"], env: [{ name: "A", value: "b" }] }] },
     });
