@@ -6,11 +6,13 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../helpers/cli.js";
 import { pythonEnv } from "../helpers/python-env.js";
+import { copyProject, runStarlake } from "../helpers/starlake-cli.js";
 
 /**
  * examples/cloud, the documented dag config of each cloud environment: `slo generate` writes its
  * Airflow files, and real Airflow 3.3 with the Google and Amazon providers (the airflow-cloud
- * environment) imports them with zero errors (tests/integration/airflow/inspect_cloud.py).
+ * environment) imports them with zero errors (tests/integration/airflow/inspect_cloud.py); real
+ * Starlake 1.5.16 validates the project.
  */
 const run = promisify(execFile);
 const work = mkdtempSync(join(tmpdir(), "slo-cloud-example-"));
@@ -99,4 +101,10 @@ describe("examples/cloud", () => {
     ])
       await run(join(venv(), "bin/ruff"), [...args, airflowOut], { timeout: 60_000 });
   });
+
+  it("real Starlake validates it with no error or warning", async () => {
+    const r = await runStarlake(copyProject("examples/cloud"), ["validate"]);
+    expect(r.code, r.output.slice(-2000)).toBe(0);
+    expect(r.output).toContain("No errors or warnings found");
+  }, 600_000);
 });
