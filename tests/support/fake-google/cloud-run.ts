@@ -11,6 +11,7 @@ const JOB_NAME = /^projects\/[^/]+\/locations\/[^/]+\/jobs\/[^/]+$/;
 const EXECUTION_NAME = /^(projects\/[^/]+\/locations\/[^/]+\/jobs\/[^/]+)\/executions\/[^/]+$/;
 
 interface Execution {
+  outcome: Outcome;
   message: Record<string, unknown>;
   work: Work;
 }
@@ -19,7 +20,7 @@ interface Execution {
  * Cloud Run v2 jobs: every job exists (the fake holds no job definitions); RunJob starts one
  * execution of one task, which succeeds or fails (per the test's knob) after the configured
  * number of status checks. A failed execution ends its operation with an error, as Cloud Run's
- * does, and counts the task as failed.
+ * does, and counts the task as failed; CancelExecution ends a running one at once, cancelled.
  */
 export class CloudRun {
   private readonly executions = new Map<string, Execution>();
@@ -57,6 +58,7 @@ export class CloudRun {
         check(execution.work);
         return execution.message;
       },
+      CancelExecution: (req: { name?: string }) => this.cancel(req),
     };
   }
 
@@ -67,51 +69,96 @@ export class CloudRun {
     const job = lastSegment(name);
     const executionName = `${name}/executions/${job}-${randomBytes(3).toString("hex").slice(0, 5)}`;
     const failure = this.failureOf("RunJob", req);
-    const message: Record<string, unknown> = {
-      name: executionName,
-      uid: randomUUID(),
-      job,
-      createTime: timestamp(),
-      startTime: timestamp(),
-      taskCount: 1,
-      parallelism: 1,
-      runningCount: 1,
-      logUri: `https://console.cloud.google.com/run/jobs/executions/details/${executionName}`,
-      reconciling: true,
+    const execution: Execution = {
+      outcome: failure === undefined ? { kind: "succeeded" } : { kind: "failed", message: failure },
+      message: {
+        name: executionName,
+        uid: randomUUID(),
+        job,
+        createTime: timestamp(),
+        startTime: timestamp(),
+        taskCount: 1,
+        parallelism: 1,
+        runningCount: 1,
+        logUri: `https://console.cloud.google.com/run/jobs/executions/details/${executionName}`,
+        reconciling: true,
+      },
+      work: newWork(this.checks(), () => complete(execution)),
     };
-    const work = newWork(this.checks(), () => {
-      Object.assign(message, {
-        completionTime: timestamp(),
-        runningCount: 0,
-        reconciling: false,
-        ...(failure === undefined ? { succeededCount: 1 } : { failedCount: 1 }),
-        conditions: [
-          {
-            type: "Completed",
-            state: failure === undefined ? "CONDITION_SUCCEEDED" : "CONDITION_FAILED",
-            ...(failure === undefined ? {} : { message: failure }),
-          },
-        ],
-      });
-    });
-    this.executions.set(executionName, { message, work });
+    this.executions.set(executionName, execution);
     this.lastExecution.set(name, executionName);
     const parent = EXECUTION_NAME.exec(executionName)?.[1]?.replace(/\/jobs\/[^/]+$/, "") ?? "";
-    return this.operations.start(parent, work, (done) => ({
-      metadata: packAny("google.cloud.run.v2.Execution", message),
-      ...(!done
-        ? {}
-        : failure === undefined
-          ? { response: packAny("google.cloud.run.v2.Execution", message) }
-          : {
-              error: {
-                code: status.ABORTED,
-                message: `Execution ${executionName} failed: ${failure}`,
-              },
-            }),
+    return this.operations.start(parent, execution.work, () => operationOf(execution));
+  }
+
+  /** Cancels a running execution: it ends at once, its task counted as cancelled. */
+  private cancel(req: { name?: string }) {
+    const execution = this.executions.get(req.name ?? "");
+    if (!execution) throw new FakeError(status.NOT_FOUND, `Execution ${req.name} not found`);
+    if (execution.work.finished)
+      throw new FakeError(
+        status.FAILED_PRECONDITION,
+        `Execution ${req.name} has already completed`,
+      );
+    execution.outcome = { kind: "cancelled" };
+    execution.work.finish();
+    const parent = (req.name ?? "").replace(/\/jobs\/.*$/, "");
+    // the cancel's own operation is done, with the cancelled execution as its response
+    return this.operations.start(parent, execution.work, () => ({
+      metadata: packAny(EXECUTION, execution.message),
+      response: packAny(EXECUTION, execution.message),
     }));
   }
 }
+
+type Outcome = { kind: "succeeded" } | { kind: "failed"; message: string } | { kind: "cancelled" };
+
+/** The execution's final fields, per its outcome. */
+function complete(execution: Execution): void {
+  const { outcome } = execution;
+  Object.assign(execution.message, {
+    completionTime: timestamp(),
+    runningCount: 0,
+    reconciling: false,
+    ...(outcome.kind === "succeeded"
+      ? { succeededCount: 1 }
+      : outcome.kind === "failed"
+        ? { failedCount: 1 }
+        : { cancelledCount: 1 }),
+    conditions: [
+      {
+        type: "Completed",
+        state: outcome.kind === "succeeded" ? "CONDITION_SUCCEEDED" : "CONDITION_FAILED",
+        ...(outcome.kind === "failed" ? { message: outcome.message } : {}),
+        ...(outcome.kind === "cancelled"
+          ? { message: "The execution was cancelled", executionReason: "CANCELLED" }
+          : {}),
+      },
+    ],
+  });
+}
+
+/** RunJob's operation: the execution as metadata; when done, it as response, or an error. */
+function operationOf(execution: Execution) {
+  const name = execution.message.name as string;
+  const { outcome } = execution;
+  const done = execution.work.finished;
+  return {
+    metadata: packAny(EXECUTION, execution.message),
+    ...(!done
+      ? {}
+      : outcome.kind === "succeeded"
+        ? { response: packAny(EXECUTION, execution.message) }
+        : {
+            error:
+              outcome.kind === "failed"
+                ? { code: status.ABORTED, message: `Execution ${name} failed: ${outcome.message}` }
+                : { code: status.CANCELLED, message: `Execution ${name} was cancelled` },
+          }),
+  };
+}
+
+const EXECUTION = "google.cloud.run.v2.Execution";
 
 const uidOf = (name: string) =>
   `00000000-0000-4000-8000-${Buffer.from(name).toString("hex").padEnd(12, "0").slice(0, 12)}`;

@@ -8,6 +8,8 @@ import { FakeError, type Handlers, required, timestamp } from "./rpc.js";
 interface Held {
   message: Record<string, unknown>;
   work: Work;
+  /** A job's final state when its work finishes (DONE or ERROR, unless cancelled). */
+  outcome?: "DONE" | "ERROR" | "CANCELLED";
 }
 interface Where {
   projectId?: string;
@@ -21,7 +23,8 @@ const CLUSTER_OP = "google.cloud.dataproc.v1.ClusterOperationMetadata";
  * then RUNNING after the configured number of status checks; DeleteCluster makes it DELETING,
  * then gone. A Spark job needs a RUNNING cluster (else FAILED_PRECONDITION), its id must be new
  * (else ALREADY_EXISTS, as Dataproc answers a reused id), and it ends DONE or ERROR (per the
- * test's knob) after the configured number of checks.
+ * test's knob) after the configured number of checks; CancelJob makes a running one
+ * CANCEL_PENDING, then CANCELLED at the next check.
  */
 export class Dataproc {
   readonly clusters = new Map<string, Held>();
@@ -62,7 +65,7 @@ export class Dataproc {
       SubmitJob: (req: Where & { job?: Record<string, unknown> }) => this.submit(req).message,
       SubmitJobAsOperation: (req: Where & { job?: Record<string, unknown> }) => {
         const held = this.submit(req);
-        const failed = () => (held.message.status as { state?: string }).state === "ERROR";
+        const state = () => (held.message.status as { state?: string }).state;
         return this.operations.start(parentOf(req), held.work, (done) => ({
           metadata: packAny("google.cloud.dataproc.v1.JobMetadata", {
             jobId: (held.message.reference as { jobId: string }).jobId,
@@ -71,10 +74,28 @@ export class Dataproc {
           }),
           ...(!done
             ? {}
-            : failed()
-              ? { error: { code: status.ABORTED, message: detailsOf(held.message) } }
-              : { response: packAny("google.cloud.dataproc.v1.Job", held.message) }),
+            : state() === "DONE"
+              ? { response: packAny("google.cloud.dataproc.v1.Job", held.message) }
+              : state() === "CANCELLED"
+                ? { error: { code: status.CANCELLED, message: "Job was cancelled" } }
+                : { error: { code: status.ABORTED, message: detailsOf(held.message) } }),
         }));
+      },
+      CancelJob: (req: Where & { jobId?: string }) => {
+        const key = jobKey(req, req.jobId ?? "");
+        const held = this.jobs.get(key);
+        if (!held) throw new FakeError(status.NOT_FOUND, `Not found: Job ${key}`);
+        const state = (held.message.status as { state: string }).state;
+        if (held.work.finished)
+          throw new FakeError(
+            status.FAILED_PRECONDITION,
+            `Job ${key} is in state ${state} and cannot be cancelled`,
+          );
+        // CANCEL_PENDING now, CANCELLED at the next check (of GetJob or of its operation)
+        held.message.status = { state: "CANCEL_PENDING", stateStartTime: timestamp() };
+        held.work.checksLeft = 0;
+        held.outcome = "CANCELLED";
+        return held.message;
       },
       GetJob: (req: Where & { jobId?: string }) => {
         const key = jobKey(req, req.jobId ?? "");
@@ -140,13 +161,17 @@ export class Dataproc {
       jobUuid: randomUUID(),
       driverOutputResourceUri: `gs://fake-staging/google-cloud-dataproc-metainfo/${jobId}/driveroutput`,
     };
-    const work = newWork(this.checks(), () => {
+    const held: Held = {
+      message,
+      work: newWork(0, () => {}),
+      outcome: failure === undefined ? "DONE" : "ERROR",
+    };
+    held.work = newWork(this.checks(), () => {
       message.status =
-        failure === undefined
-          ? { state: "DONE", stateStartTime: timestamp() }
-          : { state: "ERROR", details: failure, stateStartTime: timestamp() };
+        held.outcome === "ERROR"
+          ? { state: "ERROR", details: failure, stateStartTime: timestamp() }
+          : { state: held.outcome, stateStartTime: timestamp() };
     });
-    const held = { message, work };
     this.jobs.set(key, held);
     return held;
   }

@@ -81,6 +81,24 @@ describe("fake Cloud Run v2", () => {
     expect(states).toEqual(["running", "done", "done"]);
   });
 
+  it("CancelExecution ends a running execution as cancelled, and its RunJob operation with CANCELLED", async () => {
+    fake.checksBeforeDone = 100;
+    try {
+      const [operation] = await jobs().runJob({ name: JOB });
+      const name = (operation.metadata as { name?: string }).name ?? "";
+      const executions = new run.ExecutionsClient(options());
+      const [cancel] = await executions.cancelExecution({ name });
+      const [cancelled] = await cancel.promise();
+      expect(cancelled.cancelledCount).toBe(1);
+      expect(cancelled.completionTime).toBeTruthy();
+      await expect(operation.promise()).rejects.toThrow(/was cancelled/);
+      await expect(executions.cancelExecution({ name })).rejects.toThrow(/FAILED_PRECONDITION/);
+      expect(fake.requestsOf("CancelExecution")).toContainEqual({ name });
+    } finally {
+      fake.checksBeforeDone = 1;
+    }
+  });
+
   it("refuses a malformed job name, and answers unknown methods UNIMPLEMENTED", async () => {
     await expect(jobs().runJob({ name: "starlake" })).rejects.toThrow(
       /INVALID_ARGUMENT.*bad job name/,
@@ -141,6 +159,25 @@ describe("fake Dataproc v1", () => {
     );
     const submitted = fake.requestsOf("google.cloud.dataproc.v1.JobController/SubmitJob")[0];
     expect(submitted).toEqual({ ...where, job: spark("load-1", "sl-1", ["load"]) });
+  });
+
+  it("CancelJob: a running job is CANCEL_PENDING, then CANCELLED; a finished one cannot be", async () => {
+    await (
+      await clusters().createCluster({ ...where, cluster: { clusterName: "sl-2" } })
+    )[0].promise();
+    fake.checksBeforeDone = 100;
+    try {
+      await jobs().submitJob({ ...where, job: spark("long-1", "sl-2", ["load"]) });
+      const [pending] = await jobs().cancelJob({ ...where, jobId: "long-1" });
+      expect(pending.status?.state).toBe("CANCEL_PENDING");
+      const [after] = await jobs().getJob({ ...where, jobId: "long-1" });
+      expect(after.status?.state).toBe("CANCELLED");
+      await expect(jobs().cancelJob({ ...where, jobId: "long-1" })).rejects.toThrow(
+        /FAILED_PRECONDITION.*CANCELLED/,
+      );
+    } finally {
+      fake.checksBeforeDone = 1;
+    }
   });
 
   it("refuses a job on a cluster that does not run", async () => {
