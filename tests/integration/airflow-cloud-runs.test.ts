@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
@@ -76,8 +76,9 @@ async function generate(
   name: string,
   env: keyof typeof CLOUD_OPTIONS,
   options: Record<string, string>,
+  slEnv?: string,
 ) {
-  const plan = await planProject(fixture(envProject(env, options)), {
+  const plan = await planProject(fixture(envProject(env, options, slEnv)), {
     vars: { SL_ROOT: "/srv/p" },
     env: {},
   });
@@ -284,6 +285,76 @@ describe("Dataproc in real Airflow 3.3 against the fake Google APIs", () => {
     expect(new Set(orders).size).toBe(2);
     expect(since(before, "DeleteCluster")).toHaveLength(1);
     expect(fake.dataproc.clusters.size).toBe(0);
+  }, 600_000);
+});
+
+// What a container must get verbatim: quotes, a command substitution, Jinja markup, CR and LF.
+// {% raw %}: slo renders an option's Jinja (project variables) first.
+const WEIRD = "a'b\"c $(touch /tmp/slo-pwned) `id` {{not_a_var}} café \\ end\n";
+const HOSTILE = { SL_ROOT: "gs://b/p", SL_WEIRD: WEIRD, SL_CR: "a\rb\r\nc" };
+const HOSTILE_ENV = JSON.stringify({
+  ...HOSTILE,
+  SL_WEIRD: WEIRD.replace("{{not_a_var}}", "{% raw %}{{not_a_var}}{% endraw %}"),
+});
+const asEnvList = (vars: Record<string, string>) =>
+  Object.entries(vars)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([name, value]) => ({ name, value }));
+const sortedByName = (list: { name: string }[] | undefined) =>
+  [...(list ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1));
+
+describe("hostile variables reach the cloud APIs verbatim from a real Airflow run", () => {
+  it("Cloud Run: the container's env and Starlake's --options", async () => {
+    const { dir, pipelines } = await generate(
+      "cloud_run_hostile",
+      "cloud_run",
+      { ...CLOUD_OPTIONS.cloud_run, cloud_run_async: "false", retries: "0" },
+      HOSTILE_ENV,
+    );
+    failing = undefined;
+    const before = fake.calls.length;
+    const r = await runDag(dir, "t_kpi_revenue", "2024-03-05T02:00:00+00:00");
+    expect(r.state, r.log.slice(-3000)).toBe("success");
+    const [request] = since(before, "RunJob");
+    const container = (
+      request?.overrides as { containerOverrides: { args: string[]; env: { name: string }[] }[] }
+    ).containerOverrides[0];
+    expect(sortedByName(container?.env)).toEqual(asEnvList(HOSTILE));
+    const p = pipelineOf(pipelines, "t_kpi_revenue");
+    const task = p.tasks.find((t) => t.command !== undefined);
+    expect(container?.args).toEqual(
+      cloudArgv(p, task?.id ?? "", "2024-03-05T02:00:00+0000", "2024-03-04T02:00:00+0000"),
+    );
+    expect(container?.args.join(" ")).toContain(WEIRD);
+    expect(existsSync("/tmp/slo-pwned")).toBe(false);
+  }, 600_000);
+
+  it("Fargate: the container's environment", async () => {
+    const { dir } = await generate(
+      "fargate_hostile",
+      "fargate",
+      {
+        aws_cluster_name: ecs.cluster,
+        aws_task_definition_name: ecs.taskDefinition,
+        aws_task_definition_container_name: ecs.container,
+        aws_task_private_subnets: ecs.subnet,
+        // moto 5.2.6 answers 500 (a KeyError) to an awsvpcConfiguration without securityGroups,
+        // which AWS accepts (the VPC's default group)
+        aws_task_security_groups: ecs.securityGroup,
+        aws_region: moto.region,
+        fargate_async: "false",
+        fargate_async_poke_interval: "1",
+        retries: "0",
+      },
+      HOSTILE_ENV,
+    );
+    const before = (await runTaskRequests(moto)).length;
+    const r = await runDag(dir, "t_kpi_revenue", "2024-03-05T02:00:00+00:00");
+    expect(r.state, r.log.slice(-3000)).toBe("success");
+    const [started] = (await runTaskRequests(moto)).slice(before);
+    const container = started?.overrides?.containerOverrides?.[0];
+    expect(sortedByName(container?.environment as { name: string }[])).toEqual(asEnvList(HOSTILE));
+    expect(existsSync("/tmp/slo-pwned")).toBe(false);
   }, 600_000);
 });
 
