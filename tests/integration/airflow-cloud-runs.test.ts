@@ -316,9 +316,8 @@ describe("hostile variables reach the cloud APIs verbatim from a real Airflow ru
     const r = await runDag(dir, "t_kpi_revenue", "2024-03-05T02:00:00+00:00");
     expect(r.state, r.log.slice(-3000)).toBe("success");
     const [request] = since(before, "RunJob");
-    const container = (
-      request?.overrides as { containerOverrides: { args: string[]; env: { name: string }[] }[] }
-    ).containerOverrides[0];
+    type Overrides = { containerOverrides: { args: string[]; env: { name: string }[] }[] };
+    const container = (request?.overrides as Overrides | undefined)?.containerOverrides[0];
     expect(sortedByName(container?.env)).toEqual(asEnvList(HOSTILE));
     const p = pipelineOf(pipelines, "t_kpi_revenue");
     const task = p.tasks.find((t) => t.command !== undefined);
