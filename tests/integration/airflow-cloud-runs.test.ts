@@ -1,163 +1,36 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { promisify } from "node:util";
+import { existsSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { airflow } from "../../src/backends/airflow/airflow-orchestrator.js";
-import { planProject } from "../../src/compile/plan-project.js";
-import type { Pipeline } from "../../src/pipeline/pipeline.js";
-import { starlakeArgv } from "../../src/starlake/command-line.js";
-import { CLOUD_OPTIONS, envProject } from "../helpers/cloud-projects.js";
-import { fixture } from "../helpers/fixture.js";
-import { pythonEnv } from "../helpers/python-env.js";
-import { type FakeGoogle, startFakeGoogle } from "../support/fake-google/server.js";
-import {
-  type FargateSetup,
-  fargateSetup,
-  type MotoServer,
-  runTaskRequests,
-  setTaskProgression,
-  startMoto,
-} from "../support/moto-server.js";
+import { CLOUD_OPTIONS } from "../helpers/cloud-projects.js";
+import { runTaskRequests } from "../support/moto-server.js";
+import { AirflowCloud, cloudArgv, pipelineOf } from "./airflow-cloud-workspace.js";
 
 /**
  * Generated cloud DAGs run (`dag.test()`) in real Airflow 3.3 with the Google and Amazon
  * providers: Cloud Run and Dataproc against the local fake of Google's APIs
- * (tests/support/fake-google, reached through its sitecustomize), Fargate against moto. What the
- * operators sent is read from the fake's and moto's records. The fake answers from this process:
- * every child process here is asynchronous.
+ * (tests/support/fake-google), Fargate against moto. What the operators sent is read from the
+ * fake's and moto's records.
  */
-const run = promisify(execFile);
-const venv = () => pythonEnv("airflow-cloud");
-const work = mkdtempSync(join(tmpdir(), "slo-airflow-cloud-runs-"));
-const home = join(work, "home");
-let fake: FakeGoogle;
-let moto: MotoServer;
-let ecs: FargateSetup;
-/** The text a request must contain for the fake to fail the job it starts. */
-let failing: string | undefined;
-
-function airflowEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const { SL_ROOT: _r, SL_STARLAKE_PATH: _s, ...rest } = process.env;
-  return {
-    ...rest,
-    AIRFLOW_HOME: home,
-    AIRFLOW__CORE__LOAD_EXAMPLES: "False",
-    PYTHONPATH: resolve("tests/support/fake-google/python"),
-    SLO_FAKE_GOOGLE: fake.endpoint,
-    ...moto.env,
-    ...extra,
-  };
-}
-
-beforeAll(async () => {
-  [fake, moto] = await Promise.all([startFakeGoogle(), startMoto()]);
-  fake.failWhenever(({ request }) =>
-    failing !== undefined && JSON.stringify(request).includes(failing)
-      ? `container exited with 1 (${failing})`
-      : undefined,
-  );
-  ecs = await fargateSetup(moto, { exitCode: 1, exitWhen: "--domains shop --tables orders" });
-  await setTaskProgression(moto, "immediate");
-  mkdirSync(home, { recursive: true });
-  await run(join(venv(), "bin/airflow"), ["db", "migrate"], {
-    env: airflowEnv(),
-    timeout: 300_000,
-  });
-}, 900_000);
-afterAll(async () => {
-  await Promise.all([fake?.stop(), moto?.stop()]);
-  rmSync(work, { recursive: true, force: true });
-});
-
-/** Plans the cloud project with these options and writes its Airflow files into their own folder. */
-async function generate(
-  name: string,
-  env: keyof typeof CLOUD_OPTIONS,
-  options: Record<string, string>,
-  slEnv?: string,
-) {
-  const plan = await planProject(fixture(envProject(env, options, slEnv)), {
-    vars: { SL_ROOT: "/srv/p" },
-    env: {},
-  });
-  expect(plan.diagnostics.filter((d) => d.severity === "error")).toEqual([]);
-  const dir = join(work, name);
-  mkdirSync(dir, { recursive: true });
-  for (const f of airflow.render(plan.pipelines, { source: name }))
-    writeFileSync(join(dir, f.path), f.content);
-  return { dir, pipelines: plan.pipelines };
-}
-
-interface Run {
-  state: string;
-  tasks: Record<string, string>;
-  log: string;
-}
-
-/** `dag.test()` of one DAG (tests/integration/airflow/run_dag.py), asynchronously. */
-async function runDag(dir: string, dagId: string, logical: string): Promise<Run> {
-  const out = join(dir, `${dagId}-${logical.slice(0, 10)}.json`);
-  let log = "";
-  try {
-    const r = await run(
-      join(venv(), "bin/python"),
-      ["tests/integration/airflow/run_dag.py", dir, dagId, logical, out],
-      {
-        env: airflowEnv({ AIRFLOW__CORE__DAGS_FOLDER: dir }),
-        timeout: 600_000,
-        maxBuffer: 64 << 20,
-      },
-    );
-    log = r.stdout + r.stderr;
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string };
-    throw new Error(`${dagId}: ${String(e)}\n${`${err.stdout}${err.stderr}`.slice(-4000)}`);
-  }
-  const result = JSON.parse(readFileSync(out, "utf8")) as Omit<Run, "log">;
-  return { ...result, log };
-}
-
-const pipelineOf = (pipelines: readonly Pipeline[], id: string) => {
-  const p = pipelines.find((x) => x.id === id);
-  if (!p) throw new Error(`no pipeline ${id}`);
-  return p;
-};
-
-/** The argv every runner gives Starlake, without the executable (the image's entry point). */
-function cloudArgv(p: Pipeline, taskId: string, scheduled: string, start: string): string[] {
-  const t = p.tasks.find((x) => x.id === taskId);
-  if (!t) throw new Error(`no task ${taskId}`);
-  return starlakeArgv(t, p.environment.env, {
-    scheduledDate: scheduled,
-    interval: { start, end: scheduled },
-  });
-}
-
-const since = (n: number, method: string) =>
-  fake.calls
-    .slice(n)
-    .filter((c) => c.method.endsWith(`/${method}`))
-    .map((c) => c.request);
+const af = new AirflowCloud();
+beforeAll(() => af.start(), 900_000);
+afterAll(() => af.stop());
 
 describe("Cloud Run in real Airflow 3.3 against the fake Google APIs", () => {
   for (const mode of ["async", "sync"] as const) {
     it(`${mode}: one execution per task with the argv and variables as overrides; a failed one fails the run`, async () => {
-      const { dir, pipelines } = await generate(`cloud_run_${mode}`, "cloud_run", {
+      const { dir, pipelines } = await af.generate(`cloud_run_${mode}`, "cloud_run", {
         ...CLOUD_OPTIONS.cloud_run,
         cloud_run_async: mode === "async" ? "true" : "false",
         cloud_run_async_poke_interval: "1",
         retries: "0",
       });
       const p = pipelineOf(pipelines, "load_shop");
-      failing = undefined;
-      const before = fake.calls.length;
-      const ok = await runDag(dir, "load_shop", "2024-03-05T02:00:00+00:00");
+      af.failing = undefined;
+      const before = af.fake.calls.length;
+      const ok = await af.runDag(dir, "load_shop", "2024-03-05T02:00:00+00:00");
       expect(ok.state, ok.log.slice(-3000)).toBe("success");
       // async releases the worker: the task defers and Airflow's trigger polls the operation
       expect(ok.log.includes("Pausing task as DEFERRED")).toBe(mode === "async");
-      const runs = since(before, "RunJob");
+      const runs = af.since(before, "RunJob");
       const loads = p.tasks.filter((t) => t.command !== undefined).map((t) => t.id);
       expect(runs).toHaveLength(loads.length);
       for (const request of runs) {
@@ -176,8 +49,8 @@ describe("Cloud Run in real Airflow 3.3 against the fake Google APIs", () => {
           .sort(),
       );
 
-      failing = "orders";
-      const bad = await runDag(dir, "load_shop", "2024-03-06T02:00:00+00:00");
+      af.failing = "orders";
+      const bad = await af.runDag(dir, "load_shop", "2024-03-06T02:00:00+00:00");
       expect(bad.state).toBe("failed");
       expect(bad.tasks).toMatchObject({
         load_shop_orders: "failed",
@@ -199,19 +72,19 @@ describe("Dataproc in real Airflow 3.3 against the fake Google APIs", () => {
       properties: Record<string, string>;
     };
   };
-  const jobsOf = (n: number) => since(n, "SubmitJob").map((r) => r.job as Job);
+  const jobsOf = (n: number) => af.since(n, "SubmitJob").map((r) => r.job as Job);
 
   it("a cluster per run, a Spark job per task (jars, main class, properties, per-task overrides), then deleted", async () => {
-    const { dir, pipelines } = await generate("dataproc", "dataproc", {
+    const { dir, pipelines } = await af.generate("dataproc", "dataproc", {
       ...CLOUD_OPTIONS.dataproc,
       spark_properties: '{"spark.sql.shuffle.partitions": "64"}',
     });
     const p = pipelineOf(pipelines, "load_shop");
-    failing = undefined;
-    const before = fake.calls.length;
-    const r = await runDag(dir, "load_shop", "2024-03-05T02:00:00+00:00");
+    af.failing = undefined;
+    const before = af.fake.calls.length;
+    const r = await af.runDag(dir, "load_shop", "2024-03-05T02:00:00+00:00");
     expect(r.state, r.log.slice(-3000)).toBe("success");
-    const [create] = since(before, "CreateCluster") as { cluster: Record<string, never> }[];
+    const [create] = af.since(before, "CreateCluster") as { cluster: Record<string, never> }[];
     const cluster = create?.cluster as unknown as {
       clusterName: string;
       config: Record<string, Record<string, unknown>>;
@@ -240,7 +113,7 @@ describe("Dataproc in real Airflow 3.3 against the fake Google APIs", () => {
         "spark.executor.memory": task === "load_shop_orders" ? "16g" : "8g",
       });
     }
-    const deletes = since(before, "DeleteCluster");
+    const deletes = af.since(before, "DeleteCluster");
     expect(deletes).toEqual([
       expect.objectContaining({
         projectId: "my-project",
@@ -249,21 +122,21 @@ describe("Dataproc in real Airflow 3.3 against the fake Google APIs", () => {
       }),
     ]);
     // deleted after every job was submitted, and gone
-    const order = fake.calls.slice(before).map((c) => c.method.split("/")[1]);
+    const order = af.fake.calls.slice(before).map((c) => c.method.split("/")[1]);
     expect(order.lastIndexOf("SubmitJob")).toBeLessThan(order.indexOf("DeleteCluster"));
-    expect(fake.dataproc.clusters.size).toBe(0);
+    expect(af.fake.dataproc.clusters.size).toBe(0);
   }, 600_000);
 
   it("a failed load fails the run, its retry is a new job id, and the single-node cluster is still deleted", async () => {
-    const { dir } = await generate("dataproc_fail", "dataproc", {
+    const { dir } = await af.generate("dataproc_fail", "dataproc", {
       ...CLOUD_OPTIONS.dataproc,
       dataproc_num_workers: "0",
       retries: "1",
       retry_delay: "1",
     });
-    failing = "orders";
-    const before = fake.calls.length;
-    const r = await runDag(dir, "load_shop", "2024-03-07T02:00:00+00:00");
+    af.failing = "orders";
+    const before = af.fake.calls.length;
+    const r = await af.runDag(dir, "load_shop", "2024-03-07T02:00:00+00:00");
     expect(r.state).toBe("failed");
     expect(r.tasks).toMatchObject({
       create_load_shop_cluster: "success",
@@ -271,7 +144,7 @@ describe("Dataproc in real Airflow 3.3 against the fake Google APIs", () => {
       load_shop_customers: "success",
       delete_load_shop_cluster: "success",
     });
-    const [create] = since(before, "CreateCluster") as {
+    const [create] = af.since(before, "CreateCluster") as {
       cluster: { config: Record<string, Record<string, unknown>> };
     }[];
     expect(create?.cluster.config.workerConfig).toBeUndefined();
@@ -283,8 +156,8 @@ describe("Dataproc in real Airflow 3.3 against the fake Google APIs", () => {
       .filter((id) => id.startsWith("load_shop_orders-"));
     expect(orders.map((id) => JOB_ID("load_shop_orders").exec(id)?.[1])).toEqual(["1", "2"]);
     expect(new Set(orders).size).toBe(2);
-    expect(since(before, "DeleteCluster")).toHaveLength(1);
-    expect(fake.dataproc.clusters.size).toBe(0);
+    expect(af.since(before, "DeleteCluster")).toHaveLength(1);
+    expect(af.fake.dataproc.clusters.size).toBe(0);
   }, 600_000);
 });
 
@@ -305,17 +178,17 @@ const sortedByName = (list: { name: string }[] | undefined) =>
 
 describe("hostile variables reach the cloud APIs verbatim from a real Airflow run", () => {
   it("Cloud Run: the container's env and Starlake's --options", async () => {
-    const { dir, pipelines } = await generate(
+    const { dir, pipelines } = await af.generate(
       "cloud_run_hostile",
       "cloud_run",
       { ...CLOUD_OPTIONS.cloud_run, cloud_run_async: "false", retries: "0" },
       HOSTILE_ENV,
     );
-    failing = undefined;
-    const before = fake.calls.length;
-    const r = await runDag(dir, "t_kpi_revenue", "2024-03-05T02:00:00+00:00");
+    af.failing = undefined;
+    const before = af.fake.calls.length;
+    const r = await af.runDag(dir, "t_kpi_revenue", "2024-03-05T02:00:00+00:00");
     expect(r.state, r.log.slice(-3000)).toBe("success");
-    const [request] = since(before, "RunJob");
+    const [request] = af.since(before, "RunJob");
     type Overrides = { containerOverrides: { args: string[]; env: { name: string }[] }[] };
     const container = (request?.overrides as Overrides | undefined)?.containerOverrides[0];
     expect(sortedByName(container?.env)).toEqual(asEnvList(HOSTILE));
@@ -329,28 +202,28 @@ describe("hostile variables reach the cloud APIs verbatim from a real Airflow ru
   }, 600_000);
 
   it("Fargate: the container's environment", async () => {
-    const { dir } = await generate(
+    const { dir } = await af.generate(
       "fargate_hostile",
       "fargate",
       {
-        aws_cluster_name: ecs.cluster,
-        aws_task_definition_name: ecs.taskDefinition,
-        aws_task_definition_container_name: ecs.container,
-        aws_task_private_subnets: ecs.subnet,
+        aws_cluster_name: af.ecs.cluster,
+        aws_task_definition_name: af.ecs.taskDefinition,
+        aws_task_definition_container_name: af.ecs.container,
+        aws_task_private_subnets: af.ecs.subnet,
         // moto 5.2.6 answers 500 (a KeyError) to an awsvpcConfiguration without securityGroups,
         // which AWS accepts (the VPC's default group)
-        aws_task_security_groups: ecs.securityGroup,
-        aws_region: moto.region,
+        aws_task_security_groups: af.ecs.securityGroup,
+        aws_region: af.moto.region,
         fargate_async: "false",
         fargate_async_poke_interval: "1",
         retries: "0",
       },
       HOSTILE_ENV,
     );
-    const before = (await runTaskRequests(moto)).length;
-    const r = await runDag(dir, "t_kpi_revenue", "2024-03-05T02:00:00+00:00");
+    const before = (await runTaskRequests(af.moto)).length;
+    const r = await af.runDag(dir, "t_kpi_revenue", "2024-03-05T02:00:00+00:00");
     expect(r.state, r.log.slice(-3000)).toBe("success");
-    const [started] = (await runTaskRequests(moto)).slice(before);
+    const [started] = (await runTaskRequests(af.moto)).slice(before);
     const container = started?.overrides?.containerOverrides?.[0];
     expect(sortedByName(container?.environment as { name: string }[])).toEqual(asEnvList(HOSTILE));
     expect(existsSync("/tmp/slo-pwned")).toBe(false);
@@ -361,34 +234,34 @@ describe("Fargate in real Airflow 3.3 against moto", () => {
   // Sync only: the deferrable operator needs aiobotocore, and no aiobotocore release accepts the
   // botocore the airflow-cloud environment pins (docs/environments.md, "What is proven").
   it(`sync: RunTask with the overrides and network; success and failure from the exit code`, async () => {
-    const { dir, pipelines } = await generate("fargate_sync", "fargate", {
-      aws_cluster_name: ecs.cluster,
-      aws_task_definition_name: ecs.taskDefinition,
-      aws_task_definition_container_name: ecs.container,
-      aws_task_private_subnets: ecs.subnet,
-      aws_task_security_groups: ecs.securityGroup,
-      aws_region: moto.region,
+    const { dir, pipelines } = await af.generate("fargate_sync", "fargate", {
+      aws_cluster_name: af.ecs.cluster,
+      aws_task_definition_name: af.ecs.taskDefinition,
+      aws_task_definition_container_name: af.ecs.container,
+      aws_task_private_subnets: af.ecs.subnet,
+      aws_task_security_groups: af.ecs.securityGroup,
+      aws_region: af.moto.region,
       cpu: "512",
       memory: "1024",
       fargate_async: "false",
       fargate_async_poke_interval: "1",
       retries: "0",
     });
-    const before = (await runTaskRequests(moto)).length;
+    const before = (await runTaskRequests(af.moto)).length;
     const p = pipelineOf(pipelines, "t_kpi_revenue");
-    const ok = await runDag(dir, "t_kpi_revenue", "2024-03-05T02:00:00+00:00");
+    const ok = await af.runDag(dir, "t_kpi_revenue", "2024-03-05T02:00:00+00:00");
     expect(ok.state, ok.log.slice(-3000)).toBe("success");
-    const [started, ...more] = (await runTaskRequests(moto)).slice(before);
+    const [started, ...more] = (await runTaskRequests(af.moto)).slice(before);
     expect(more).toEqual([]);
     const task = p.tasks.find((t) => t.command !== undefined);
     expect(started).toEqual({
-      cluster: ecs.cluster,
-      taskDefinition: ecs.taskDefinition,
+      cluster: af.ecs.cluster,
+      taskDefinition: af.ecs.taskDefinition,
       launchType: "FARGATE",
       overrides: {
         containerOverrides: [
           {
-            name: ecs.container,
+            name: af.ecs.container,
             command: cloudArgv(
               p,
               task?.id ?? "",
@@ -403,8 +276,8 @@ describe("Fargate in real Airflow 3.3 against moto", () => {
       },
       networkConfiguration: {
         awsvpcConfiguration: {
-          subnets: [ecs.subnet],
-          securityGroups: [ecs.securityGroup],
+          subnets: [af.ecs.subnet],
+          securityGroups: [af.ecs.securityGroup],
           assignPublicIp: "DISABLED",
         },
       },
@@ -413,7 +286,7 @@ describe("Fargate in real Airflow 3.3 against moto", () => {
     });
 
     // the orders load's container exits with 1 (moto-server.py's knob): that task fails
-    const bad = await runDag(dir, "load_shop", "2024-03-05T02:00:00+00:00");
+    const bad = await af.runDag(dir, "load_shop", "2024-03-05T02:00:00+00:00");
     expect(bad.state).toBe("failed");
     expect(bad.tasks).toMatchObject({
       load_shop_orders: "failed",

@@ -8,7 +8,6 @@ import { FakeError, type Handlers, lastSegment, timestamp } from "./rpc.js";
 export type FailureOf = (rpc: string, request: unknown) => string | undefined;
 
 const JOB_NAME = /^projects\/[^/]+\/locations\/[^/]+\/jobs\/[^/]+$/;
-const EXECUTION_NAME = /^(projects\/[^/]+\/locations\/[^/]+\/jobs\/[^/]+)\/executions\/[^/]+$/;
 
 interface Execution {
   outcome: Outcome;
@@ -87,8 +86,10 @@ export class CloudRun {
     };
     this.executions.set(executionName, execution);
     this.lastExecution.set(name, executionName);
-    const parent = EXECUTION_NAME.exec(executionName)?.[1]?.replace(/\/jobs\/[^/]+$/, "") ?? "";
-    return this.operations.start(parent, execution.work, () => operationOf(execution));
+    // operations live beside the jobs: projects/P/locations/L/operations/…
+    return this.operations.start(name.replace(/\/jobs\/[^/]+$/, ""), execution.work, () =>
+      operationOf(execution),
+    );
   }
 
   /** Cancels a running execution: it ends at once, its task counted as cancelled. */
