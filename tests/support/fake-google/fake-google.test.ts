@@ -105,6 +105,10 @@ describe("fake Cloud Run v2", () => {
     );
     await expect(jobs().deleteJob({ name: JOB })).rejects.toThrow(/UNIMPLEMENTED/);
     expect(fake.requestsOf("DeleteJob")).toEqual([{ name: JOB }]);
+    // the metadata is recorded: the routing header, and no credential from an insecure client
+    const call = fake.calls.findLast((c) => c.method.endsWith("/DeleteJob"));
+    expect(call?.metadata?.["x-goog-request-params"]).toBe("location=europe-west1");
+    expect(call?.metadata?.authorization).toBeUndefined();
   });
 });
 

@@ -16,6 +16,8 @@ import { FakeError, type Handlers } from "./rpc.js";
 export interface Recorded {
   readonly method: string;
   readonly request: Record<string, unknown>;
+  /** The call's gRPC metadata (headers such as authorization or x-goog-request-params). */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /** Decides a job's fate: a failure message makes it fail, undefined lets it succeed. */
@@ -119,7 +121,10 @@ export class FakeGoogle {
     for (const method of Object.keys(definition)) {
       const call: handleUnaryCall<object, object> = (call, callback) => {
         const request = JSON.parse(JSON.stringify(call.request ?? {})) as Record<string, unknown>;
-        this.calls.push({ method: `${service}/${method}`, request });
+        const metadata = Object.fromEntries(
+          Object.entries(call.metadata.getMap()).map(([k, v]) => [k, String(v)]),
+        );
+        this.calls.push({ method: `${service}/${method}`, request, metadata });
         const handler = handlers[method];
         if (!handler) {
           callback({ code: status.UNIMPLEMENTED, details: `the fake has no ${service}/${method}` });
