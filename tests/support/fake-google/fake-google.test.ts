@@ -191,7 +191,7 @@ describe("fake Dataproc v1", () => {
   });
 });
 
-describe("Google's Python clients through python/sitecustomize.py", () => {
+describe("Google's Python clients, gRPC through python/sitecustomize.py, and REST", () => {
   it("run a job (sync, async, failing), create a cluster, run a job on it, delete it", async () => {
     const before = fake.calls.length;
     // never execFileSync: the fake answers from this process's event loop
@@ -205,6 +205,7 @@ describe("Google's Python clients through python/sitecustomize.py", () => {
           ...process.env,
           PYTHONPATH: "tests/support/fake-google/python",
           SLO_FAKE_GOOGLE: fake.endpoint,
+          SLO_FAKE_GOOGLE_REST: fake.restUrl,
         },
       },
     );
@@ -215,10 +216,24 @@ describe("Google's Python clients through python/sitecustomize.py", () => {
       cluster: "RUNNING",
       job_states: ["PENDING", "PENDING", "DONE"], // the submit, then two checks (one before done)
       deleted: true,
+      rest_run_ok: { succeeded: 1, done: true },
+      rest_run_failed: expect.stringContaining("RunJob told to fail"),
+      rest_cluster: "RUNNING",
+      rest_job: ["PENDING", "DONE"],
+      rest_deleted: true,
+    });
+    // over REST, path variables, query parameters and the body make the same request
+    expect(fake.requestsOf("SubmitJob").at(-1)).toEqual({
+      ...where,
+      job: {
+        reference: { jobId: "rest-job-1" },
+        placement: { clusterName: "rest-1" },
+        sparkJob: { mainClass: "ai.starlake.job.Main", args: ["load"] },
+      },
     });
     const methods = fake.calls.slice(before).map((c) => c.method.split(".").at(-1));
     expect(methods).toContain("Operations/GetOperation");
-    expect(fake.requestsOf("RunJob").at(-3)).toEqual({
+    expect(fake.requestsOf("RunJob")).toContainEqual({
       name: JOB,
       overrides: { containerOverrides: [{ args: ["load"], env: [{ name: "A", value: "b" }] }] },
     });

@@ -15,10 +15,15 @@ export class FakeError extends Error {
 export type Handler = (request: any) => object;
 export type Handlers = Record<string, Handler>;
 
+/** The fake's timestamps, which its REST answers write as RFC 3339 text. */
+export const TIMESTAMPS = new WeakSet<object>();
+
 /** A protobuf Timestamp of the fake's clock. */
 export function timestamp(at: Date = new Date()): { seconds: string; nanos: number } {
   const ms = at.getTime();
-  return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
+  const ts = { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
+  TIMESTAMPS.add(ts);
+  return ts;
 }
 
 /** The last segment of a resource name (projects/p/locations/l/jobs/j → j). */

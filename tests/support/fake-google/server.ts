@@ -10,6 +10,7 @@ import { CloudRun } from "./cloud-run.js";
 import { Dataproc } from "./dataproc.js";
 import { Operations } from "./operations.js";
 import { SERVICES, serviceDefinitions } from "./protos.js";
+import { type Outcome, RestGateway } from "./rest.js";
 import { FakeError, type Handlers } from "./rpc.js";
 
 /** One call as the fake received it: `google.cloud.run.v2.Jobs/RunJob` and the request. */
@@ -41,6 +42,7 @@ export class FakeGoogle {
   checksBeforeDone: number;
   private failWhen: FailWhen[] = [];
   private server: Server | undefined;
+  private rest: RestGateway | undefined;
   port = 0;
   readonly cloudRun: CloudRun;
   readonly dataproc: Dataproc;
@@ -74,6 +76,11 @@ export class FakeGoogle {
     return `127.0.0.1:${this.port}`;
   }
 
+  /** http://127.0.0.1:PORT, the same fake for the clients' REST transport. */
+  get restUrl(): string {
+    return `http://127.0.0.1:${this.rest?.port ?? 0}`;
+  }
+
   /**
    * Test knob: executions (RunJob) and Spark jobs (SubmitJob, SubmitJobAsOperation) for which
    * `rule` returns a message fail with it. The call given is the start's method name without
@@ -103,39 +110,66 @@ export class FakeGoogle {
       ),
     );
     this.server = server;
+    const byName = Object.fromEntries(
+      Object.entries(SERVICES).map(([key, name]) => [
+        name,
+        definitions[key as keyof typeof SERVICES],
+      ]),
+    );
+    this.rest = new RestGateway(byName, (service, method, request, metadata) =>
+      this.dispatch(service, method, request, metadata),
+    );
+    await this.rest.start();
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    await this.rest?.stop();
+    this.rest = undefined;
     if (!server) return;
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
     server.forceShutdown();
   }
 
-  /** Every method of the service: record, then answer (UNIMPLEMENTED where the fake has none). */
+  /** One call of either transport: recorded, then answered (UNIMPLEMENTED where the fake has none). */
+  private dispatch(
+    service: string,
+    method: string,
+    request: Record<string, unknown>,
+    metadata: Record<string, string>,
+  ): Outcome {
+    this.calls.push({
+      method: `${service}/${method}`,
+      request: JSON.parse(JSON.stringify(request)) as Record<string, unknown>,
+      metadata,
+    });
+    const handler = this.handlers[service]?.[method];
+    if (!handler)
+      return {
+        error: { code: status.UNIMPLEMENTED, message: `the fake has no ${service}/${method}` },
+      };
+    try {
+      return { ok: handler(request) };
+    } catch (e) {
+      if (e instanceof FakeError) return { error: { code: e.code, message: e.message } };
+      return { error: { code: status.INTERNAL, message: `fake-google bug: ${String(e)}` } };
+    }
+  }
+
+  /** Every method of the service over gRPC. */
   private implement(service: string, definition: ServiceDefinition): UntypedServiceImplementation {
-    const handlers = this.handlers[service] ?? {};
     const implementation: UntypedServiceImplementation = {};
     for (const method of Object.keys(definition)) {
       const call: handleUnaryCall<object, object> = (call, callback) => {
-        const request = JSON.parse(JSON.stringify(call.request ?? {})) as Record<string, unknown>;
         const metadata = Object.fromEntries(
           Object.entries(call.metadata.getMap()).map(([k, v]) => [k, String(v)]),
         );
-        this.calls.push({ method: `${service}/${method}`, request, metadata });
-        const handler = handlers[method];
-        if (!handler) {
-          callback({ code: status.UNIMPLEMENTED, details: `the fake has no ${service}/${method}` });
-          return;
-        }
-        try {
-          callback(null, handler(call.request ?? {}));
-        } catch (e) {
-          if (e instanceof FakeError) callback({ code: e.code, details: e.message });
-          else callback({ code: status.INTERNAL, details: `fake-google bug: ${String(e)}` });
-        }
+        const request = (call.request ?? {}) as Record<string, unknown>;
+        const outcome = this.dispatch(service, method, request, metadata);
+        if ("ok" in outcome) callback(null, outcome.ok);
+        else callback({ code: outcome.error.code, details: outcome.error.message });
       };
       implementation[method] = call;
     }
