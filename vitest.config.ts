@@ -11,6 +11,7 @@ const LONGEST_FIRST = [
   "tests/integration/conformance.test.ts",
   "tests/integration/real-starlake-engine.test.ts",
   "tests/integration/starlake-differential.test.ts",
+  "tests/integration/airflow-cloud-runs.test.ts",
   "tests/integration/hostile-fields.test.ts",
   "tests/integration/remote-dagster.test.ts",
   "tests/integration/airflow-runs.test.ts",

@@ -1,13 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { planProject } from "../../src/compile/plan-project.js";
 import { toSvg } from "../../src/graph/svg.js";
+import { exampleNames } from "../helpers/examples.js";
 
-const examples = readdirSync("examples", { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
+const examples = exampleNames();
 
 /** The same SL_ROOT on every machine, and no process environment, so the golden files are stable. */
 const plan = (name: string, env: Record<string, string> = {}) =>

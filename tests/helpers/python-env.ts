@@ -4,7 +4,7 @@ const cache = new Map<string, string>();
 
 /** The cached virtual environment of scripts/python/<name>-requirements.txt, created on first use. */
 export function pythonEnv(
-  name: "airflow" | "airflow-cloud" | "dagster" | "airflow-reference" | "duckdb",
+  name: "airflow" | "airflow-cloud" | "dagster" | "dagster-cloud" | "airflow-reference" | "duckdb",
 ): string {
   const known = cache.get(name);
   if (known) return known;

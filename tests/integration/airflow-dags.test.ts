@@ -1,10 +1,10 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import type { TriggerExpression } from "../../src/pipeline/schedule.js";
 import { triggerCondition } from "../../src/pipeline/trigger-condition.js";
 import { AirflowWorkspace } from "../helpers/airflow.js";
+import { shellExampleNames } from "../helpers/examples.js";
 
 /** What real Airflow 3.3 sees when it loads our files (tests/integration/airflow/inspect_dags.py). */
 interface AirflowView {
@@ -33,10 +33,7 @@ interface AirflowTask {
   trigger_rule: string;
 }
 
-const examples = readdirSync("examples", { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
+const examples = shellExampleNames();
 
 /** A trigger condition as inspect_dags.py shows Airflow's (one asset is a list: `all` of one). */
 function assetCondition(e: TriggerExpression, top = true): unknown {

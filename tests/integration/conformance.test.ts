@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPipelines } from "../../src/engine/engine.js";
@@ -8,6 +8,7 @@ import { StateStore } from "../../src/engine/state-store.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import { AirflowWorkspace, expectedArgv, type Recorded } from "../helpers/airflow.js";
 import { DagsterWorkspace } from "../helpers/dagster.js";
+import { shellExampleNames } from "../helpers/examples.js";
 
 /**
  * Conformance: every pipeline of every example runs on the engine, in real Airflow (dag.test) and
@@ -15,10 +16,7 @@ import { DagsterWorkspace } from "../helpers/dagster.js";
  * Starlake command lines, each in an order that respects the pipeline's edges. A difference is a
  * bug in a runner.
  */
-const examples = readdirSync("examples", { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
+const examples = shellExampleNames();
 
 const DATE = "2024-03-05T02:00:00Z";
 

@@ -1,14 +1,11 @@
-import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assetOwners, trailingTasks } from "../../src/backends/dagster/asset-owners.js";
 import type { Pipeline } from "../../src/pipeline/pipeline.js";
 import { DagsterWorkspace } from "../helpers/dagster.js";
+import { shellExampleNames } from "../helpers/examples.js";
 
-const examples = readdirSync("examples", { withFileTypes: true })
-  .filter((e) => e.isDirectory())
-  .map((e) => e.name)
-  .sort();
+const examples = shellExampleNames();
 
 describe.each(examples)("real Dagster 1.13 loads the %s example", (name) => {
   let dg: DagsterWorkspace;
