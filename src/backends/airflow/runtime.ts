@@ -1,4 +1,4 @@
-import { RETURN_LOAD_FILES, RETURN_LOAD_FILES_IMPORTS } from "../python/return-load-files.js";
+import { SHARED_RUNTIME } from "../python/generated/runtime.js";
 import {
   importLines,
   type PyImport,
@@ -24,16 +24,12 @@ const THIRD_PARTY = ["airflow", "croniter", "pendulum"];
 
 let units: RuntimeUnit[] | undefined;
 
-/** The runtime's units, cut once: src/backends/airflow/runtime/*.py and the shared load helper. */
+/**
+ * The runtime's units, cut once: src/backends/airflow/runtime/*.py and the load helper shared
+ * with Dagster (src/backends/python/runtime).
+ */
 function allUnits(): RuntimeUnit[] {
-  const files: Record<string, string> = {
-    ...AIRFLOW_RUNTIME,
-    // shared with Dagster and still a TypeScript string (src/backends/python/return-load-files.ts)
-    "return_load_files.py": [
-      ...RETURN_LOAD_FILES_IMPORTS.map((m) => `import ${m}`),
-      RETURN_LOAD_FILES,
-    ].join("\n"),
-  };
+  const files: Record<string, string> = { ...AIRFLOW_RUNTIME, ...SHARED_RUNTIME };
   const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
   const names = Object.keys(files).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   units ??= runtimeUnits(Object.fromEntries(names.map((n) => [n, files[n] as string])));

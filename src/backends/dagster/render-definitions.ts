@@ -7,13 +7,9 @@ import { argPieces, argvTemplate } from "../../starlake/run-placeholders.js";
 import { declaredPoolLines } from "../declared-pools.js";
 import { formatPython } from "../python/format.js";
 import { type PyValue, pyLiteral } from "../python/literal.js";
-import { RETURN_LOAD_FILES, RETURN_LOAD_FILES_IMPORTS } from "../python/return-load-files.js";
 import { assetOwners, trailingTasks, writesTable } from "./asset-owners.js";
-import { DAGSTER_ASSETS } from "./asset-runtime.js";
-import { DAGSTER_RUNTIME } from "./runtime.js";
 import { dagsterRuntime } from "./runtime-files.js";
-import { DAGSTER_SCHEDULING } from "./scheduling.js";
-import { pathsData, rootedFolder, rootedWord, WORKER_ROOT } from "./worker-paths.js";
+import { pathsData, rootedFolder, rootedWord } from "./worker-paths.js";
 
 /**
  * One Dagster module for all pipelines (asset keys are global to a code location): an executable
@@ -29,17 +25,13 @@ export function renderDagsterDefinitions(
 ): string {
   const owners = assetOwners(pipelines);
   const table = assets(pipelines, lineage);
-  const rest = [
-    'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
+  const data = [
     "# The pipelines as data: the runtime below turns each into a job.",
     `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p, owners, table, rootDefault)])), "tuple")}`,
     "# Every loaded table and transform of the project, with its lineage.",
     `ASSETS = ${pyLiteral(Object.fromEntries([...table.values()].map((a) => [a.key, assetData(a, owners)])), "tuple")}`,
-    WORKER_ROOT,
-    DAGSTER_RUNTIME,
-    RETURN_LOAD_FILES,
-    DAGSTER_ASSETS,
-    DAGSTER_SCHEDULING,
+  ].join("\n");
+  const definitions = [
     "asset_definitions = {pipeline_id: _asset_definition(pipeline_id) for pipeline_id, p in PIPELINES.items() if p['assets']}",
     "jobs = {pipeline_id: _job(pipeline_id, asset_definitions.get(pipeline_id)) for pipeline_id in PIPELINES}",
     "defs = dg.Definitions(",
@@ -52,19 +44,16 @@ export function renderDagsterDefinitions(
     "    sensors=[_sensor(pipeline_id, jobs[pipeline_id]) for pipeline_id, p in PIPELINES.items() if p['schedule']['kind'] == 'datasets'],",
     ")",
   ].join("\n");
-  // the runtime's .py files (src/backends/dagster/runtime): only what this module's code reaches
-  const stdlib = ["datetime", "json", "os", "shlex", "signal", "subprocess", "time", "zoneinfo"];
-  const runtime = dagsterRuntime(rest, [
-    ...[...stdlib, ...RETURN_LOAD_FILES_IMPORTS].map((module) => ({ module })),
-    { module: "dagster", alias: "dg" },
-  ]);
+  // the runtime's .py files (src/backends/dagster/runtime): what the definitions reach (the data
+  // above them holds only literals); it reads the data when called, so it may follow it
+  const runtime = dagsterRuntime(definitions, [{ module: "dagster", alias: "dg" }]);
   const body = formatPython(
     [
       `"""Dagster definitions of ${oneLine(source).replaceAll("\\", "\\\\").replaceAll('"', "'")}: assets, a job per pipeline, schedules and sensors."""`,
       "",
       ...runtime.imports,
       "",
-      runtime.runtime === "" ? rest : `${runtime.runtime}\n\n\n${rest}`,
+      [data, runtime.runtime, definitions].join("\n\n\n"),
     ].join("\n"),
   );
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
@@ -189,7 +178,7 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
   };
 }
 
-/** A load's files to return before each try (see RETURN_LOAD_FILES); only on loads that have some. */
+/** A load's files to return before each try (python/runtime/return_load_files.py); only on loads that have some. */
 function recoverData(p: Pipeline, t: Task): Record<string, PyValue> {
   const r = t.recover;
   if (r === undefined) return {};

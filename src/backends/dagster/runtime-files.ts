@@ -1,3 +1,4 @@
+import { SHARED_RUNTIME } from "../python/generated/runtime.js";
 import {
   importLines,
   type PyImport,
@@ -7,21 +8,44 @@ import {
 } from "../python/runtime-units.js";
 import { DAGSTER_RUNTIME_FILES } from "./generated/runtime.js";
 
+/**
+ * The order in which a definitions file holds the runtime: where a step runs, its dates and its
+ * command first; then the graph and assets built from them; what starts runs last.
+ */
+const ORDER = [
+  "worker_paths.py",
+  "dates.py",
+  "words.py",
+  "command.py",
+  "steps.py",
+  "graph.py",
+  "return_load_files.py",
+  "partitions.py",
+  "assets.py",
+  "schedules.py",
+  "automation.py",
+];
+
 /** What a definitions file may import from outside the standard library: a Dagster code location's packages. */
 const THIRD_PARTY = ["boto3", "botocore", "dagster", "dagster_aws", "dagster_gcp", "google"];
 
 let units: RuntimeUnit[] | undefined;
 
-/** The units of src/backends/dagster/runtime/*.py, cut once, in file order. */
+/**
+ * The units of src/backends/dagster/runtime/*.py and of the load helper shared with Airflow
+ * (src/backends/python/runtime), cut once, in ORDER (files it does not name last, by name).
+ */
 function allUnits(): RuntimeUnit[] {
-  units ??= runtimeUnits(DAGSTER_RUNTIME_FILES);
+  const files: Record<string, string> = { ...DAGSTER_RUNTIME_FILES, ...SHARED_RUNTIME };
+  const rank = (name: string) => (ORDER.includes(name) ? ORDER.indexOf(name) : ORDER.length);
+  const names = Object.keys(files).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  units ??= runtimeUnits(Object.fromEntries(names.map((n) => [n, files[n] as string])));
   return units;
 }
 
 /**
- * The part of the .py runtime a definitions file needs, given the file's own code (with the
- * runtime still kept as TypeScript text), and the file's import lines for both: `imports` are
- * the ones the file's own code needs.
+ * The part of the .py runtime a definitions file needs, given the file's own code, and the
+ * file's import lines for both: `imports` are the ones the file's own code needs.
  */
 export function dagsterRuntime(
   code: string,
