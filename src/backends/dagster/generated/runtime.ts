@@ -180,11 +180,13 @@ from .words import _word
 from .worker_paths import _starlake
 
 
-def _run(context, pipeline, task, values):
-    """Runs the task's command as argv (no shell) in SL_ROOT; returns its exit code."""
+def _command(pipeline, task, values):
+    """The task's command here: its argv (the Starlake executable, then the arguments with the
+    run's values) and the variables it adds to the environment (the pipeline's, then the run
+    values Starlake reads)."""
     starlake = _starlake(pipeline, values)
     argv = [starlake, *(_word(a, values) for a in task["argv"])]
-    env = {**os.environ, **{k: _word(v, values) for k, v in pipeline["env"].items()}}
+    env = {k: _word(v, values) for k, v in pipeline["env"].items()}
     env.update(
         SL_ROOT=values["root"],
         SL_STARLAKE_PATH=starlake,
@@ -193,8 +195,17 @@ def _run(context, pipeline, task, values):
     if "start" in values:
         env["SL_DATA_INTERVAL_START"] = values["start"]
         env["SL_DATA_INTERVAL_END"] = values["end"]
+    return argv, env
+
+
+def _run(context, pipeline, task, values):
+    """Runs the task's command as argv (no shell) in SL_ROOT, in a process group of its own
+    (a timeout kills it whole); returns its exit code and argv."""
+    argv, env = _command(pipeline, task, values)
     context.log.info("running %s", shlex.join(argv))
-    child = subprocess.Popen(argv, cwd=values["root"], env=env, start_new_session=True)
+    child = subprocess.Popen(
+        argv, cwd=values["root"], env={**os.environ, **env}, start_new_session=True
+    )
     try:
         return child.wait(timeout=task["timeout"]), argv
     except subprocess.TimeoutExpired:
