@@ -23,6 +23,11 @@ const RUNTIMES = [
     out: "src/backends/dagster/generated/runtime.ts",
     name: "DAGSTER_RUNTIME_FILES",
   },
+  {
+    folder: "src/backends/python/runtime",
+    out: "src/backends/python/generated/runtime.ts",
+    name: "SHARED_RUNTIME",
+  },
 ];
 
 /** Text as the body of a template literal: the Python reads as it is, only `\\`, `\`` and `${` escaped. */

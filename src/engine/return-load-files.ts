@@ -16,7 +16,7 @@ export interface ReturnReport {
  * replaced (the one left behind stays, and the report says so); symlinks are never followed,
  * neither a file nor either domain folder. A file that cannot be moved fails the report: the load
  * would find nothing and succeed having loaded nothing. The Python runtimes of Airflow and
- * Dagster do the same (backends/python/return-load-files.ts).
+ * Dagster do the same (backends/python/runtime/return_load_files.py).
  */
 export function returnLoadFiles(r: LoadRecovery): ReturnReport {
   const lines: string[] = [];

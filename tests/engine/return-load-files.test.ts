@@ -14,10 +14,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import {
-  RETURN_LOAD_FILES,
-  RETURN_LOAD_FILES_IMPORTS,
-} from "../../src/backends/python/return-load-files.js";
+import { SHARED_RUNTIME } from "../../src/backends/python/generated/runtime.js";
 import { type ReturnReport, returnLoadFiles } from "../../src/engine/return-load-files.js";
 import type { LoadRecovery } from "../../src/pipeline/pipeline.js";
 
@@ -38,9 +35,8 @@ afterEach(() => {
 
 /** The Python twin that Airflow and Dagster run, called the same way. */
 const PYTHON = [
-  ...RETURN_LOAD_FILES_IMPORTS.map((m) => `import ${m}`),
+  SHARED_RUNTIME["return_load_files.py"],
   "import json, sys",
-  RETURN_LOAD_FILES,
   "lines = []",
   "try:",
   // the folders here are absolute: the root (the project on the worker) does not change them

@@ -1,3 +1,4 @@
+import { dataprocClusterConfig, mapStrings } from "../../environments/dataproc-cluster-config.js";
 import type { DataprocEnvironment } from "../../pipeline/environment.js";
 import type { Task } from "../../pipeline/pipeline.js";
 import { type PyValue, pyLiteral } from "../python/literal.js";
@@ -17,38 +18,9 @@ const where = (e: DataprocEnvironment) => [
   `region=${pyLiteral(literal(e.region))}`,
 ];
 
-/** The cluster, as Dataproc's API reads it; no workers makes a single-node cluster. */
-function clusterConfig(e: DataprocEnvironment): { [key: string]: PyValue } {
-  const c = e.cluster;
-  const machine = (m: typeof c.master, n: number) => ({
-    num_instances: n,
-    machine_type_uri: literal(m.machineType),
-    disk_config: { boot_disk_type: literal(m.diskType), boot_disk_size_gb: m.diskSize },
-  });
-  return {
-    master_config: machine(c.master, 1),
-    ...(c.workers > 0 ? { worker_config: machine(c.worker, c.workers) } : {}),
-    gce_cluster_config: {
-      subnetwork_uri: literal(`projects/${e.project}/regions/${e.region}/subnetworks/${c.subnet}`),
-      internal_ip_only: true,
-      tags: ["dataproc"],
-      ...(c.serviceAccount ? { service_account: literal(c.serviceAccount) } : {}),
-    },
-    software_config: {
-      image_version: literal(c.imageVersion),
-      properties: {
-        ...(c.workers > 0 ? {} : { "dataproc:dataproc.allow.zero.workers": "true" }),
-        // the Starlake variables in the environment of the driver and the executors (checked
-        // at compile to hold nothing a shell would act on)
-        ...Object.fromEntries(
-          Object.keys(e.env)
-            .sort()
-            .map((k) => [`spark-env:${k}`, literal(e.env[k] ?? "")]),
-        ),
-      },
-    },
-    lifecycle_config: { idle_delete_ttl: { seconds: c.idleDeleteTtl } },
-  };
+/** The cluster, as every runner creates it, its values written so that Jinja leaves them as they are. */
+function clusterConfig(e: DataprocEnvironment): PyValue {
+  return mapStrings(dataprocClusterConfig(e), literal) as PyValue;
 }
 
 /** Creates the run's cluster before any task (kept when it already exists: a retried create). */

@@ -1,7 +1,7 @@
+import { dataprocClusterConfig } from "../../environments/dataproc-cluster-config.js";
 import {
   assertNever,
   type CloudWait,
-  type DataprocEnvironment,
   type ExecutionEnvironment,
 } from "../../pipeline/environment.js";
 import type { Pipeline } from "../../pipeline/pipeline.js";
@@ -21,7 +21,7 @@ export function environmentData(p: Pipeline): PyValue {
     case "fargate":
       return {
         kind: e.kind,
-        run: code("_run_fargate"),
+        run: code(runFunction(e) as string),
         region: e.region,
         cluster: e.cluster,
         task_definition: e.taskDefinition,
@@ -35,7 +35,7 @@ export function environmentData(p: Pipeline): PyValue {
     case "cloud_run":
       return {
         kind: e.kind,
-        run: code("_run_cloud_run"),
+        run: code(runFunction(e) as string),
         project: e.project,
         region: e.region,
         job: e.job,
@@ -46,13 +46,13 @@ export function environmentData(p: Pipeline): PyValue {
     case "dataproc":
       return {
         kind: e.kind,
-        run: code("_run_dataproc"),
+        run: code(runFunction(e) as string),
         project: e.project,
         region: e.region,
         // the run's cluster is this resource of the definitions (runtime/dataproc.py)
         resource: dataprocResourceKey(p),
         cluster_prefix: e.cluster.name,
-        cluster_config: clusterConfig(e),
+        cluster_config: dataprocClusterConfig(e) as PyValue,
         jars: [...e.spark.jars],
         main_class: e.spark.mainClass,
         properties: sortedRecord(e.spark.properties),
@@ -64,6 +64,23 @@ export function environmentData(p: Pipeline): PyValue {
       };
     case "registered":
       // refused before rendering (dagster-environment.ts)
+      return undefined;
+    default:
+      return assertNever(e, "execution environment");
+  }
+}
+
+/** The runtime function that runs a step in this environment (what `run` of its data names). */
+export function runFunction(e: ExecutionEnvironment): string | undefined {
+  switch (e.kind) {
+    case "fargate":
+      return "_run_fargate";
+    case "cloud_run":
+      return "_run_cloud_run";
+    case "dataproc":
+      return "_run_dataproc";
+    case "shell":
+    case "registered":
       return undefined;
     default:
       return assertNever(e, "execution environment");
@@ -86,35 +103,3 @@ const sortedRecord = (r: Readonly<Record<string, string>>): Record<string, strin
       .sort()
       .map((k) => [k, r[k] ?? ""]),
   );
-
-/** The cluster as Dataproc's API reads it (field names of google-cloud-dataproc); no workers: a single node. */
-function clusterConfig(e: DataprocEnvironment): PyValue {
-  const c = e.cluster;
-  const machine = (m: typeof c.master, n: number) => ({
-    num_instances: n,
-    machine_type_uri: m.machineType,
-    disk_config: { boot_disk_type: m.diskType, boot_disk_size_gb: m.diskSize },
-  });
-  return {
-    master_config: machine(c.master, 1),
-    ...(c.workers > 0 ? { worker_config: machine(c.worker, c.workers) } : {}),
-    gce_cluster_config: {
-      subnetwork_uri: `projects/${e.project}/regions/${e.region}/subnetworks/${c.subnet}`,
-      internal_ip_only: true,
-      tags: ["dataproc"],
-      ...(c.serviceAccount ? { service_account: c.serviceAccount } : {}),
-    },
-    software_config: {
-      image_version: c.imageVersion,
-      properties: {
-        ...(c.workers > 0 ? {} : { "dataproc:dataproc.allow.zero.workers": "true" }),
-        // the Starlake variables in the driver's and executors' environment (checked at compile
-        // to hold nothing a shell would act on: Dataproc writes them into spark-env.sh)
-        ...sortedRecord(
-          Object.fromEntries(Object.keys(e.env).map((k) => [`spark-env:${k}`, e.env[k] ?? ""])),
-        ),
-      },
-    },
-    lifecycle_config: { idle_delete_ttl: { seconds: c.idleDeleteTtl } },
-  };
-}

@@ -7,14 +7,10 @@ import { argPieces, argvTemplate } from "../../starlake/run-placeholders.js";
 import { declaredPoolLines } from "../declared-pools.js";
 import { formatPython } from "../python/format.js";
 import { type PyValue, pyLiteral } from "../python/literal.js";
-import { RETURN_LOAD_FILES, RETURN_LOAD_FILES_IMPORTS } from "../python/return-load-files.js";
 import { assetOwners, trailingTasks, writesTable } from "./asset-owners.js";
-import { DAGSTER_ASSETS } from "./asset-runtime.js";
-import { dataprocResourceKey, environmentData } from "./environment-data.js";
-import { DAGSTER_RUNTIME } from "./runtime.js";
+import { dataprocResourceKey, environmentData, runFunction } from "./environment-data.js";
 import { dagsterRuntime } from "./runtime-files.js";
-import { DAGSTER_SCHEDULING } from "./scheduling.js";
-import { pathsData, rootedFolder, rootedWord, WORKER_ROOT } from "./worker-paths.js";
+import { pathsData, rootedFolder, rootedWord } from "./worker-paths.js";
 
 /**
  * One Dagster module for all pipelines (asset keys are global to a code location): an executable
@@ -30,17 +26,13 @@ export function renderDagsterDefinitions(
 ): string {
   const owners = assetOwners(pipelines);
   const table = assets(pipelines, lineage);
-  const rest = [
-    'TIMESTAMP = "%Y-%m-%dT%H:%M:%S%z"',
-    "# The pipelines as data: the runtime below turns each into a job.",
+  const data = [
+    "# The pipelines as data: the runtime above turns each into a job.",
     `PIPELINES = ${pyLiteral(Object.fromEntries(pipelines.map((p) => [p.id, pipelineData(p, owners, table, rootDefault)])), "tuple")}`,
     "# Every loaded table and transform of the project, with its lineage.",
     `ASSETS = ${pyLiteral(Object.fromEntries([...table.values()].map((a) => [a.key, assetData(a, owners)])), "tuple")}`,
-    WORKER_ROOT,
-    DAGSTER_RUNTIME,
-    RETURN_LOAD_FILES,
-    DAGSTER_ASSETS,
-    DAGSTER_SCHEDULING,
+  ].join("\n");
+  const definitions = [
     "asset_definitions = {pipeline_id: _asset_definition(pipeline_id) for pipeline_id, p in PIPELINES.items() if p['assets']}",
     "jobs = {pipeline_id: _job(pipeline_id, asset_definitions.get(pipeline_id)) for pipeline_id in PIPELINES}",
     "defs = dg.Definitions(",
@@ -57,19 +49,19 @@ export function renderDagsterDefinitions(
       : []),
     ")",
   ].join("\n");
-  // the runtime's .py files (src/backends/dagster/runtime): only what this module's code reaches
-  const stdlib = ["datetime", "json", "os", "shlex", "signal", "subprocess", "time", "zoneinfo"];
-  const runtime = dagsterRuntime(rest, [
-    ...[...stdlib, ...RETURN_LOAD_FILES_IMPORTS].map((module) => ({ module })),
-    { module: "dagster", alias: "dg" },
-  ]);
+  // the runtime's .py files (src/backends/dagster/runtime): what the definitions reach, and the
+  // runner of each cloud environment the data names (its only code: `run`). The data comes after
+  // the runtime, which reads it only when called.
+  const runners = [...new Set(pipelines.map((p) => runFunction(p.environment)))];
+  const reach = [definitions, ...runners.filter((r) => r !== undefined)].join("\n");
+  const runtime = dagsterRuntime(reach, [{ module: "dagster", alias: "dg" }]);
   const body = formatPython(
     [
       `"""Dagster definitions of ${oneLine(source).replaceAll("\\", "\\\\").replaceAll('"', "'")}: assets, a job per pipeline, schedules and sensors."""`,
       "",
       ...runtime.imports,
       "",
-      runtime.runtime === "" ? rest : `${runtime.runtime}\n\n\n${rest}`,
+      [runtime.runtime, data, definitions].join("\n\n\n"),
     ].join("\n"),
   );
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
@@ -204,7 +196,7 @@ function taskData(p: Pipeline, t: Task, upstream: readonly string[]): PyValue {
 const cloudRetryDelay = (p: Pipeline) =>
   p.environment.kind === "cloud_run" ? p.environment.retryDelay : undefined;
 
-/** A load's files to return before each try (see RETURN_LOAD_FILES); only on loads that have some. */
+/** A load's files to return before each try (python/runtime/return_load_files.py); only on loads that have some. */
 function recoverData(p: Pipeline, t: Task): Record<string, PyValue> {
   const r = t.recover;
   // in the cloud the files are where the job runs, not on the Dagster worker

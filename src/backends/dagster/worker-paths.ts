@@ -15,7 +15,7 @@ export function generatedRoot(p: Pipeline): string {
 /**
  * Where a pipeline's commands run and what they call, as data for the runtime: the default
  * project folder (`rootDefault`, else the pipeline's SL_ROOT; a worker's SL_ROOT wins, see
- * WORKER_ROOT), its Starlake variables and its Starlake executable (a worker's
+ * runtime/worker_paths.py), its Starlake variables and its Starlake executable (a worker's
  * SL_STARLAKE_PATH wins), with the generate-time root as a root piece.
  */
 export function pathsData(p: Pipeline, rootDefault: string | undefined): Record<string, PyValue> {
@@ -44,22 +44,3 @@ function word(pieces: readonly Piece[]): PyValue {
   if (pieces.every((x) => typeof x === "string")) return pieces.join("");
   return pieces.map((x) => (typeof x === "string" ? x : code(`(${pyString(x.value)},)`)));
 }
-
-/** The project's folder on the machine that runs a step (a run value: `("root",)`). */
-export const WORKER_ROOT = `
-def _root(pipeline):
-    """The project's folder here: SL_ROOT of the environment, else the pipeline's default (a
-    relative one is taken from this file's folder)."""
-    root = os.environ.get("SL_ROOT")
-    if root:
-        return root
-    if os.path.isabs(pipeline["root"]):
-        return pipeline["root"]
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.normpath(os.path.join(here, pipeline["root"]))
-
-
-def _starlake(pipeline, values):
-    """The Starlake executable here: SL_STARLAKE_PATH of the environment, else the pipeline's."""
-    return os.environ.get("SL_STARLAKE_PATH") or _word(pipeline["starlake"], values)
-`;

@@ -160,3 +160,38 @@ function byType(a: string, b: string): number {
 function codeOnly(code: string): string {
   return code.replace(/"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|#.*$/gm, "");
 }
+
+/** What a generated file needs of a runtime: the definitions its code reaches, and its imports. */
+export type RuntimeFor = (
+  code: string,
+  imports: readonly PyImport[],
+) => { runtime: string; imports: string[] };
+
+/**
+ * The runtime of one backend: its files (and the helpers shared by both backends) cut into units
+ * once, on first use, in `order` (files it does not name last, by name). A generated file gets
+ * the units its own code reaches, directly or through one another, and the import lines of both,
+ * with `thirdParty` (top-level module names) as their own section.
+ */
+export function runtimeFor(
+  files: () => Readonly<Record<string, string>>,
+  order: readonly string[],
+  thirdParty: readonly string[],
+): RuntimeFor {
+  let units: RuntimeUnit[] | undefined;
+  const allUnits = () => {
+    if (units === undefined) {
+      const all = files();
+      const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : order.length);
+      const names = Object.keys(all).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+      units = runtimeUnits(Object.fromEntries(names.map((n) => [n, all[n] as string])));
+    }
+    return units;
+  };
+  return (code, imports) => {
+    const reached = reachedUnits(allUnits(), code);
+    const runtime = reached.map((u) => u.text).join("\n\n\n");
+    const all = [...imports, ...reached.flatMap((u) => u.imports)];
+    return { runtime, imports: importLines(all, `${code}\n${runtime}`, thirdParty) };
+  };
+}

@@ -1,4 +1,5 @@
 import type { protos, v1 } from "@google-cloud/dataproc";
+import { camelFields, dataprocClusterConfig } from "../../environments/dataproc-cluster-config.js";
 import { type AttemptIO, messageOf, pollUntil, SYNC_POLL_SECONDS } from "./attempt-io.js";
 import type { DataprocCluster } from "./cloud-job.js";
 import { CLOUD_PACKAGES } from "./cloud-packages.js";
@@ -20,38 +21,10 @@ export function dataprocOptions(region: string): Promise<GoogleOptions> {
   );
 }
 
-/** The cluster as Dataproc's API reads it; no workers makes a single-node cluster. */
+/** The cluster as every runner creates it, with the Node client's field names. */
 export function clusterConfig(c: DataprocCluster): ClusterConfig {
-  const s = c.settings;
-  const machine = (m: typeof s.master, n: number) => ({
-    numInstances: n,
-    machineTypeUri: m.machineType,
-    diskConfig: { bootDiskType: m.diskType, bootDiskSizeGb: m.diskSize },
-  });
-  return {
-    masterConfig: machine(s.master, 1),
-    ...(s.workers > 0 ? { workerConfig: machine(s.worker, s.workers) } : {}),
-    gceClusterConfig: {
-      subnetworkUri: `projects/${c.project}/regions/${c.region}/subnetworks/${s.subnet}`,
-      internalIpOnly: true,
-      tags: ["dataproc"],
-      ...(s.serviceAccount ? { serviceAccount: s.serviceAccount } : {}),
-    },
-    softwareConfig: {
-      imageVersion: s.imageVersion,
-      properties: {
-        ...(s.workers > 0 ? {} : { "dataproc:dataproc.allow.zero.workers": "true" }),
-        // the Starlake variables in the environment of the driver and the executors (checked
-        // at compile to hold nothing a shell would act on: spark-env.sh is sourced)
-        ...Object.fromEntries(
-          Object.keys(c.env)
-            .sort()
-            .map((k) => [`spark-env:${k}`, c.env[k] ?? ""]),
-        ),
-      },
-    },
-    lifecycleConfig: { idleDeleteTtl: { seconds: s.idleDeleteTtl } },
-  };
+  const place = { project: c.project, region: c.region, cluster: c.settings, env: c.env };
+  return camelFields(dataprocClusterConfig(place)) as ClusterConfig;
 }
 
 const codeOf = (e: unknown) => (e as { code?: unknown }).code;

@@ -16,6 +16,6 @@ SL_STARLAKE_DEFAULT = ("starlake",)
 
 
 def sl_return_load_files(recover, say, root):
-    """Written beside the runtime from src/backends/python/return-load-files.ts (shared with
-    Dagster); tested in tests/engine/return-load-files.test.ts."""
+    """Written beside the runtime from src/backends/python/runtime/return_load_files.py (shared
+    with Dagster); tested in tests/python/dagster/test_return_load_files.py."""
     raise NotImplementedError

@@ -1,29 +1,13 @@
-/**
- * The Python that starts runs: schedules, and declarative automation for dataset-triggered
- * pipelines. Static text, the same in every generated file, reading PIPELINES; every schedule and
- * sensor starts stopped, as Airflow's DAGs start paused (docs/dagster.md).
- */
-export const DAGSTER_SCHEDULING = `
-def _schedule(pipeline_id, job):
-    """A cron pipeline's schedule. A job on time windows runs, at each tick, the window
-    that ends at the data cron's latest tick: the data interval the engine and Airflow pass."""
-    pipeline = PIPELINES[pipeline_id]
-    partitions = _partitions(pipeline) if pipeline["assets"] else None
+"""What starts a dataset-triggered pipeline: declarative automation of its assets, or a sensor
+for a pipeline that only writes tables others define. Both start stopped."""
 
-    def window(context):
-        start, _ = _ticks(pipeline["data_cron"], pipeline["timezone"], context.scheduled_execution_time)
-        if start.timestamp() < partitions.start.timestamp():
-            return dg.SkipReason(f"{start.isoformat()} is before the first time window")
-        return dg.RunRequest(partition_key=partitions.get_partition_key_for_timestamp(start.timestamp()))
+from __future__ import annotations
 
-    return dg.ScheduleDefinition(
-        name=f"{pipeline_id}_schedule",
-        job=job,
-        cron_schedule=pipeline["schedule"]["cron"],
-        execution_timezone=pipeline["timezone"],
-        execution_fn=None if partitions is None else window,
-        default_status=dg.DefaultScheduleStatus.STOPPED,
-    )
+import json
+
+import dagster as dg
+
+from ._definitions_file import PIPELINES
 
 
 def _automation(pipeline_id):
@@ -44,7 +28,9 @@ def _automation(pipeline_id):
         cron = schedule["aligned"].get(uri)
         if cron is not None:
             # evaluated on the upstream itself, whose memory does not depend on our time windows
-            since_tick = ac.newly_updated().since(ac.cron_tick_passed(cron, pipeline["timezone"]))
+            since_tick = ac.newly_updated().since(
+                ac.cron_tick_passed(cron, pipeline["timezone"])
+            )
             current = ac.asset_matches(uri, since_tick)
             condition = condition | current.with_label(f"{uri} is current for {cron}")
         return condition
@@ -81,7 +67,9 @@ def _sensor(pipeline_id, job):
     name = f"{pipeline_id}_sensor"
     stopped = dg.DefaultSensorStatus.STOPPED
     if pipeline["assets"]:
-        target = dg.AssetSelection.assets(*(dg.AssetKey(key) for key in pipeline["assets"]))
+        target = dg.AssetSelection.assets(
+            *(dg.AssetKey(key) for key in pipeline["assets"])
+        )
         return dg.AutomationConditionSensorDefinition(
             name, target=target, default_status=stopped, minimum_interval_seconds=30
         )
@@ -96,11 +84,16 @@ def _sensor(pipeline_id, job):
                 latest[uri] = event.timestamp
         fresh = {uri for uri, stamp in latest.items() if stamp > seen.get(uri, 0)}
         if not _holds(pipeline["schedule"]["condition"], fresh.__contains__):
-            return dg.SkipReason(f"{len(fresh)} of {len(datasets)} upstream assets materialised")
+            return dg.SkipReason(
+                f"{len(fresh)} of {len(datasets)} upstream assets materialised"
+            )
         context.update_cursor(json.dumps(latest, sort_keys=True))
         return dg.RunRequest()
 
     return dg.SensorDefinition(
-        name=name, evaluation_fn=evaluate, job=job, minimum_interval_seconds=30, default_status=stopped
+        name=name,
+        evaluation_fn=evaluate,
+        job=job,
+        minimum_interval_seconds=30,
+        default_status=stopped,
     )
-`;

@@ -1,28 +1,15 @@
-/**
- * The Python that turns PIPELINES and ASSETS into executable assets: static text, the same in
- * every generated file. Each pipeline that defines tables is one graph-backed asset definition,
- * subsettable, whose graph is the pipeline's own (gates, trigger rules, retries and pools stay
- * those of its tasks), on the time windows of its data cron when it has one.
- */
-export const DAGSTER_ASSETS = `
-_PARTITIONS = {}
+"""Executable assets: each pipeline that defines tables is one graph-backed asset definition,
+subsettable, whose graph is the pipeline's own (gates, trigger rules, retries and pools stay
+those of its tasks), on the time windows of its data cron when it has one."""
 
+from __future__ import annotations
 
-def _partitions(pipeline):
-    """The time windows of a pipeline's data cron: one definition per shape, shared by the
-    pipelines with the same cron, start and time zone (one run may then hold their assets)."""
-    spec = pipeline["partitions"]
-    if spec is None:
-        return None
-    shape = (spec["cron"], spec["start"], pipeline["timezone"], spec["fmt"])
-    if shape not in _PARTITIONS:
-        _PARTITIONS[shape] = dg.TimeWindowPartitionsDefinition(
-            cron_schedule=spec["cron"],
-            start=datetime.datetime.fromisoformat(spec["start"]),
-            timezone=pipeline["timezone"],
-            fmt=spec["fmt"],
-        )
-    return _PARTITIONS[shape]
+import dagster as dg
+
+from ._definitions_file import ASSETS, PIPELINES
+from .automation import _automation
+from .graph import _graph
+from .partitions import _partitions
 
 
 def _asset_definition(pipeline_id):
@@ -33,11 +20,17 @@ def _asset_definition(pipeline_id):
     read = sorted({key for t in pipeline["tasks"] for key in t["inputs"]})
     asset_inputs = {key: f"in_{i}" for i, key in enumerate(read)}
     asset_outputs = {task_id: f"out_{i}" for i, task_id in enumerate(owned)}
-    automation = _automation(pipeline_id) if pipeline["schedule"]["kind"] == "datasets" else None
+    automation = (
+        _automation(pipeline_id) if pipeline["schedule"]["kind"] == "datasets" else None
+    )
     return dg.AssetsDefinition(
         node_def=_graph(pipeline_id, asset_inputs, asset_outputs),
-        keys_by_input_name={name: dg.AssetKey(key) for key, name in asset_inputs.items()},
-        keys_by_output_name={asset_outputs[task_id]: dg.AssetKey(key) for task_id, key in owned.items()},
+        keys_by_input_name={
+            name: dg.AssetKey(key) for key, name in asset_inputs.items()
+        },
+        keys_by_output_name={
+            asset_outputs[task_id]: dg.AssetKey(key) for task_id, key in owned.items()
+        },
         specs=[_spec(key, pipeline, automation) for key in owned.values()],
         can_subset=True,
     )
@@ -66,4 +59,3 @@ def _dep(key, partitions):
     if partitions is None or theirs is None or theirs.timezone == partitions.timezone:
         return dg.AssetDep(key)
     return dg.AssetDep(key, partition_mapping=dg.AllPartitionMapping())
-`;
