@@ -8,3 +8,9 @@ elif [ ! -x node_modules/.bin/node ] || [ package-lock.json -nt node_modules/.pa
   npm install --no-save --no-audit --no-fund --loglevel=error
 fi
 export PATH="$PWD/node_modules/.bin:$PATH"
+# The first install may run on an older system Node, which skips optional packages that need a
+# newer one (@google-cloud/run wants Node 22): with the project's Node now first on PATH, add them.
+if [ ! -d node_modules/@google-cloud/run ] || [ ! -d node_modules/@google-cloud/dataproc ] \
+  || [ ! -d node_modules/@aws-sdk/client-ecs ]; then
+  npm install --no-save --no-audit --no-fund --loglevel=error
+fi
