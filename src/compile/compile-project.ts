@@ -43,7 +43,7 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
   const diagnostics: Diagnostic[] = [];
   const configs = new Map(project.dagConfigs.map((c) => [c.name, c]));
   // Only configs that a table or task references are checked, for the kind of their referrer.
-  const emptyRefs = new Set<string>();
+  const badRefs = new Set<string>();
   const kinds = {
     load: new Map<string, TemplateKind>(),
     transform: new Map<string, TemplateKind>(),
@@ -64,17 +64,18 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
       });
       return undefined;
     }
+    // One line per place for a bad dagRef: every table inheriting it would repeat it.
+    const place = `${ref.at.file}:${ref.at.line}:${ref.at.col}`;
+    if (badRefs.has(place)) return undefined;
     if (ref.value === "") {
-      // One line per place: every table inheriting an application dagRef would repeat it.
-      const place = `${ref.at.file}:${ref.at.line}:${ref.at.col}`;
-      if (emptyRefs.has(place)) return undefined;
-      emptyRefs.add(place);
+      badRefs.add(place);
       const message = `${what}: dagRef is empty once rendered (does it use an undefined variable?); expected the name of a file of metadata/dags/`;
       diagnostics.push(diagnosticAt(ref.at, "error", "empty_dag_ref", message));
       return undefined;
     }
     const config = configs.get(ref.value);
     if (config === undefined) {
+      badRefs.add(place);
       const meant = closest(ref.value, configs.keys());
       const hint = meant
         ? `; did you mean ${meant}?`
@@ -106,6 +107,14 @@ export function compileProject(project: Project, options: CompileOptions = {}): 
     return config;
   };
 
+  // The application's dagRefs are references too, used by a table or not (as starlake validate
+  // checks them): the config must exist and its template count among the orchestrators. First,
+  // so that a problem with one is reported at the application, not at a table inheriting it.
+  const app = project.application;
+  const appFile = app.dagRefLoad?.at.file ?? app.dagRefTransform?.at.file ?? "";
+  if (app.dagRefLoad) pick(app.dagRefLoad, "application dagRef.load", appFile, "load");
+  if (app.dagRefTransform)
+    pick(app.dagRefTransform, "application dagRef.transform", appFile, "transform");
   const loadMembers: Member<LoadItem>[] = [];
   const allLoads: LoadItem[] = [];
   for (const domain of project.domains) {

@@ -124,6 +124,54 @@ describe("dag config kinds come from who references them (Starlake's DagGenerate
     expect(mixed.pipelines).toEqual([]);
   });
 
+  it("as starlake validate: the application's dagRefs count, used by a table or not", async () => {
+    // Every table and task names its own config; the application's point elsewhere.
+    const own = {
+      "metadata/load/shop/_config.sl.yml":
+        "version: 1\nload:\n  metadata:\n    schedule: daily\n    dagRef: load_all\n",
+      "metadata/transform/kpi/_config.sl.yml":
+        "version: 1\ntransform:\n  default:\n    dagRef: transform_each\n",
+    };
+    const app = (load: string) =>
+      `version: 1\napplication:\n  dagRef:\n    load: ${load}\n    transform: transform_each\n  schedulePresets:\n    daily: "0 2 * * *"\n`;
+    const show = (r: { diagnostics: readonly { file?: string; line?: number; code: string }[] }) =>
+      r.diagnostics.map((d) => `${d.file}:${d.line}: ${d.code}`);
+    const dagster = await plan(
+      baseProject({
+        ...own,
+        "metadata/application.sl.yml": app("z_dagster"),
+        "metadata/dags/z_dagster.sl.yml": dag("load/dagster__scheduled_table__shell.py.j2", "z.py"),
+      }),
+    );
+    expect(show(dagster)).toEqual(["metadata/dags/z_dagster.sl.yml:2: mixed_orchestrators"]);
+    const missing = await plan(
+      baseProject({ ...own, "metadata/application.sl.yml": app("load_al") }),
+    );
+    expect(missing.diagnostics.map((d) => `${d.file}:${d.line}: ${d.message}`)).toEqual([
+      'metadata/application.sl.yml:4: application dagRef.load: dagRef "load_al" names no file metadata/dags/load_al.sl.yml; did you mean load_all?',
+    ]);
+  });
+
+  it("a bad dagRef that many tables inherit is one line, at the application", async () => {
+    const r = await plan(
+      baseProject({
+        "metadata/application.sl.yml": [
+          "version: 1",
+          "application:",
+          "  dagRef:",
+          "    load: load_al",
+          "    transform: transform_each",
+          "  schedulePresets:",
+          '    daily: "0 2 * * *"',
+          "",
+        ].join("\n"),
+      }),
+    );
+    expect(r.diagnostics.map((d) => `${d.file}:${d.line}: ${d.code}: ${d.message}`)).toEqual([
+      'metadata/application.sl.yml:4: unknown_dag_ref: application dagRef.load: dagRef "load_al" names no file metadata/dags/load_al.sl.yml; did you mean load_all?',
+    ]);
+  });
+
   it("a standard template of the other kind is a warning at the reference (starlake validate accepts it)", async () => {
     const r = await plan(
       baseProject({

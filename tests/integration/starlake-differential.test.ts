@@ -87,6 +87,37 @@ const CASES: readonly Case[] = [
       writeFileSync(app, text.replace('load: "airflow_load_shell"', 'load: "no_such_config"'));
     },
   },
+  // Every table and task names an Airflow config; the application's load dagRef, used by none,
+  // names a Dagster one: Starlake's validate counts it among the orchestrators and refuses.
+  {
+    name: "starbake, an application dagRef no table uses, for another orchestrator",
+    source: starbake,
+    slEnv: "DUCKDB",
+    names: "metadata/dags/dagster_load_shell.sl.yml",
+    spoil: (dir) => {
+      const edit = (rel: string, from: string, to: string) => {
+        const path = join(dir, rel);
+        const text = readFileSync(path, "utf8");
+        if (!text.includes(from)) throw new Error(`${rel} no longer has ${from}`);
+        writeFileSync(path, text.replace(from, to));
+      };
+      edit(
+        "metadata/load/starbake/_config.sl.yml",
+        "  metadata:\n",
+        '  metadata:\n    dagRef: "airflow_load_shell"\n',
+      );
+      edit(
+        "metadata/transform/kpi/_config.sl.yml",
+        "  default:\n",
+        '  default:\n    dagRef: "airflow_transform_shell"\n',
+      );
+      edit(
+        "metadata/application.sl.yml",
+        'load: "airflow_load_shell"',
+        'load: "dagster_load_shell"',
+      );
+    },
+  },
   {
     name: "starbake, a table file that is not YAML",
     source: starbake,
