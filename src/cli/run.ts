@@ -1,6 +1,11 @@
 import { existsSync } from "node:fs";
 import { Command, Option } from "commander";
-import { type RunOutcome, resumeInvocation, runPipelines } from "../engine/engine.js";
+import {
+  checkRunnable,
+  type RunOutcome,
+  resumeInvocation,
+  runPipelines,
+} from "../engine/engine.js";
 import { invocation, invocationProgress, lastUnfinishedInvocation } from "../engine/invocation.js";
 import { singleTask } from "../engine/local-overrides.js";
 import { executeRun, type TaskChange } from "../engine/run-executor.js";
@@ -98,6 +103,8 @@ export function runCommand(): Command {
       process.stdout.write(dryRunText(pipelines, asked, { baseEnv: {}, ...starlakeOf(flags) }));
       return;
     }
+    // What cannot run is said before the state folder is made: a refused run leaves nothing.
+    checkRunnable(pipelines, { baseEnv: process.env, ...starlakeOf(flags) });
     const view = new RunView();
     const onChange = flags.json ? undefined : (c: TaskChange) => view.change(c);
     await withEngine(path, flags, slots, onChange, async (store, engine) => {

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -102,6 +102,8 @@ describe("slo run", () => {
       /pipeline \S+: starlake not found: --starlake "\/no\/such\/starlake" is not an executable file/,
     );
     expect(() => readFileSync(join(dir, "calls.jsonl"))).toThrow();
+    // refused before the engine's state folder is made: a refused run leaves nothing behind
+    expect(() => readdirSync(join(project, ".slo"))).toThrow();
   });
 
   it("--date DAY runs each pipeline for its tick of that day (docs/dates.md)", async () => {
