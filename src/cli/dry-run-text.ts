@@ -1,5 +1,6 @@
 import { producersFirst } from "../engine/engine.js";
 import { type ShellSettings, starlakeOf } from "../engine/shell-invocation.js";
+import type { ExecutionEnvironment } from "../pipeline/environment.js";
 import { topologicalOrder } from "../pipeline/graph.js";
 import type { Pipeline } from "../pipeline/pipeline.js";
 import type { RunDate } from "../pipeline/run-period.js";
@@ -26,7 +27,9 @@ export function dryRunText(
       p.tasks.map((t) => t.id),
       p.edges.map((e) => ({ from: e.from, to: e.to })),
     );
-    const starlake = shown(starlakeOf(p, settings));
+    const runner = cloudRunner(p.environment);
+    if (runner) out.push(`  (${runner}; the commands below run there)`);
+    const starlake = runner ? "starlake" : shown(starlakeOf(p, settings));
     for (const id of order ?? []) {
       const task = p.tasks.find((t) => t.id === id);
       if (task?.command === undefined) continue;
@@ -39,4 +42,18 @@ export function dryRunText(
   }
   out.push(`${pipelines.length} pipeline(s); nothing was run (--dry-run)`);
   return `${out.join("\n")}\n`;
+}
+
+// Where a cloud pipeline's commands run: not this machine's Starlake, but a job of the cloud's.
+function cloudRunner(e: ExecutionEnvironment): string | undefined {
+  switch (e.kind) {
+    case "cloud_run":
+      return `runs on Cloud Run: an execution of job ${shown(e.job)} in ${shown(`${e.project}/${e.region}`)} per task`;
+    case "dataproc":
+      return `runs on Dataproc: a Spark job (${shown(e.spark.mainClass)}) per task, on a cluster ${shown(`${e.cluster.name}-`)}… in ${shown(`${e.project}/${e.region}`)} made for the run`;
+    case "fargate":
+      return `runs on AWS Fargate: a task of ${shown(e.taskDefinition)} (container ${shown(e.container)}) per task, in cluster ${shown(e.cluster)}, ${shown(e.region)}`;
+    default:
+      return undefined;
+  }
 }

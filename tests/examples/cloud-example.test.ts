@@ -103,6 +103,22 @@ describe("examples/cloud", () => {
       await run(join(venv(), "bin/ruff"), [...args, airflowOut], { timeout: 60_000 });
   });
 
+  it("slo run --dry-run says where each pipeline's commands run: the cloud, not this machine", async () => {
+    const r = await runCli(["run", "examples/cloud", "--dry-run", "--date", "2026-03-01"]);
+    expect(r.code, r.stderr).toBe(0);
+    const runners = r.stdout.split("\n").filter((l) => l.startsWith("  ("));
+    expect(runners).toEqual([
+      "  (runs on Dataproc: a Spark job (ai.starlake.job.Main) per task, on a cluster pedal-… in pedal-analytics/europe-west1 made for the run; the commands below run there)",
+      "  (runs on Cloud Run: an execution of job starlake in pedal-analytics/europe-west1 per task; the commands below run there)",
+      "  (runs on AWS Fargate: a task of starlake:4 (container starlake) per task, in cluster pedal, eu-west-3; the commands below run there)",
+      "  (runs on Cloud Run: an execution of job starlake in pedal-analytics/europe-west1 per task; the commands below run there)",
+    ]);
+    // the arguments the cloud job is given, with the Starlake of its image
+    expect(r.stdout).toContain(
+      "  load_rides_trips: starlake load --scheduledDate 2026-03-01T03:00:00+0000 --domains rides --tables trips --options SL_ROOT=gs://pedal-data/starlake,SL_ENV=BQ\n",
+    );
+  });
+
   it("generates Dagster definitions that real Dagster validates with dagster-gcp and dagster-aws", async () => {
     const out = join(work, "dagster");
     const generated = await runCli([
