@@ -76,8 +76,12 @@ export function logsCommand(): Command {
           const attempts = store.attempts(runId, task);
           if (task !== undefined && attempts.length === 0)
             throw new ConfigError(`run ${runId}: task ${task} has no attempts`);
+          // A Dataproc run's cluster (made, deleted) has its log beside the attempts' (run-environment.ts).
+          const cluster = join(dirname(store.path), "logs", runId, "cluster.dataproc.log");
+          const withCluster = task === undefined && existsSync(cluster);
           if (flags.list) {
             process.stdout.write(attemptsTable(attempts));
+            if (withCluster) process.stdout.write(`the run's Dataproc cluster: ${cluster}\n`);
             return;
           }
           for (const a of attempts) {
@@ -87,6 +91,10 @@ export function logsCommand(): Command {
             const log = `${a.base}.log`;
             process.stdout.write(existsSync(log) ? readFileSync(log, "utf8") : "(no log)\n");
           }
+          if (withCluster)
+            process.stdout.write(
+              `==> the run's Dataproc cluster <==\n${readFileSync(cluster, "utf8")}`,
+            );
         } finally {
           store.close();
         }

@@ -1,6 +1,6 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { CLOUD_OPTIONS, envDag } from "../helpers/cloud-projects.js";
 import { baseProject, fixture } from "../helpers/fixture.js";
@@ -195,6 +195,22 @@ describe("the engine runs Spark jobs on a Dataproc cluster of the run", () => {
     expect(readFileSync(join(runFolder(dir), "load_shop_orders.1.log"), "utf8")).toMatch(
       /submitted Dataproc job load_shop_orders-[0-9a-f]{12}-1 on cluster ok-[0-9a-f]{8}/,
     );
+    // slo logs shows the cluster's log after the attempts' (not for one task)
+    const runId = basename(runFolder(dir));
+    const logs = (...args: string[]) =>
+      execFileSync(process.execPath, [BIN, "logs", runId, ...args, "--project", dir], {
+        encoding: "utf8",
+        env: env(dir),
+      });
+    expect(logs()).toMatch(
+      new RegExp(
+        `==> the run's Dataproc cluster <==\\n(.*\\n)*.*deleted Dataproc cluster ${cluster.clusterName}\\n$`,
+      ),
+    );
+    expect(logs("--list")).toContain(
+      `the run's Dataproc cluster: ${join(runFolder(dir), "cluster.dataproc.log")}`,
+    );
+    expect(logs("load_shop_orders")).not.toContain("Dataproc cluster <==");
   }, 120_000);
 
   it("deletes the cluster after a failed load; a retry is a new job id; each run has its cluster", async () => {
