@@ -10,6 +10,7 @@ import {
   withdrawControl,
 } from "./control-store.js";
 import { CONTROL_MS, controlEffect } from "./run-control.js";
+import { runKeyOf, tearDownRun } from "./run-environment.js";
 import { lockRun, RunHeldError } from "./run-lock.js";
 import type { StateStore } from "./state-store.js";
 
@@ -118,6 +119,8 @@ async function applyUnheld(
     if (effect.runState === "running") store.reopenRun(ask.runId);
     settleControl(store, id, effect.said);
   });
+  // Its engine was killed: what the run holds in the cloud is freed here, or never.
+  if (effect.runState === "cancelled") await tearDownOrphan(store, logsDir, ask.runId);
   return { said: effect.said, resumable: store.run(ask.runId)?.state === "running" };
 }
 
@@ -134,8 +137,10 @@ async function endCancelled(store: StateStore, logsDir: string, runId: string): 
   }
   try {
     await stopOrphanAttempts(store, logsDir, runId);
-    if (store.run(runId)?.state === "running")
+    if (store.run(runId)?.state === "running") {
       store.transaction(() => store.finishRun(runId, "cancelled"));
+      await tearDownOrphan(store, logsDir, runId);
+    }
     return true;
   } finally {
     lock.release();
@@ -200,6 +205,12 @@ function planOf(store: StateStore, runId: string) {
   const plan = store.runPlan(runId);
   if (plan === undefined) throw new Error(`no run ${runId}`);
   return plan.pipeline;
+}
+
+// A run whose engine died before tearing it down (cancelled by a control applied without it).
+async function tearDownOrphan(store: StateStore, logsDir: string, runId: string): Promise<void> {
+  const key = runKeyOf(runId, store.run(runId)?.createdAt);
+  await tearDownRun(planOf(store, runId), key, join(logsDir, runId));
 }
 
 function rowsOf(store: StateStore, runId: string) {

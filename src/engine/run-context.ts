@@ -9,7 +9,7 @@ import { AttemptStarter } from "./attempt-starter.js";
 import type { ExecutorSettings } from "./executor-settings.js";
 import { failAbandonedRun } from "./run-abandon.js";
 import { applyControls, CONTROL_MS, wasCancelled } from "./run-control.js";
-import { type RunEnvironment, runEnvironment } from "./run-environment.js";
+import { type RunEnvironment, runEnvironment, runKeyOf } from "./run-environment.js";
 import { type Finished, type Start, sleepUntil } from "./run-turn.js";
 import { sentinelMarker } from "./shell-invocation.js";
 import { stateFailure } from "./state-failure.js";
@@ -78,7 +78,7 @@ export class RunContext {
       if (to !== undefined) this.downstream.get(e.from)?.push(to);
     }
     // cloud ids hash the run's creation too: two projects' runs of one id never share a cluster
-    const runKey = `${runId}@${store.run(runId)?.createdAt ?? ""}`;
+    const runKey = runKeyOf(runId, store.run(runId)?.createdAt);
     this.where = runEnvironment(pipeline, values, runId, runKey, settings);
     this.starter = new AttemptStarter(this.where.env, join(settings.logsDir, runId));
     this.cancelled = wasCancelled(store, runId); // applied by an engine that died before the end

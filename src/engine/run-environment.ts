@@ -28,6 +28,33 @@ export interface RunEnvironment {
   tearDown(folder: string): Promise<void>;
 }
 
+/** Unique to a run across state databases (its id and creation): the base of its ids in the cloud. */
+export function runKeyOf(runId: string, createdAt: string | undefined): string {
+  return `${runId}@${createdAt ?? ""}`;
+}
+
+/**
+ * Frees what a run holds in the cloud: a Dataproc run's cluster, deleted, what happened logged
+ * beside the attempts' logs (no attempt is named so: a dot, no number). Nothing for the others.
+ * Never throws. The engine calls it when a run's tasks are done or stopped; `slo cancel` when
+ * the engine holding the run was killed.
+ */
+export async function tearDownRun(
+  pipeline: Pipeline,
+  runKey: string,
+  folder: string,
+): Promise<void> {
+  const e = pipeline.environment;
+  if (e.kind !== "dataproc") return;
+  mkdirSync(folder, { recursive: true });
+  const log = (line: string) =>
+    appendFileSync(
+      join(folder, "cluster.dataproc.log"),
+      `[slo ${new Date().toISOString()}] ${line}\n`,
+    );
+  await tearDownCluster(dataprocCluster(e, pipeline.id, runKey), log);
+}
+
 export function runEnvironment(
   pipeline: Pipeline,
   values: RunValues,
@@ -58,17 +85,7 @@ export function runEnvironment(
           task.command === undefined
             ? undefined
             : cloudInvocation(cloudJob(pipeline, e, task, values, runKey, attemptNo), base, env),
-        tearDown: async (folder) => {
-          if (e.kind !== "dataproc") return;
-          // the log of the run's cluster beside its attempts' (no attempt is named so: a dot, no number)
-          mkdirSync(folder, { recursive: true });
-          const log = (line: string) =>
-            appendFileSync(
-              join(folder, "cluster.dataproc.log"),
-              `[slo ${new Date().toISOString()}] ${line}\n`,
-            );
-          await tearDownCluster(dataprocCluster(e, pipeline.id, runKey), log);
-        },
+        tearDown: (folder) => tearDownRun(pipeline, runKey, folder),
       };
     }
     case "registered":

@@ -310,4 +310,46 @@ describe("the engine runs Spark jobs on a Dataproc cluster of the run", () => {
       false,
     );
   }, 120_000);
+
+  it("slo cancel of a run whose engine was killed deletes its cluster", async () => {
+    fake.checksBeforeDone = 3;
+    const dir = project("orphan");
+    const killed = spawn(process.execPath, [BIN, "run", dir, "--pipeline", "load_shop"], {
+      env: env(dir),
+      stdio: "ignore",
+      timeout: 120_000,
+    });
+    children.push(killed);
+    const gone = new Promise((r) => killed.once("exit", r));
+    await until(() => callsOf("orphan").filter((c) => c.method === "SubmitJob").length === 2);
+    jobsOn("orphan", 1_000_000);
+    fake.checksBeforeDone = 0;
+    killed.kill("SIGKILL");
+    await gone;
+    expect(callsOf("orphan").filter((c) => c.method === "DeleteCluster")).toHaveLength(0);
+    const runId = basename(runFolder(dir));
+    const cancelled = await new Promise<{ code: number; stderr: string }>((done) =>
+      execFile(
+        process.execPath,
+        [BIN, "cancel", runId, "--project", dir],
+        { encoding: "utf8", timeout: 120_000, env: env(dir) },
+        (error, _stdout, stderr) =>
+          done({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stderr }),
+      ),
+    );
+    expect(cancelled.stderr).toBe("");
+    expect(cancelled.code).toBe(0);
+    // its jobs cancelled, its cluster deleted, once, and said in the run's cluster log
+    const cancels = fake.requestsOf("CancelJob").map((r) => r.jobId);
+    for (const t of ["orders", "customers"])
+      expect(cancels).toContainEqual(expect.stringMatching(new RegExp(`^load_shop_${t}-`)));
+    const deletes = callsOf("orphan").filter((c) => c.method === "DeleteCluster");
+    expect(deletes).toHaveLength(1);
+    expect([...fake.dataproc.clusters.keys()].some((k) => k.includes("/clusters/orphan-"))).toBe(
+      false,
+    );
+    expect(readFileSync(join(runFolder(dir), "cluster.dataproc.log"), "utf8")).toContain(
+      "deleted Dataproc cluster orphan-",
+    );
+  }, 120_000);
 });
