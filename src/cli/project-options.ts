@@ -18,7 +18,12 @@ export function withProjectOptions(command: Command): Command {
         "set a project variable, over the env files and the environment (repeatable)",
       ),
     )
-    .addOption(new Option("--strict", "treat SQL references to unknown tables as errors"))
+    .addOption(
+      new Option(
+        "--strict",
+        "treat SQL references to unknown tables as errors; for validate, problems of dag config options too",
+      ),
+    )
     .addOption(
       new Option(
         "--no-cache",

@@ -16,7 +16,7 @@ export function checkOptionSafety(
   const root = slRoot.replace(/\/+$/, "");
   for (const [key, { value, at }] of raw) {
     if (key.trim() === "")
-      out.push(diagnosticAt(at, "error", "invalid_option", "an option has an empty name"));
+      out.push(diagnosticAt(at, "error", "unsafe_option", "an option has an empty name"));
     const v = value.trim();
     if (v.startsWith("{") || v.startsWith("[")) continue;
     if (/(^|[/\\])\.\.([/\\]|$)/.test(v)) {
@@ -24,7 +24,7 @@ export function checkOptionSafety(
         diagnosticAt(
           at,
           "error",
-          "invalid_option",
+          "unsafe_option",
           `option ${key}: ${JSON.stringify(v)} climbs out of a folder with ..; expected a path without ..`,
         ),
       );

@@ -123,7 +123,7 @@ function crossChecks(
   if (typeof envVars === "string") out.push(...envVarProblems(envVars, raw.get("sl_env_var")?.at));
   for (const [key, { value, at }] of raw) {
     const problem = textProblem(value);
-    if (problem) out.push(invalid(at, `option ${key}: the value ${problem}`));
+    if (problem) out.push(unsafe(at, `option ${key}: the value ${problem}`));
   }
   const [start, end] = [values.start_date, values.end_date];
   if (typeof start === "string" && typeof end === "string" && end < start)
@@ -165,6 +165,11 @@ const TAG_MAX = 100;
 const invalid = (at: Place | undefined, message: string) =>
   diagnosticAt(at, "error", "invalid_option", message);
 
+// A value that cannot reach Starlake intact, or would reach a shell as code: refused by every
+// verb, `slo validate` included (see cli/validate.ts).
+const unsafe = (at: Place | undefined, message: string) =>
+  diagnosticAt(at, "error", "unsafe_option", message);
+
 /**
  * The Starlake variables become environment variables (a sensor exports them in bash) and
  * `k=v` items of `--options`: names must be variable names, values plain list items.
@@ -174,15 +179,15 @@ function envVarProblems(json: string, at: Place | undefined): Diagnostic[] {
   for (const [k, v] of Object.entries(JSON.parse(json) as Record<string, unknown>)) {
     const nameProblem = envNameProblem(k);
     if (nameProblem) {
-      out.push(invalid(at, `option sl_env_var: key ${JSON.stringify(k)} ${nameProblem}`));
+      out.push(unsafe(at, `option sl_env_var: key ${JSON.stringify(k)} ${nameProblem}`));
       continue;
     }
     const problem = typeof v === "string" ? listItemProblem(v) : undefined;
     if (typeof v !== "string")
       out.push(
-        invalid(at, `option sl_env_var: value of ${k} is ${JSON.stringify(v)}; expected a string`),
+        unsafe(at, `option sl_env_var: value of ${k} is ${JSON.stringify(v)}; expected a string`),
       );
-    else if (problem) out.push(invalid(at, `option sl_env_var: the value of ${k} ${problem}`));
+    else if (problem) out.push(unsafe(at, `option sl_env_var: the value of ${k} ${problem}`));
   }
   return out;
 }

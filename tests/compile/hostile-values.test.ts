@@ -38,7 +38,7 @@ describe("hostile values at compile", () => {
     const r = await runCli(["validate", root]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toEqual([
-      'metadata/dags/load_all.sl.yml:6:17: error[invalid_option]: option sl_env_var: key "a$(touch /tmp/x)b" is not an environment variable name; expected letters, digits and _, not starting with a digit',
+      'metadata/dags/load_all.sl.yml:6:17: error[unsafe_option]: option sl_env_var: key "a$(touch /tmp/x)b" is not an environment variable name; expected letters, digits and _, not starting with a digit',
     ]);
   });
 
