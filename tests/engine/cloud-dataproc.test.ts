@@ -119,6 +119,28 @@ const until = async (what: () => boolean) => {
   expect(what()).toBe(true);
 };
 
+/**
+ * A project whose `slo run` of load_shop is killed (SIGKILL) once both jobs are submitted, the
+ * jobs left running on the fake: what an engine that died leaves behind.
+ */
+async function killedMidRun(name: string): Promise<string> {
+  fake.checksBeforeDone = 3;
+  const dir = project(name);
+  const killed = spawn(process.execPath, [BIN, "run", dir, "--pipeline", "load_shop"], {
+    env: env(dir),
+    stdio: "ignore",
+    timeout: 120_000,
+  });
+  children.push(killed);
+  const gone = new Promise((r) => killed.once("exit", r));
+  await until(() => callsOf(name).filter((c) => c.method === "SubmitJob").length === 2);
+  jobsOn(name, 1_000_000);
+  fake.checksBeforeDone = 0;
+  killed.kill("SIGKILL");
+  await gone;
+  return dir;
+}
+
 describe("the engine runs Spark jobs on a Dataproc cluster of the run", () => {
   it("creates the cluster, submits each task's job, deletes the cluster after the last", async () => {
     const dir = project("ok");
@@ -284,20 +306,7 @@ describe("the engine runs Spark jobs on a Dataproc cluster of the run", () => {
     }
 
     // killed (SIGKILL): nothing deletes the cluster then; the resumed run does
-    fake.checksBeforeDone = 3;
-    const dir2 = project("killed");
-    const killed = spawn(process.execPath, [BIN, "run", dir2, "--pipeline", "load_shop"], {
-      env: env(dir2),
-      stdio: "ignore",
-      timeout: 120_000,
-    });
-    children.push(killed);
-    const gone = new Promise((r) => killed.once("exit", r));
-    await until(() => callsOf("killed").filter((c) => c.method === "SubmitJob").length === 2);
-    jobsOn("killed", 1_000_000);
-    fake.checksBeforeDone = 0;
-    killed.kill("SIGKILL");
-    await gone;
+    const dir2 = await killedMidRun("killed");
     expect(callsOf("killed").filter((c) => c.method === "DeleteCluster")).toHaveLength(0);
     jobsOn("killed", 0); // the jobs the orphaned attempts poll end now
     const resumed = await slo(dir2, ["--resume"]);
@@ -312,20 +321,7 @@ describe("the engine runs Spark jobs on a Dataproc cluster of the run", () => {
   }, 120_000);
 
   it("slo cancel of a run whose engine was killed deletes its cluster", async () => {
-    fake.checksBeforeDone = 3;
-    const dir = project("orphan");
-    const killed = spawn(process.execPath, [BIN, "run", dir, "--pipeline", "load_shop"], {
-      env: env(dir),
-      stdio: "ignore",
-      timeout: 120_000,
-    });
-    children.push(killed);
-    const gone = new Promise((r) => killed.once("exit", r));
-    await until(() => callsOf("orphan").filter((c) => c.method === "SubmitJob").length === 2);
-    jobsOn("orphan", 1_000_000);
-    fake.checksBeforeDone = 0;
-    killed.kill("SIGKILL");
-    await gone;
+    const dir = await killedMidRun("orphan");
     expect(callsOf("orphan").filter((c) => c.method === "DeleteCluster")).toHaveLength(0);
     const runId = basename(runFolder(dir));
     const cancelled = await new Promise<{ code: number; stderr: string }>((done) =>
