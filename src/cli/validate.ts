@@ -21,17 +21,18 @@ export function validateCommand(): Command {
       ? planned.diagnostics
       : asStarlakeValidates(planned.diagnostics);
     const failed = hasErrors(diagnostics);
+    // whether slo generate and slo run would take it: false for the problems said as warnings
+    const runnable = !hasErrors(planned.diagnostics);
     if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ ok: !failed, diagnostics }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ ok: !failed, runnable, diagnostics }, null, 2)}\n`);
     } else {
       for (const d of diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
       const warnings = diagnostics.filter((d) => d.severity === "warning").length;
       const errors = diagnostics.length - warnings;
-      const unrunnable = hasErrors(planned.diagnostics);
       process.stdout.write(
         failed
           ? `${errors} error(s), ${warnings} warning(s)\n`
-          : unrunnable
+          : !runnable
             ? `ok as starlake validate reads it, ${warnings} warning(s); its dag config options stop slo generate and slo run\n`
             : `ok: ${pipelines.length} pipeline(s), ${warnings} warning(s)\n`,
       );

@@ -25,6 +25,8 @@ async function expectBad(
     );
     expect(lenient.stderr).toMatch(warning);
     expect(lenient.stdout).toMatch(/its dag config options stop slo generate and slo run/);
+    const json = JSON.parse((await runCli(["validate", root, "--json"])).stdout);
+    expect({ ok: json.ok, runnable: json.runnable }).toEqual({ ok: true, runnable: false });
   }
   const r = await runCli(["validate", root, ...(kind === "option" ? ["--strict"] : [])]);
   expect(r.code).toBe(2);
