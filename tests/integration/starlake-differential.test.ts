@@ -61,6 +61,15 @@ const CASES: readonly Case[] = [
     names: "metadata/dags/snowflake_load_sql.sl.yml",
     spoil: (dir) => useDagConfigs(dir, "snowflake_load_sql", "dagster_transform_shell"),
   },
+  // Its other connections: the SQL of its transforms read in BigQuery's, Snowflake's and
+  // Postgres's dialects, the DAGs compared again.
+  ...["BQ", "SNOW", "PG"].map((slEnv) => ({
+    name: `bootstrap sample, its hourly preset declared, SL_ENV=${slEnv}`,
+    source: BOOTSTRAPPED,
+    slEnv,
+    dags: true,
+    spoil: (dir: string) => useDagConfigs(dir, "airflow_load_shell", "airflow_transform_shell"),
+  })),
   // Its Fargate and Cloud Run configs leave their required options commented out: Starlake's
   // validate does not read options, and ours says them as warnings (generate and run refuse).
   {
