@@ -11,7 +11,9 @@ import { type ProjectFlags, readOptions, withProjectOptions } from "./project-op
 export function validateCommand(): Command {
   return withProjectOptions(
     new Command("validate")
-      .description("read and check a Starlake project; print every problem as file:line:col")
+      .description(
+        "read and check a Starlake project; print every problem as file:line:col. As starlake validate, it accepts dag config options that only a runner would refuse (a missing Fargate cluster…), with a warning; --strict refuses them",
+      )
       .argument("<project>", "project folder (the one holding metadata/)")
       .option("--json", "print the diagnostics as JSON"),
   ).action(async (project: string, flags: ProjectFlags & { json?: boolean }) => {
