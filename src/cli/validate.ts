@@ -11,6 +11,7 @@ import { type ProjectFlags, readOptions, withProjectOptions } from "./project-op
 export function validateCommand(): Command {
   return withProjectOptions(
     new Command("validate")
+      .summary("read and check a Starlake project; print every problem as file:line:col")
       .description(
         "read and check a Starlake project; print every problem as file:line:col. As starlake validate, it accepts dag config options that only a runner would refuse (a missing Fargate cluster…), with a warning; --strict refuses them",
       )
